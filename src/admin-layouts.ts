@@ -1,0 +1,115 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * The content manager's list views and labels, kept in code so every deployment shows the same
+ * thing (Strapi stores them in its core store; this rewrites them at boot, leaving the rest of
+ * each configuration, e.g. edit layouts a super admin arranged, as it is).
+ */
+type Layout = {
+  list: string[];
+  mainField: string;
+  sortBy: string;
+  sortOrder: 'ASC' | 'DESC';
+  labels?: Record<string, string>;
+  descriptions?: Record<string, string>;
+  relationLabels?: Record<string, string>;
+};
+
+const LAYOUTS: Record<string, Layout> = {
+  'api::appointment.appointment': {
+    list: ['startsAt', 'customer', 'service', 'state', 'source', 'call'],
+    mainField: 'startsAt',
+    sortBy: 'startsAt',
+    sortOrder: 'DESC',
+    labels: { startsAt: 'Start', endsAt: 'End', state: 'State', source: 'Booked via' },
+    descriptions: { endsAt: 'Leave empty to use the duration of the service.' },
+    relationLabels: { customer: 'name', service: 'name', call: 'retellCallId' },
+  },
+  'api::customer.customer': {
+    list: ['name', 'phone', 'email', 'createdAt'],
+    mainField: 'name',
+    sortBy: 'name',
+    sortOrder: 'ASC',
+    descriptions: { phone: 'E.164, e.g. +493055501470. One customer per number and company.' },
+    relationLabels: { appointments: 'startsAt', calls: 'retellCallId' },
+  },
+  'api::call.call': {
+    list: ['startedAt', 'customer', 'fromNumber', 'state', 'durationMs', 'successful', 'appointment'],
+    mainField: 'retellCallId',
+    sortBy: 'startedAt',
+    sortOrder: 'DESC',
+    labels: { durationMs: 'Duration (ms)' },
+    relationLabels: { customer: 'name', appointment: 'startsAt' },
+  },
+  'api::service.service': {
+    list: ['name', 'durationMinutes', 'active'],
+    mainField: 'name',
+    sortBy: 'name',
+    sortOrder: 'ASC',
+    labels: { durationMinutes: 'Duration (min)' },
+  },
+  'api::staff.staff': {
+    list: ['name', 'email', 'active'],
+    mainField: 'name',
+    sortBy: 'name',
+    sortOrder: 'ASC',
+    descriptions: { email: 'An admin-panel user with this email works for this company.' },
+  },
+  'api::company.company': {
+    list: ['name', 'slug', 'timezone', 'language', 'retellAgentId'],
+    mainField: 'name',
+    sortBy: 'name',
+    sortOrder: 'ASC',
+    descriptions: {
+      retellApiKey: 'Stored encrypted and never shown: •••••••• means a key is set. Type a new key to replace it, clear the field to remove it.',
+      timezone: 'IANA time zone, e.g. Europe/Berlin.',
+      slotMinutes: 'Booking grid in minutes.',
+    },
+  },
+  'plugin::retell.webhook-event': {
+    list: ['receivedAt', 'event', 'callId', 'state', 'attempts', 'lastError'],
+    mainField: 'dedupeKey',
+    sortBy: 'receivedAt',
+    sortOrder: 'DESC',
+  },
+};
+
+type Metadata = { edit: Record<string, unknown>; list: Record<string, unknown> };
+type Configuration = {
+  settings: Record<string, unknown>;
+  metadatas: Record<string, Metadata>;
+  layouts: { list: string[]; edit: unknown };
+};
+
+export const applyAdminLayouts = async (strapi: Core.Strapi) => {
+  const contentTypes = strapi.plugin('content-manager').service('content-types');
+  for (const [uid, layout] of Object.entries(LAYOUTS)) {
+    const contentType = strapi.contentType(uid as never);
+    if (!contentType) continue;
+    const current = (await contentTypes.findConfiguration(contentType)) as Configuration & { uid: string };
+    const metadatas = { ...current.metadatas };
+    const setMeta = (field: string, section: 'edit' | 'list' | 'both', patch: Record<string, unknown>) => {
+      if (!metadatas[field]) return;
+      metadatas[field] = {
+        edit: section === 'list' ? metadatas[field].edit : { ...metadatas[field].edit, ...patch },
+        list: section === 'edit' ? metadatas[field].list : { ...metadatas[field].list, ...patch },
+      };
+    };
+    for (const [field, label] of Object.entries(layout.labels ?? {})) setMeta(field, 'both', { label });
+    for (const [field, description] of Object.entries(layout.descriptions ?? {})) setMeta(field, 'edit', { description });
+    for (const [field, mainField] of Object.entries(layout.relationLabels ?? {})) {
+      setMeta(field, 'both', { mainField });
+    }
+    await contentTypes.updateConfiguration(contentType, {
+      settings: {
+        ...current.settings,
+        mainField: layout.mainField,
+        defaultSortBy: layout.sortBy,
+        defaultSortOrder: layout.sortOrder,
+        pageSize: 20,
+      },
+      metadatas,
+      layouts: { ...current.layouts, list: layout.list.filter((field) => field in contentType.attributes || field === 'createdAt') },
+    });
+  }
+};

@@ -1,0 +1,21 @@
+import type { Core } from '@strapi/strapi';
+import { bootstrapTenancy, registerTenancy, runAsSystem } from './tenancy';
+import { createAppointmentRules } from './api/appointment/document-rules';
+import { mapConstraintErrors } from './support/db-errors';
+import { applyAdminLayouts } from './admin-layouts';
+import { ensureAppointmentConstraints } from '../database/constraints';
+
+/** Wiring only: each concern lives in its own module. */
+export default {
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerTenancy(strapi);
+    strapi.documents.use(createAppointmentRules(strapi) as never);
+    strapi.documents.use(mapConstraintErrors as never);
+  },
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureAppointmentConstraints(strapi.db.connection, strapi.log);
+    await bootstrapTenancy(strapi);
+    await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
+  },
+};

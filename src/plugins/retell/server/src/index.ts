@@ -1,0 +1,5 @@
+import contentTypes from './content-types';
+
+export default {
+  contentTypes,
+};

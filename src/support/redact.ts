@@ -1,0 +1,31 @@
+import winston from 'winston';
+
+/**
+ * Last line of defence for logs: a phone number (E.164 or a long digit run) never appears in
+ * full. Code should not log them in the first place; this catches what slips through, e.g. a
+ * URL with `filters[phone]` in its query string.
+ */
+const PHONE = /(\+|%2B)(\d{7,15})\b/gi;
+
+export const maskPhone = (value: string): string =>
+  value.replace(PHONE, (_match, _plus: string, digits: string) => `+${digits.slice(0, 3)}…${digits.slice(-2)}`);
+
+const redactValue = (value: unknown, depth = 0): unknown => {
+  if (typeof value === 'string') return maskPhone(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = /secret|password|apikey|api_key|token|authorization/i.test(key) ? '[redacted]' : redactValue(inner, depth + 1);
+  }
+  return out;
+};
+
+export const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'timestamp' || key === 'stack') continue;
+    (info as Record<string, unknown>)[key] = redactValue((info as Record<string, unknown>)[key]);
+  }
+  if (typeof info.message === 'string') info.message = maskPhone(info.message);
+  return info;
+});

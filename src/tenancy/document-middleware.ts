@@ -1,0 +1,144 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { COMPANY_UID, isTenantGuarded, isTenantScoped } from './model';
+import { clearsRelation, leavesRelation, linkedRefs, type RelationRef } from './relations';
+import { scopePopulate, type GetModel } from './populate';
+import { maskSecrets } from './secrets';
+import { explicitScope, runAsCompany, type Scope } from './scope';
+import type { PrincipalResolver } from './principal';
+
+/**
+ * The tenant rules on the Document Service, which every path goes through (REST, the admin's
+ * content manager, app services, jobs):
+ * - no scope → refused (fail closed); `system` scope → unrestricted but still normalised;
+ * - reads: the company filter itself is applied one layer down, on the query (see
+ *   lifecycle-guard.ts), where it is a plain `company_id` column; here `populate` is scoped;
+ * - create: `company` stamped from the scope, whatever the body said;
+ * - update / delete of another company's document: 404, as if it did not exist;
+ * - a relation to another company's document: 400.
+ */
+type Params = {
+  documentId?: string;
+  data?: Record<string, unknown>;
+  populate?: unknown;
+  [key: string]: unknown;
+};
+type DocumentContext = { uid: string; action: string; params: Params };
+type Next = () => Promise<unknown>;
+
+const WRITES = new Set(['create', 'update', 'clone']);
+
+export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: PrincipalResolver) => {
+  const getModel: GetModel = (uid) => strapi.getModel(uid as never) as ReturnType<GetModel>;
+  const table = (uid: string) => strapi.db.metadata.get(uid as never).tableName;
+
+  const companyIdOf = async (value: unknown): Promise<number | null | undefined> => {
+    if (leavesRelation(value)) return undefined;
+    if (clearsRelation(value)) return null;
+    const { refs, invalid } = linkedRefs(value);
+    if (invalid || refs.length !== 1) throw new errors.ValidationError('company must name exactly one company');
+    const [ref] = refs;
+    const row = await strapi.db
+      .connection(table(COMPANY_UID))
+      .select('id')
+      .where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId })
+      .first();
+    if (!row) throw new errors.ValidationError('company: no such company');
+    return Number(row.id);
+  };
+
+  /** The join column takes a numeric id only; accept every relation form the API accepts. */
+  const normaliseCompanyInput = async (data: Record<string, unknown> | undefined) => {
+    if (!data || !('company' in data)) return;
+    const companyId = await companyIdOf(data.company);
+    if (companyId === undefined) delete data.company;
+    else data.company = companyId;
+  };
+
+  const assertVisible = async (uid: string, documentId: string | undefined, companyId: number) => {
+    if (!documentId) throw new errors.NotFoundError('Not Found');
+    const query = strapi.db.connection(table(uid)).select('id').where('document_id', documentId);
+    if (uid === COMPANY_UID) query.andWhere('id', companyId);
+    else query.andWhere('company_id', companyId);
+    if (!(await query.first())) throw new errors.NotFoundError('Not Found');
+  };
+
+  const assertRelationsInCompany = async (uid: string, data: Record<string, unknown> | undefined, companyId: number) => {
+    if (!data) return;
+    const model = getModel(uid);
+    if (!model) return;
+    for (const [name, value] of Object.entries(data)) {
+      const attribute = model.attributes[name];
+      if (attribute?.type !== 'relation' || !attribute.target || !isTenantScoped(attribute.target)) continue;
+      const { refs, invalid } = linkedRefs(value);
+      if (invalid) throw new errors.ValidationError(`Invalid relation "${name}"`);
+      if (refs.length === 0) continue;
+      const ids = refs.filter((ref): ref is Required<Pick<RelationRef, 'id'>> => ref.id !== undefined).map((ref) => ref.id);
+      const documentIds = refs.filter((ref) => ref.documentId !== undefined).map((ref) => ref.documentId as string);
+      const rows: Array<{ id: number; document_id: string }> = await strapi.db
+        .connection(table(attribute.target))
+        .select('id', 'document_id')
+        .where('company_id', companyId)
+        .andWhere((query) => {
+          if (ids.length) query.orWhereIn('id', ids);
+          if (documentIds.length) query.orWhereIn('document_id', documentIds);
+        });
+      const foundIds = new Set(rows.map((row) => Number(row.id)));
+      const foundDocumentIds = new Set(rows.map((row) => row.document_id));
+      const missing = refs.some((ref) => (ref.id !== undefined ? !foundIds.has(ref.id) : !foundDocumentIds.has(ref.documentId as string)));
+      if (missing) throw new errors.ValidationError(`Invalid relation "${name}": no such document in this company`);
+    }
+  };
+
+  const confineToCompany = async (context: DocumentContext, companyId: number) => {
+    const { uid, action, params } = context;
+    const isCompany = uid === COMPANY_UID;
+    switch (action) {
+      case 'create':
+        if (isCompany) throw new errors.ForbiddenError('Companies are created by operators');
+        params.data = { ...(params.data ?? {}), company: companyId };
+        break;
+      case 'clone':
+        if (isCompany) throw new errors.ForbiddenError('Companies are created by operators');
+        await assertVisible(uid, params.documentId, companyId);
+        params.data = { ...(params.data ?? {}), company: companyId };
+        break;
+      case 'update':
+        await assertVisible(uid, params.documentId, companyId);
+        if (params.data && 'company' in params.data) {
+          if (isCompany) delete params.data.company;
+          else params.data = { ...params.data, company: companyId };
+        }
+        break;
+      case 'delete':
+        if (isCompany) throw new errors.ForbiddenError('Companies are deleted by operators');
+        await assertVisible(uid, params.documentId, companyId);
+        break;
+      default:
+        break;
+    }
+    if (WRITES.has(action)) await assertRelationsInCompany(uid, params.data, companyId);
+    if (params.populate !== undefined) params.populate = scopePopulate(getModel, uid, params.populate, companyId);
+  };
+
+  const middleware = async (context: DocumentContext, next: Next) => {
+    if (!isTenantGuarded(context.uid)) return maskSecrets(await next());
+
+    const scope: Scope | null = explicitScope() ?? (await principal.forRequest());
+    if (!scope) throw new errors.ForbiddenError('This request is not bound to a company');
+
+    if (scope.kind === 'system') {
+      if (WRITES.has(context.action) && !context.uid.startsWith(COMPANY_UID)) await normaliseCompanyInput(context.params.data);
+      return maskSecrets(await next());
+    }
+
+    const { companyId } = scope;
+    // The scope becomes explicit below, so that the query-level guard sees it too.
+    return runAsCompany(companyId, async () => {
+      await confineToCompany(context, companyId);
+      return maskSecrets(await next());
+    });
+  };
+
+  return middleware;
+};

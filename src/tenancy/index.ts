@@ -1,0 +1,52 @@
+import type { Core } from '@strapi/strapi';
+import { createPrincipalResolver, type PrincipalResolver } from './principal';
+import { createTenantDocumentMiddleware } from './document-middleware';
+import { createLifecycleGuard } from './lifecycle-guard';
+import { registerCompanyCondition } from './admin-condition';
+import { ensureTenantRoles } from './roles';
+import { runAsSystem } from './scope';
+
+export { runAsCompany, runAsSystem, explicitScope, type Scope } from './scope';
+export { TENANT_SCOPED_UIDS, COMPANY_UID, isTenantScoped } from './model';
+export { openSecret, SECRET_MASK } from './secrets';
+export { STAFF_ROLE_CODE, INTEGRATOR_ROLE_TYPE } from './roles';
+
+/**
+ * Tenant isolation, wired below every feature. `TENANCY_ENFORCEMENT=off` switches the filters
+ * off for the overhead benchmark only; it is refused in production.
+ */
+let principal: PrincipalResolver | null = null;
+
+const enforcementEnabled = () => {
+  const off = process.env.TENANCY_ENFORCEMENT === 'off';
+  if (off && process.env.NODE_ENV === 'production') {
+    throw new Error('TENANCY_ENFORCEMENT=off is a benchmark switch and is refused in production');
+  }
+  return !off;
+};
+
+export const registerTenancy = (strapi: Core.Strapi) => {
+  principal = createPrincipalResolver(strapi);
+  const enforce = enforcementEnabled();
+  if (enforce) {
+    strapi.documents.use(createTenantDocumentMiddleware(strapi, principal) as never);
+  } else {
+    strapi.log.warn('TENANCY_ENFORCEMENT=off: tenant isolation is disabled (benchmark mode)');
+  }
+  strapi.db.lifecycles.subscribe(createLifecycleGuard(principal, { enforce }) as never);
+  // Staff and integrator bindings are cached briefly; any change to them applies at once.
+  strapi.db.lifecycles.subscribe({
+    models: ['api::staff.staff', 'plugin::users-permissions.user'],
+    afterCreate: () => principal?.forget(),
+    afterUpdate: () => principal?.forget(),
+    afterDelete: () => principal?.forget(),
+    afterUpdateMany: () => principal?.forget(),
+    afterDeleteMany: () => principal?.forget(),
+  });
+};
+
+export const bootstrapTenancy = async (strapi: Core.Strapi) => {
+  if (!principal) throw new Error('registerTenancy must run before bootstrapTenancy');
+  await registerCompanyCondition(strapi, principal);
+  return runAsSystem('boot: tenant roles', () => ensureTenantRoles(strapi));
+};

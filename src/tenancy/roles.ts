@@ -1,0 +1,93 @@
+import type { Core } from '@strapi/strapi';
+import { BELONGS_TO_MY_COMPANY_ID } from './admin-condition';
+import { COMPANY_UID } from './model';
+
+/**
+ * The two roles of a tenant, created and kept complete at every boot (idempotent):
+ * - admin role `Company Staff`: content-manager rights on the tenant's types, each under the
+ *   condition "belongs to my company"; its own company readable and editable except for the
+ *   operator-owned fields (slug, Retell agent id); the webhook inbox read-only.
+ * - users-permissions role `Integrator`: REST on the tenant's types, read-only on companies.
+ */
+export const STAFF_ROLE_CODE = 'frontdesk-company-staff';
+export const INTEGRATOR_ROLE_TYPE = 'integrator';
+
+const CM = 'plugin::content-manager.explorer';
+const STAFF_EDITABLE = ['api::service.service', 'api::staff.staff', 'api::customer.customer', 'api::appointment.appointment', 'api::call.call'];
+const STAFF_READ_ONLY = ['plugin::retell.webhook-event'];
+const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
+const INTEGRATOR_TYPES = STAFF_EDITABLE;
+
+type Permission = { action: string; subject: string; properties: { fields?: string[] }; conditions: string[] };
+
+const staffPermissions = (strapi: Core.Strapi): Permission[] => {
+  const actionProvider = strapi.service('admin::permission').actionProvider;
+  const contentTypes = strapi.service('admin::content-type');
+  const grants: Array<[string, string[]]> = [
+    [`${CM}.read`, [...STAFF_EDITABLE, ...STAFF_READ_ONLY, COMPANY_UID]],
+    [`${CM}.create`, STAFF_EDITABLE],
+    [`${CM}.update`, [...STAFF_EDITABLE, COMPANY_UID]],
+    [`${CM}.delete`, STAFF_EDITABLE],
+  ];
+  return grants.flatMap(([actionId, subjects]) => {
+    const action = actionProvider.get(actionId);
+    const permissions: Permission[] = contentTypes.getPermissionsWithNestedFields([{ ...action, subjects }]);
+    return permissions.map((permission) => {
+      const restrictFields = permission.subject === COMPANY_UID && actionId === `${CM}.update`;
+      return {
+        action: permission.action,
+        subject: permission.subject,
+        properties: restrictFields
+          ? { fields: (permission.properties.fields ?? []).filter((field) => !COMPANY_OPERATOR_FIELDS.includes(field)) }
+          : permission.properties,
+        conditions: [BELONGS_TO_MY_COMPANY_ID],
+      };
+    });
+  });
+};
+
+const ensureStaffRole = async (strapi: Core.Strapi) => {
+  const roles = strapi.service('admin::role');
+  let role = await strapi.db.query('admin::role').findOne({ where: { code: STAFF_ROLE_CODE } });
+  if (!role) {
+    role = await roles.create({
+      name: 'Company Staff',
+      code: STAFF_ROLE_CODE,
+      description: "Front-desk staff: the appointments, customers and calls of their own company only.",
+    });
+  }
+  await roles.assignPermissions(role.id, staffPermissions(strapi));
+  return role;
+};
+
+const ensureIntegratorRole = async (strapi: Core.Strapi) => {
+  const roleQuery = strapi.db.query('plugin::users-permissions.role');
+  let role = await roleQuery.findOne({ where: { type: INTEGRATOR_ROLE_TYPE } });
+  if (!role) {
+    role = await roleQuery.create({
+      data: {
+        name: 'Integrator',
+        type: INTEGRATOR_ROLE_TYPE,
+        description: "API access to one company's services, staff, customers, appointments and calls.",
+      },
+    });
+  }
+  const wanted = [
+    ...INTEGRATOR_TYPES.flatMap((uid) => ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)),
+    `${COMPANY_UID}.find`,
+    `${COMPANY_UID}.findOne`,
+  ];
+  const permissionQuery = strapi.db.query('plugin::users-permissions.permission');
+  const existing: Array<{ action: string }> = await permissionQuery.findMany({ where: { role: role.id }, select: ['action'] });
+  const have = new Set(existing.map((permission) => permission.action));
+  for (const action of wanted.filter((candidate) => !have.has(candidate))) {
+    await permissionQuery.create({ data: { action, role: role.id } });
+  }
+  return role;
+};
+
+export const ensureTenantRoles = async (strapi: Core.Strapi) => {
+  const staff = await ensureStaffRole(strapi);
+  const integrator = await ensureIntegratorRole(strapi);
+  return { staffRoleId: staff.id as number, integratorRoleId: integrator.id as number };
+};
