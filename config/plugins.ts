@@ -1,9 +1,9 @@
-import { intFromEnv, boolFromEnv } from '../src/support/env';
+import { intFromEnv, boolFromEnv, requireSecret } from '../src/support/env';
 
 export default ({ env }) => ({
   'users-permissions': {
     config: {
-      jwtSecret: env('JWT_SECRET', process.env.NODE_ENV === 'production' ? undefined : 'insecure-dev-jwt_secret'),
+      jwtSecret: requireSecret('JWT_SECRET'),
       jwt: { expiresIn: env('JWT_EXPIRES_IN', '7d') },
       register: { allowedFields: [] },
     },

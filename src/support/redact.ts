@@ -10,13 +10,15 @@ const PHONE = /(\+|%2B)(\d{7,15})\b/gi;
 export const maskPhone = (value: string): string =>
   value.replace(PHONE, (_match, _plus: string, digits: string) => `+${digits.slice(0, 3)}…${digits.slice(-2)}`);
 
+const SECRET_KEY = /secret|password|apikey|api_key|token|authorization|signature/i;
+
 const redactValue = (value: unknown, depth = 0): unknown => {
   if (typeof value === 'string') return maskPhone(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = /secret|password|apikey|api_key|token|authorization/i.test(key) ? '[redacted]' : redactValue(inner, depth + 1);
+    out[key] = SECRET_KEY.test(key) ? '[redacted]' : redactValue(inner, depth + 1);
   }
   return out;
 };
@@ -24,7 +26,8 @@ const redactValue = (value: unknown, depth = 0): unknown => {
 export const redactFormat = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'timestamp' || key === 'stack') continue;
-    (info as Record<string, unknown>)[key] = redactValue((info as Record<string, unknown>)[key]);
+    const record = info as Record<string, unknown>;
+    record[key] = SECRET_KEY.test(key) ? '[redacted]' : redactValue(record[key]);
   }
   if (typeof info.message === 'string') info.message = maskPhone(info.message);
   return info;

@@ -6,6 +6,7 @@ import { scopePopulate, type GetModel } from './populate';
 import { maskSecrets } from './secrets';
 import { explicitScope, runAsCompany, type Scope } from './scope';
 import type { PrincipalResolver } from './principal';
+import { onTable, tableOf } from '../support/knex';
 
 /**
  * The tenant rules on the Document Service, which every path goes through (REST, the admin's
@@ -30,7 +31,7 @@ const WRITES = new Set(['create', 'update', 'clone']);
 
 export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: PrincipalResolver) => {
   const getModel: GetModel = (uid) => strapi.getModel(uid as never) as ReturnType<GetModel>;
-  const table = (uid: string) => strapi.db.metadata.get(uid as never).tableName;
+  const on = <T>(uid: string, build: Parameters<typeof onTable<T>>[2]) => onTable<T>(strapi, tableOf(strapi, uid), build);
 
   const companyIdOf = async (value: unknown): Promise<number | null | undefined> => {
     if (leavesRelation(value)) return undefined;
@@ -38,11 +39,9 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
     const { refs, invalid } = linkedRefs(value);
     if (invalid || refs.length !== 1) throw new errors.ValidationError('company must name exactly one company');
     const [ref] = refs;
-    const row = await strapi.db
-      .connection(table(COMPANY_UID))
-      .select('id')
-      .where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId })
-      .first();
+    const row = await on<{ id: number } | undefined>(COMPANY_UID, (query) =>
+      query.select('id').where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId }).first()
+    );
     if (!row) throw new errors.ValidationError('company: no such company');
     return Number(row.id);
   };
@@ -57,10 +56,14 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
 
   const assertVisible = async (uid: string, documentId: string | undefined, companyId: number) => {
     if (!documentId) throw new errors.NotFoundError('Not Found');
-    const query = strapi.db.connection(table(uid)).select('id').where('document_id', documentId);
-    if (uid === COMPANY_UID) query.andWhere('id', companyId);
-    else query.andWhere('company_id', companyId);
-    if (!(await query.first())) throw new errors.NotFoundError('Not Found');
+    const visible = await on<unknown>(uid, (query) =>
+      query
+        .select('id')
+        .where('document_id', documentId)
+        .andWhere(uid === COMPANY_UID ? 'id' : 'company_id', companyId)
+        .first()
+    );
+    if (!visible) throw new errors.NotFoundError('Not Found');
   };
 
   const assertRelationsInCompany = async (uid: string, data: Record<string, unknown> | undefined, companyId: number) => {
@@ -75,14 +78,15 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
       if (refs.length === 0) continue;
       const ids = refs.filter((ref): ref is Required<Pick<RelationRef, 'id'>> => ref.id !== undefined).map((ref) => ref.id);
       const documentIds = refs.filter((ref) => ref.documentId !== undefined).map((ref) => ref.documentId as string);
-      const rows: Array<{ id: number; document_id: string }> = await strapi.db
-        .connection(table(attribute.target))
-        .select('id', 'document_id')
-        .where('company_id', companyId)
-        .andWhere((query) => {
-          if (ids.length) query.orWhereIn('id', ids);
-          if (documentIds.length) query.orWhereIn('document_id', documentIds);
-        });
+      const rows = await on<Array<{ id: number; document_id: string }>>(attribute.target, (query) =>
+        query
+          .select('id', 'document_id')
+          .where('company_id', companyId)
+          .andWhere((match) => {
+            if (ids.length) match.orWhereIn('id', ids);
+            if (documentIds.length) match.orWhereIn('document_id', documentIds);
+          })
+      );
       const foundIds = new Set(rows.map((row) => Number(row.id)));
       const foundDocumentIds = new Set(rows.map((row) => row.document_id));
       const missing = refs.some((ref) => (ref.id !== undefined ? !foundIds.has(ref.id) : !foundDocumentIds.has(ref.documentId as string)));

@@ -9,6 +9,7 @@ import { runAsSystem } from './scope';
 export { runAsCompany, runAsSystem, explicitScope, type Scope } from './scope';
 export { TENANT_SCOPED_UIDS, COMPANY_UID, isTenantScoped } from './model';
 export { openSecret, SECRET_MASK } from './secrets';
+import { keyRing } from './secrets';
 export { STAFF_ROLE_CODE, INTEGRATOR_ROLE_TYPE } from './roles';
 
 /**
@@ -26,6 +27,7 @@ const enforcementEnabled = () => {
 };
 
 export const registerTenancy = (strapi: Core.Strapi) => {
+  keyRing(); // a missing or malformed SECRETS_KEYRING stops the boot here, not at the first write
   principal = createPrincipalResolver(strapi);
   const enforce = enforcementEnabled();
   if (enforce) {

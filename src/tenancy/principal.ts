@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Scope } from './scope';
+import { onTable, tableOf } from '../support/knex';
 
 /**
  * Maps the authenticated principal of an HTTP request to its tenant scope:
@@ -31,28 +32,25 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     return companyId;
   };
 
-  const table = (uid: string) => strapi.db.metadata.get(uid as never).tableName;
-
   const companyOfStaffEmail = (email: string) =>
     cached(staffCache, email.toLowerCase(), async () => {
-      const row = await strapi.db
-        .connection(table('api::staff.staff'))
-        .select('company_id')
-        .whereRaw('lower(email) = ?', [email.toLowerCase()])
-        .andWhere('active', true)
-        .whereNotNull('company_id')
-        .orderBy('id', 'asc')
-        .first();
+      const row = await onTable(strapi, tableOf(strapi, 'api::staff.staff'), (query) =>
+        query
+          .select('company_id')
+          .whereRaw('lower(email) = ?', [email.toLowerCase()])
+          .andWhere('active', true)
+          .whereNotNull('company_id')
+          .orderBy('id', 'asc')
+          .first()
+      );
       return row ? Number(row.company_id) : null;
     });
 
   const companyOfUser = (userId: number) =>
     cached(userCache, userId, async () => {
-      const row = await strapi.db
-        .connection(table('plugin::users-permissions.user'))
-        .select('company_id')
-        .where('id', userId)
-        .first();
+      const row = await onTable(strapi, tableOf(strapi, 'plugin::users-permissions.user'), (query) =>
+        query.select('company_id').where('id', userId).first()
+      );
       return row?.company_id ? Number(row.company_id) : null;
     });
 
@@ -81,7 +79,7 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     /** The scope of the HTTP request being served, resolved once and kept on ctx.state. */
     async forRequest(): Promise<Scope | null> {
       const ctx = strapi.requestContext.get() as { state?: RequestState } | undefined;
-      if (!ctx?.state) return null;
+      if (!ctx?.state?.auth) return null;
       if (ctx.state.tenantScope === undefined) ctx.state.tenantScope = await resolve(ctx.state.auth);
       return ctx.state.tenantScope;
     },

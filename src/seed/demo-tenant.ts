@@ -1,0 +1,185 @@
+import type { Core } from '@strapi/strapi';
+import { DateTime } from 'luxon';
+import { runAsSystem, STAFF_ROLE_CODE } from '../tenancy';
+
+/**
+ * The demo tenant: a Berlin hair salon with opening hours, 3 services, 2 staff, 20 customers,
+ * ~100 appointments over the coming weeks (a few in the past week, for the figures) and 30
+ * calls. Idempotent: an existing demo company is left as it is.
+ */
+export const DEMO_SLUG = 'salon-lindenblatt';
+export const DEMO_AGENT_ID = 'agent_3f7d1c0b9e2a64f85d1b7c3e20';
+export const DEMO_ADMIN_EMAIL = 'admin@frontdesk.local';
+export const DEMO_STAFF_EMAIL = 'empfang@salon-lindenblatt.example';
+
+const OPENING_HOURS = [
+  { weekday: 2, opens: '09:00', closes: '18:00' },
+  { weekday: 3, opens: '09:00', closes: '18:00' },
+  { weekday: 4, opens: '09:00', closes: '20:00' },
+  { weekday: 5, opens: '09:00', closes: '18:00' },
+  { weekday: 6, opens: '09:00', closes: '14:00' },
+];
+const SERVICES = [
+  { name: 'Damenhaarschnitt mit Föhnen', durationMinutes: 45 },
+  { name: 'Herrenhaarschnitt', durationMinutes: 30 },
+  { name: 'Färben', durationMinutes: 90 },
+];
+const FIRST = ['Miriam', 'Jonas', 'Leonie', 'Felix', 'Hannah', 'Lukas', 'Emma', 'Paul', 'Mia', 'Ben', 'Lea', 'Elias', 'Sophie', 'Noah', 'Marie', 'Finn', 'Clara', 'Anton', 'Ida', 'Karl'];
+const LAST = ['Sommerfeld', 'Becker', 'Schulz', 'Wagner', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hartmann', 'Lange', 'Werner', 'Krause', 'Lehmann', 'Köhler'];
+
+/** Small deterministic PRNG so that every demo looks the same. */
+const prng = (seed: number) => () => {
+  seed = (seed * 1664525 + 1013904223) % 4294967296;
+  return seed / 4294967296;
+};
+
+type Seeded = { companyId: number; created: boolean };
+
+const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Seeded> => {
+  const random = prng(20260312);
+  const company = await strapi.documents('api::company.company').create({
+    data: {
+      name: 'Salon Lindenblatt',
+      slug: DEMO_SLUG,
+      timezone: 'Europe/Berlin',
+      phoneNumber: '+49305550100',
+      retellAgentId: DEMO_AGENT_ID,
+      openingHours: OPENING_HOURS,
+      slotMinutes: 15,
+      language: 'de',
+      notificationEmail: 'team@salon-lindenblatt.example',
+    } as never,
+  });
+  const companyId = company.id as number;
+  const inCompany = { company: companyId };
+
+  const services: Array<{ id: number | string; documentId: string }> = [];
+  for (const service of SERVICES) {
+    services.push(await strapi.documents('api::service.service').create({ data: { ...service, active: true, ...inCompany } as never }));
+  }
+  await strapi.documents('api::staff.staff').create({ data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany } as never });
+  await strapi.documents('api::staff.staff').create({ data: { name: 'Tarek Aydin', email: 'tarek@salon-lindenblatt.example', active: true, ...inCompany } as never });
+
+  const customers: Array<{ id: number | string; documentId: string; name?: string | null; phone?: string | null }> = [];
+  for (let index = 0; index < 20; index += 1) {
+    const name = `${FIRST[index]} ${LAST[index]}`;
+    customers.push(
+      await strapi.documents('api::customer.customer').create({
+        data: {
+          name,
+          phone: `+4930555${String(1470 + index * 7).padStart(4, '0')}`,
+          email: index % 3 === 0 ? null : `${FIRST[index].toLowerCase()}.${LAST[index].toLowerCase().replace('ü', 'ue').replace('ö', 'oe')}@example.com`,
+          ...inCompany,
+        } as never,
+      })
+    );
+  }
+
+  // Appointments: from 7 days ago to 5 weeks ahead, packed without overlap on the 15-minute grid.
+  const zone = 'Europe/Berlin';
+  const appointments: Array<{ id: number; documentId: string; startsAt: string; customer: number }> = [];
+  let day = now.setZone(zone).startOf('day').minus({ days: 7 });
+  const lastDay = day.plus({ days: 90 });
+  while (day < lastDay && appointments.length < 100) {
+    const hours = OPENING_HOURS.find((entry) => entry.weekday === day.weekday);
+    if (hours) {
+      const [openH, openM] = hours.opens.split(':').map(Number);
+      const [closeH, closeM] = hours.closes.split(':').map(Number);
+      let cursor = day.set({ hour: openH, minute: openM });
+      const closes = day.set({ hour: closeH, minute: closeM });
+      const perDay = 2 + Math.floor(random() * 3);
+      for (let slot = 0; slot < perDay; slot += 1) {
+        cursor = cursor.plus({ minutes: 15 * Math.floor(random() * 8) });
+        const serviceIndex = Math.floor(random() * services.length);
+        const duration = SERVICES[serviceIndex].durationMinutes;
+        const end = cursor.plus({ minutes: duration });
+        if (end > closes || appointments.length >= 100) break;
+        const customer = customers[Math.floor(random() * customers.length)];
+        const past = end < now;
+        const state = past ? (random() < 0.15 ? 'no_show' : 'completed') : random() < 0.08 ? 'cancelled' : 'confirmed';
+        const created = await strapi.documents('api::appointment.appointment').create({
+          data: {
+            startsAt: cursor.toUTC().toISO(),
+            endsAt: end.toUTC().toISO(),
+            state,
+            source: random() < 0.6 ? 'phone' : 'admin',
+            customer: customer.documentId,
+            service: services[serviceIndex].documentId,
+            ...inCompany,
+          } as never,
+        });
+        appointments.push({ id: created.id as number, documentId: created.documentId, startsAt: cursor.toUTC().toISO() as string, customer: customer.id as number });
+        cursor = end;
+      }
+    }
+    day = day.plus({ days: 1 });
+  }
+
+  // Calls: the last 30 days, most of them ended and analysed; phone bookings link to them.
+  const phoneBooked = appointments.filter((_, index) => index % 4 === 0);
+  for (let index = 0; index < 30; index += 1) {
+    const customer = customers[Math.floor(random() * customers.length)];
+    const startedAt = now.minus({ days: Math.floor(random() * 30), minutes: Math.floor(random() * 600) });
+    const durationMs = 40_000 + Math.floor(random() * 200_000);
+    const booked = phoneBooked[index];
+    const successful = booked ? true : random() < 0.5;
+    await strapi.documents('api::call.call').create({
+      data: {
+        retellCallId: `call_demo_${String(index + 1).padStart(4, '0')}`,
+        agentId: DEMO_AGENT_ID,
+        direction: 'inbound',
+        fromNumber: customer.phone,
+        toNumber: '+49305550100',
+        state: 'ended',
+        startedAt: startedAt.toUTC().toISO(),
+        endedAt: startedAt.plus({ milliseconds: durationMs }).toUTC().toISO(),
+        durationMs,
+        transcript: 'Agent: Salon Lindenblatt, guten Tag.\nUser: Ich hätte gern einen Termin.\n',
+        summary: booked
+          ? `${customer.name} hat telefonisch einen Termin gebucht.`
+          : 'Anruferin hat sich nach Preisen und Öffnungszeiten erkundigt.',
+        sentiment: successful ? 'Positive' : 'Neutral',
+        successful,
+        disconnectionReason: 'user_hangup',
+        customer: customer.documentId,
+        ...(booked ? { appointment: booked.documentId } : {}),
+        ...inCompany,
+      } as never,
+    });
+  }
+  return { companyId, created: true };
+};
+
+const ensureAdminUser = async (
+  strapi: Core.Strapi,
+  { email, firstname, lastname, password, roleId }: { email: string; firstname: string; lastname: string; password: string; roleId: number }
+) => {
+  const existing = await strapi.db.query('admin::user').findOne({ where: { email } });
+  if (existing) return { created: false };
+  await strapi.service('admin::user').create({ email, firstname, lastname, password, isActive: true, roles: [roleId], registrationToken: null });
+  return { created: true };
+};
+
+export type DemoSeedResult = {
+  companyId: number;
+  companyCreated: boolean;
+  admin: { email: string; created: boolean };
+  staff: { email: string; created: boolean };
+};
+
+export const seedDemoTenant = (strapi: Core.Strapi, { password, now = DateTime.now() }: { password: string; now?: DateTime }) =>
+  runAsSystem('seed: demo tenant', async (): Promise<DemoSeedResult> => {
+    const existing = await strapi.db.query('api::company.company').findOne({ where: { slug: DEMO_SLUG }, select: ['id'] });
+    const { companyId, created } = existing ? { companyId: existing.id as number, created: false } : await createCompanyData(strapi, now);
+
+    const superAdmin = await strapi.service('admin::role').getSuperAdmin();
+    const staffRole = await strapi.db.query('admin::role').findOne({ where: { code: STAFF_ROLE_CODE } });
+    const admin = await ensureAdminUser(strapi, { email: DEMO_ADMIN_EMAIL, firstname: 'Frontdesk', lastname: 'Admin', password, roleId: superAdmin.id });
+    const staff = await ensureAdminUser(strapi, { email: DEMO_STAFF_EMAIL, firstname: 'Jana', lastname: 'Lindenblatt', password, roleId: staffRole.id });
+    return {
+      companyId,
+      companyCreated: created,
+      admin: { email: DEMO_ADMIN_EMAIL, created: admin.created },
+      staff: { email: DEMO_STAFF_EMAIL, created: staff.created },
+    };
+  });

@@ -1,0 +1,18 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+
+/**
+ * A knex query on `table` that joins the current transaction when there is one, so that
+ * checks made inside a transaction see its writes and never wait for a second pooled
+ * connection (which, under load, can starve the pool).
+ * The builder comes back inside a callback: a knex builder is thenable, so returning it from an
+ * async function would run it.
+ */
+export const onTable = async <T>(strapi: Core.Strapi, table: string, build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder): Promise<T> => {
+  const base: Knex = strapi.db.inTransaction() ? (await strapi.db.transaction()).get() : strapi.db.connection;
+  const schema = strapi.db.getSchemaName();
+  const query = schema ? base(table).withSchema(schema) : base(table);
+  return (await build(query)) as T;
+};
+
+export const tableOf = (strapi: Core.Strapi, uid: string): string => strapi.db.metadata.get(uid as never).tableName;

@@ -1,0 +1,76 @@
+import { randomBytes } from 'crypto';
+import type { Core } from '@strapi/strapi';
+import type { TestApp } from './app';
+
+/** Test data through the app's own services, each test with its own companies and users. */
+const tag = () => randomBytes(4).toString('hex');
+const inSystem = <T>(fn: () => Promise<T>): Promise<T> => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { runAsSystem } = require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
+  return runAsSystem('test setup', fn);
+};
+export const asSystem = inSystem;
+
+export const WEEKDAYS_9_TO_18 = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '09:00', closes: '18:00' }));
+
+export type Company = { id: number; documentId: string; slug: string; retellAgentId: string };
+
+export const createCompany = (strapi: Core.Strapi, data: Record<string, unknown> = {}): Promise<Company> =>
+  inSystem(async () => {
+    const suffix = tag();
+    const company = await strapi.documents('api::company.company').create({
+      data: {
+        name: `Salon ${suffix}`,
+        slug: `salon-${suffix}`,
+        timezone: 'Europe/Berlin',
+        retellAgentId: `agent_${suffix}`,
+        slotMinutes: 15,
+        language: 'de',
+        openingHours: WEEKDAYS_9_TO_18,
+        ...data,
+      } as never,
+    });
+    return company as unknown as Company;
+  });
+
+export const createIn = <T = Record<string, unknown> & { id: number; documentId: string }>(
+  strapi: Core.Strapi,
+  uid: string,
+  companyId: number,
+  data: Record<string, unknown>
+): Promise<T> => inSystem(async () => (await strapi.documents(uid as never).create({ data: { ...data, company: companyId } as never })) as T);
+
+export const createIntegrator = async (app: TestApp, companyId: number) => {
+  const { strapi } = app;
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'integrator' } });
+  const suffix = tag();
+  const user = await inSystem(() =>
+    strapi.db.query('plugin::users-permissions.user').create({
+      data: { username: `integrator-${suffix}`, email: `integrator-${suffix}@example.com`, provider: 'local', confirmed: true, blocked: false, role: role.id, company: companyId, password: 'Integrator-1' },
+    })
+  );
+  const jwt = strapi.plugin('users-permissions').service('jwt').issue({ id: user.id });
+  return { user, jwt, auth: { Authorization: `Bearer ${jwt}` } };
+};
+
+const PASSWORD = 'Test-Passw0rd!';
+
+const createAdminUser = async (app: TestApp, email: string, roleId: number) => {
+  await app.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'User', password: PASSWORD, isActive: true, roles: [roleId], registrationToken: null });
+  const response = await app.http.post('/admin/login').send({ email, password: PASSWORD });
+  if (response.status !== 200) throw new Error(`admin login failed: ${response.status} ${JSON.stringify(response.body)}`);
+  const token = response.body.data.token as string;
+  return { email, password: PASSWORD, token, auth: { Authorization: `Bearer ${token}` } };
+};
+
+export const createSuperAdmin = async (app: TestApp) => {
+  const role = await app.strapi.service('admin::role').getSuperAdmin();
+  return createAdminUser(app, `super-${tag()}@example.com`, role.id);
+};
+
+export const createStaffAdmin = async (app: TestApp, companyId: number) => {
+  const email = `staff-${tag()}@example.com`;
+  await createIn(app.strapi, 'api::staff.staff', companyId, { name: 'Staff Member', email, active: true });
+  const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } });
+  return createAdminUser(app, email, role.id);
+};

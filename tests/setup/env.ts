@@ -1,0 +1,31 @@
+/**
+ * The environment every test process shares. The harness creates a throwaway PostgreSQL
+ * database per run and names it in TEST_DATABASE_NAME.
+ */
+export const TEST_RETELL_KEY = 'key_test_123';
+// Two fixed 32-byte test keys: "t2" encrypts, "t1" is an older key still accepted.
+export const TEST_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+export const baseTestEnv = (databaseName: string): Record<string, string> => ({
+  NODE_ENV: 'test',
+  DATABASE_CLIENT: 'postgres',
+  DATABASE_HOST: process.env.PGHOST || '127.0.0.1',
+  DATABASE_PORT: process.env.PGPORT || '5432',
+  DATABASE_USERNAME: process.env.PGUSER || 'postgres',
+  DATABASE_PASSWORD: process.env.PGPASSWORD || '',
+  DATABASE_NAME: databaseName,
+  DATABASE_POOL_MIN: '0',
+  DATABASE_POOL_MAX: '10',
+  TEST_DATABASE_NAME: databaseName,
+  REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+  LOG_DIR: 'off',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'error',
+  RETELL_API_KEY: TEST_RETELL_KEY,
+  SECRETS_KEYRING: TEST_KEYRING,
+  WEBHOOK_SWEEP_INTERVAL_MS: '1000',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+  BROWSER: 'none',
+  // A developer's .env (e.g. the demo's SQLite settings) must not leak into the tests.
+  ENV_PATH: '/nonexistent/frontdesk-tests/.env',
+});
