@@ -5,6 +5,7 @@ export default [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  'global::body-errors',
   // The raw body stays available (Symbol.for('unparsedBody')) for Retell's signature check.
   { name: 'strapi::body', config: { includeUnparsed: true, jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
   'strapi::session',

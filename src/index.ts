@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapTenancy, registerTenancy, runAsSystem } from './tenancy';
 import { createAppointmentRules } from './api/appointment/document-rules';
+import { registerAppointmentJobs } from './api/appointment/jobs';
 import { mapConstraintErrors } from './support/db-errors';
 import { applyAdminLayouts } from './admin-layouts';
+import { closeQueues, queuesOf } from './queues';
 import { ensureAppointmentConstraints } from '../database/constraints';
 
 /** Wiring only: each concern lives in its own module. */
@@ -17,5 +19,13 @@ export default {
     await ensureAppointmentConstraints(strapi.db.connection, strapi.log);
     await bootstrapTenancy(strapi);
     await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
+    registerAppointmentJobs(strapi);
+    // The API process works the queues too unless WEBHOOK_WORKER=off (then `npm run worker` does).
+    const queues = queuesOf(strapi);
+    if (queues.config.worker) queues.start();
+  },
+
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await closeQueues(strapi);
   },
 };

@@ -8,7 +8,7 @@ import { runAsSystem, STAFF_ROLE_CODE } from '../tenancy';
  * calls. Idempotent: an existing demo company is left as it is.
  */
 export const DEMO_SLUG = 'salon-lindenblatt';
-export const DEMO_AGENT_ID = 'agent_3f7d1c0b9e2a64f85d1b7c3e20';
+export const DEMO_AGENT_ID = 'agent_demo_salon_lindenblatt';
 export const DEMO_ADMIN_EMAIL = 'admin@frontdesk.local';
 export const DEMO_STAFF_EMAIL = 'empfang@salon-lindenblatt.example';
 

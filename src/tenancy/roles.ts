@@ -16,6 +16,7 @@ const CM = 'plugin::content-manager.explorer';
 const STAFF_EDITABLE = ['api::service.service', 'api::staff.staff', 'api::customer.customer', 'api::appointment.appointment', 'api::call.call'];
 const STAFF_READ_ONLY = ['plugin::retell.webhook-event'];
 const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
+const STAFF_PLUGIN_ACTIONS = ['plugin::retell.replay', 'plugin::overview.read'];
 const INTEGRATOR_TYPES = STAFF_EDITABLE;
 
 type Permission = { action: string; subject: string; properties: { fields?: string[] }; conditions: string[] };
@@ -29,7 +30,7 @@ const staffPermissions = (strapi: Core.Strapi): Permission[] => {
     [`${CM}.update`, [...STAFF_EDITABLE, COMPANY_UID]],
     [`${CM}.delete`, STAFF_EDITABLE],
   ];
-  return grants.flatMap(([actionId, subjects]) => {
+  const contentManager = grants.flatMap(([actionId, subjects]) => {
     const action = actionProvider.get(actionId);
     const permissions: Permission[] = contentTypes.getPermissionsWithNestedFields([{ ...action, subjects }]);
     return permissions.map((permission) => {
@@ -44,6 +45,14 @@ const staffPermissions = (strapi: Core.Strapi): Permission[] => {
       };
     });
   });
+  // Plugin actions of the tenant's own features (their routes check the company themselves).
+  const pluginActions = STAFF_PLUGIN_ACTIONS.filter((actionId) => actionProvider.get(actionId)).map((action) => ({
+    action,
+    subject: null as unknown as string,
+    properties: {},
+    conditions: [],
+  }));
+  return [...contentManager, ...pluginActions];
 };
 
 const ensureStaffRole = async (strapi: Core.Strapi) => {

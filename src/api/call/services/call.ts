@@ -1,3 +1,62 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreService('api::call.call');
+/**
+ * The call log. `track` merges what one event knows about a call into its row, whatever the
+ * order events arrive in and however often: the state only moves forward, a field is only
+ * set from a value that is there, and the post-call analysis is only written by the event
+ * that carries it. Serialised per call (a PostgreSQL advisory lock), so concurrent events for
+ * one call cannot lose each other's writes. Runs in the company scope of the caller.
+ */
+const UID = 'api::call.call';
+const STATE_RANK: Record<string, number> = { registered: 0, ongoing: 1, ended: 2, error: 2 };
+
+export type CallPatch = {
+  retellCallId: string;
+  agentId?: string;
+  direction?: 'inbound' | 'outbound';
+  fromNumber?: string;
+  toNumber?: string;
+  state?: 'registered' | 'ongoing' | 'ended' | 'error';
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  transcript?: string;
+  recordingUrl?: string;
+  disconnectionReason?: string;
+  summary?: string;
+  sentiment?: string;
+  successful?: boolean;
+  analysis?: Record<string, unknown>;
+  customer?: number;
+};
+type CallRow = Record<string, unknown> & { id: number; documentId: string; state: string };
+
+const merge = (current: CallRow | null, patch: CallPatch) => {
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || value === null || value === '' || key === 'state') continue;
+    if (key === 'customer' && current?.customer) continue;
+    data[key] = value;
+  }
+  if (patch.state && (!current || (STATE_RANK[patch.state] ?? 0) > (STATE_RANK[current.state] ?? 0))) data.state = patch.state;
+  return data;
+};
+
+export default factories.createCoreService(UID, ({ strapi }) => ({
+  async findByRetellId(retellCallId: string): Promise<CallRow | null> {
+    return (await strapi.documents(UID).findFirst({ filters: { retellCallId }, populate: ['customer', 'appointment'] })) as CallRow | null;
+  },
+
+  async track(patch: CallPatch): Promise<CallRow> {
+    return strapi.db.transaction(async ({ trx }) => {
+      if (strapi.db.dialect.client === 'postgres') {
+        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`call:${patch.retellCallId}`]);
+      }
+      const current = (await strapi.documents(UID).findFirst({ filters: { retellCallId: patch.retellCallId }, populate: ['customer'] })) as CallRow | null;
+      const data = merge(current, patch);
+      if (!current) return (await strapi.documents(UID).create({ data: { state: 'registered', ...data } as never })) as CallRow;
+      if (Object.keys(data).length === 0) return current;
+      return (await strapi.documents(UID).update({ documentId: current.documentId, data: data as never })) as CallRow;
+    });
+  },
+}));

@@ -1,0 +1,31 @@
+import type { OpeningInterval } from '../../domain/slots';
+import type { Language } from '../../domain/speech';
+
+/** What booking needs to know about a company, loaded once per request or job. */
+export type CompanyInfo = {
+  id: number;
+  documentId: string;
+  name: string;
+  timezone: string;
+  openingHours: OpeningInterval[];
+  slotMinutes: number;
+  language: Language;
+  phoneNumber: string | null;
+  notificationEmail: string | null;
+};
+
+type CompanyDocument = Partial<CompanyInfo> & { id: number; documentId: string; name: string; openingHours?: Array<Partial<OpeningInterval>> };
+
+export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
+  id: company.id,
+  documentId: company.documentId,
+  name: company.name,
+  timezone: company.timezone || 'Europe/Berlin',
+  openingHours: (company.openingHours ?? [])
+    .filter((interval): interval is OpeningInterval => !!interval.weekday && !!interval.opens && !!interval.closes)
+    .map(({ weekday, opens, closes }) => ({ weekday, opens, closes })),
+  slotMinutes: company.slotMinutes || 30,
+  language: company.language === 'en' ? 'en' : 'de',
+  phoneNumber: company.phoneNumber ?? null,
+  notificationEmail: company.notificationEmail ?? null,
+});

@@ -1,0 +1,3 @@
+import verifySignature from './verify-signature';
+
+export default { 'verify-signature': verifySignature };

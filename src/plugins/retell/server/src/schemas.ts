@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Retell's wire format, read leniently: unknown fields are ignored (the schema grows often),
+ * only what we use is checked. Field names as in retell-sdk 5.66.1 `PhoneCallResponse`.
+ */
+const optionalText = z.string().optional().nullable();
+
+export const CallAnalysisSchema = z
+  .object({
+    call_summary: optionalText,
+    user_sentiment: optionalText,
+    call_successful: z.boolean().optional().nullable(),
+    in_voicemail: z.boolean().optional().nullable(),
+    custom_analysis_data: z.record(z.string(), z.unknown()).optional().nullable(),
+  })
+  .partial();
+
+export const CallSchema = z.object({
+  call_id: z.string().min(1).max(128),
+  agent_id: z.string().min(1).max(128),
+  call_type: optionalText,
+  direction: z.enum(['inbound', 'outbound']).optional().nullable(),
+  from_number: optionalText,
+  to_number: optionalText,
+  call_status: optionalText,
+  start_timestamp: z.number().int().nonnegative().optional().nullable(),
+  end_timestamp: z.number().int().nonnegative().optional().nullable(),
+  duration_ms: z.number().int().nonnegative().optional().nullable(),
+  disconnection_reason: optionalText,
+  transcript: optionalText,
+  recording_url: optionalText,
+  call_analysis: CallAnalysisSchema.optional().nullable(),
+});
+export type RetellCall = z.infer<typeof CallSchema>;
+
+export const WebhookSchema = z.object({
+  event: z.string().min(1).max(64),
+  call: CallSchema,
+});
+export type WebhookBody = z.infer<typeof WebhookSchema>;
+
+export const FunctionBodySchema = z.object({
+  name: z.string().optional(),
+  call: CallSchema,
+  args: z.record(z.string(), z.unknown()).optional().default({}),
+});
+export type FunctionBody = z.infer<typeof FunctionBodySchema>;
+
+/** Arguments the LLM fills in: all optional here; what is missing is asked for in words. */
+const arg = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().trim().max(500).optional().nullable());
+export const FunctionArgsSchema = z.object({
+  service: arg,
+  date: arg,
+  time: arg,
+  preference: arg,
+  earliest_time: arg,
+  latest_time: arg,
+  start: arg,
+  customer_name: arg,
+  customer_phone: arg,
+  email: arg,
+  customer_email: arg,
+  notes: arg,
+  booking_id: arg,
+  new_date: arg,
+  new_time: arg,
+  new_start: arg,
+});
+export type FunctionArgs = z.infer<typeof FunctionArgsSchema>;
+
+/** zod issues as the details of a Strapi ValidationError. */
+export const issuesOf = (error: z.ZodError) => ({
+  errors: error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, name: 'ValidationError' })),
+});

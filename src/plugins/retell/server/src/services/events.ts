@@ -1,0 +1,43 @@
+import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
+import { runAsCompany, runAsSystem } from '../../../../../tenancy';
+import type { CompanyInfo } from '../../../../../api/company/company-info';
+import { EVENT_JOBS } from '../jobs';
+import { WebhookSchema } from '../schemas';
+import { getService } from '../utils';
+
+/**
+ * The worker's side of the inbox: one job = one inbox row, applied in the company's scope by
+ * the handler for its event. The row is claimed first (a second delivery of the same job
+ * finds it done), and a failure is kept on the row for the admin before Bull retries.
+ */
+export const EventJobSchema = z.object({ eventId: z.number().int().positive() });
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async process(data: unknown): Promise<string> {
+    const { eventId } = EventJobSchema.parse(data);
+    const inbox = getService(strapi, 'inbox');
+    const row = await runAsSystem('retell: claim event', () => inbox.claim(eventId));
+    if (!row) return 'already done';
+
+    const job = EVENT_JOBS[row.event];
+    if (!job) {
+      await inbox.finish(row.id, 'ignored', `no handler for ${row.event}`);
+      return 'ignored';
+    }
+    try {
+      const { call } = WebhookSchema.parse(row.payload);
+      const company = (await runAsSystem('retell: company of event', () =>
+        (strapi.service('api::company.company') as unknown as { info(id: number): Promise<CompanyInfo | null> }).info(row.company_id)
+      )) as CompanyInfo | null;
+      if (!company) throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
+      await runAsCompany(company.id, () => job.handle({ strapi, company, call, now: Date.now() }));
+      await inbox.finish(row.id, 'processed');
+      return 'processed';
+    } catch (error) {
+      await inbox.fail(row.id, error);
+      strapi.log.error(`retell event ${row.id} (${row.event}) failed on attempt ${row.attempts}: ${(error as Error).message}`);
+      throw error;
+    }
+  },
+});

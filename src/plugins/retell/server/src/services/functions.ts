@@ -1,0 +1,227 @@
+import type { Core } from '@strapi/strapi';
+import { DateTime } from 'luxon';
+import { matchByName } from '../../../../../domain/match';
+import { countryOf, toE164 } from '../../../../../domain/phone';
+import { say } from '../../../../../domain/speech';
+import { atTime, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
+import type { Slot } from '../../../../../domain/slots';
+import type { CompanyInfo } from '../../../../../api/company/company-info';
+import type { BookingResult, ChangeResult, CustomerInfo, ServiceInfo } from '../../../../../api/appointment/services/booking';
+import type { Suggestion } from '../../../../../api/appointment/services/availability';
+import { FunctionArgsSchema, type FunctionArgs, type RetellCall } from '../schemas';
+import { basePatch, services as appServices } from '../jobs/call-context';
+import { pluginConfig } from '../utils';
+
+/**
+ * The functions the agent calls while the caller is on the line. Each answers with a short
+ * sentence the agent can say (`message`, in the company's language) and structured data.
+ * Missing or unreadable arguments are answered with a question, never an error, so the LLM
+ * can recover. The customer is always the caller's own number, never one the LLM made up.
+ */
+export type FunctionContext = { company: CompanyInfo; call: RetellCall; args: Record<string, unknown>; now: number };
+export type FunctionAnswer = Record<string, unknown> & { message: string };
+export const FUNCTION_NAMES = ['check_availability', 'book_appointment', 'cancel_appointment', 'reschedule_appointment'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+type Availability = { suggest(company: CompanyInfo, duration: number, options: { date: string | null; wish: DateTime | null; window?: { from: number; to: number } | null; limit: number; now: number }): Promise<Suggestion | null> };
+type Booking = {
+  book(request: Record<string, unknown>): Promise<BookingResult>;
+  cancel(request: Record<string, unknown>): Promise<ChangeResult>;
+  reschedule(request: Record<string, unknown>): Promise<ChangeResult>;
+};
+
+const PREFERENCES: Array<[RegExp, { from: number; to: number }]> = [
+  [/vormittag|morgens|früh|morning/i, { from: 0, to: 12 * 60 - 1 }],
+  [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
+  [/nachmittag|afternoon/i, { from: 12 * 60, to: 17 * 60 }],
+  [/abend|evening/i, { from: 17 * 60, to: 24 * 60 - 1 }],
+];
+
+const clockOf = (slot: Slot) => slot.start.toFormat('HH:mm');
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const availability = () => strapi.service('api::appointment.availability') as unknown as Availability;
+  const booking = () => strapi.service('api::appointment.booking') as unknown as Booking;
+  const maxSlots = () => pluginConfig<number>(strapi, 'maxSlots');
+
+  const activeServices = async (): Promise<ServiceInfo[]> =>
+    (await strapi.documents('api::service.service').findMany({ filters: { active: true }, sort: 'name:asc', limit: 100 })) as unknown as ServiceInfo[];
+
+  /** The service the caller named; without a name, the company's only (or shortest) one. */
+  const serviceFor = async (wanted: string | null | undefined, { required }: { required: boolean }) => {
+    const offered = await activeServices();
+    if (!wanted) {
+      if (offered.length === 1) return { service: offered[0], offered };
+      if (!required && offered.length) return { service: [...offered].sort((a, b) => a.durationMinutes - b.durationMinutes)[0], offered, assumed: true };
+      return { service: null, offered };
+    }
+    return { service: matchByName(wanted, offered), offered };
+  };
+
+  const callerPhone = (company: CompanyInfo, call: RetellCall, args: FunctionArgs) =>
+    toE164(call.direction === 'outbound' ? call.to_number : call.from_number, countryOf(company.phoneNumber)) ??
+    toE164(args.customer_phone, countryOf(company.phoneNumber));
+
+  const wishedStart = (company: CompanyInfo, dateText: string | null | undefined, timeText: string | null | undefined, startText: string | null | undefined, now: number) => {
+    const start = parseStart(startText, company.timezone);
+    if (start) return { start, date: start.toISODate(), minutes: start.hour * 60 + start.minute };
+    const date = parseDate(dateText, company.timezone, now);
+    const minutes = parseTime(timeText);
+    return { start: date && minutes !== null ? atTime(date, minutes, company.timezone) : null, date, minutes };
+  };
+
+  const slotData = (slots: Slot[]) => ({ alternatives: slots.map(clockOf), alternatives_iso: slots.map((slot) => slot.start.toISO()) });
+
+  const bookingAnswer = (company: CompanyInfo, result: BookingResult, service: ServiceInfo, name: string | null, start: DateTime): FunctionAnswer => {
+    const { language } = company;
+    if (result.ok) {
+      const begins = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
+      const ends = DateTime.fromISO(result.appointment.endsAt, { zone: company.timezone });
+      return {
+        success: true,
+        booking_id: result.appointment.documentId,
+        start: begins.toISO({ suppressMilliseconds: true }),
+        end: ends.toISO({ suppressMilliseconds: true }),
+        service: service.name,
+        message: say.booked(language, service.name, name, begins),
+      };
+    }
+    return { success: false, reason: result.reason, ...slotData(result.alternatives), message: say.refused(language, result.reason, start, result.alternatives.map((slot) => slot.start)) };
+  };
+
+  const changeRefusal = (company: CompanyInfo, result: Extract<ChangeResult, { ok: false }>, start: DateTime | null): FunctionAnswer => {
+    const { language } = company;
+    if (result.reason === 'none') return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+    if (result.reason === 'ambiguous') {
+      const candidates = result.candidates.map((item) => DateTime.fromISO(item.startsAt, { zone: company.timezone }));
+      return {
+        success: false,
+        reason: 'ambiguous',
+        appointments: result.candidates.map((item, index) => ({ booking_id: item.documentId, start: candidates[index].toISO({ suppressMilliseconds: true }) })),
+        message: say.whichAppointment(language, candidates),
+      };
+    }
+    const alternatives = 'alternatives' in result ? result.alternatives : [];
+    return { success: false, reason: result.reason, ...slotData(alternatives), message: say.refused(language, result.reason, start, alternatives.map((slot) => slot.start)) };
+  };
+
+  const handlers: Record<FunctionName, (context: FunctionContext, args: FunctionArgs) => Promise<FunctionAnswer>> = {
+    async check_availability({ company, now }, args) {
+      const { language } = company;
+      const { service, offered } = await serviceFor(args.service, { required: false });
+      if (!service) {
+        return args.service
+          ? { available: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) }
+          : { available: false, reason: 'missing', missing: ['service'], message: say.missing(language, ['service']) };
+      }
+      const wished = wishedStart(company, args.date, args.time, args.start, now);
+      if (args.date && !wished.date) return { available: false, reason: 'missing', missing: ['date'], message: say.missing(language, ['date']) };
+      const today = DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string;
+      // A day in the past: say so, and look from today on.
+      const past = !!wished.date && wished.date < today;
+      const { date, minutes, start } = past ? { date: today, minutes: null, start: null } : wished;
+      const from = parseTime(args.earliest_time);
+      const to = parseTime(args.latest_time);
+      const preferred = PREFERENCES.find(([pattern]) => pattern.test(args.preference ?? ''))?.[1] ?? null;
+      const window = from !== null || to !== null ? { from: from ?? 0, to: to ?? 24 * 60 - 1 } : preferred;
+      const wish = start ?? (date && minutes === null && window ? atTime(date, window.from, company.timezone) : null);
+      const suggestion = await availability().suggest(company, service.durationMinutes, { date, wish, window, limit: maxSlots(), now });
+      const asked = DateTime.fromISO(date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string), { zone: company.timezone });
+      const base = { timezone: company.timezone, service: service.name, duration_minutes: service.durationMinutes };
+      if (!suggestion) return { ...base, available: false, date: asked.toISODate(), slots: [], message: say.nothingFree(language, asked, []) };
+      const slots = suggestion.slots.map((slot) => slot.start);
+      if (past) {
+        return { ...base, available: false, reason: 'past', date: suggestion.date, slots: suggestion.slots.map(clockOf), message: say.refused(language, 'past', null, slots) };
+      }
+      return {
+        ...base,
+        available: suggestion.sameDay,
+        date: suggestion.date,
+        slots: suggestion.slots.map(clockOf),
+        slots_iso: suggestion.slots.map((slot) => slot.start.toISO({ suppressMilliseconds: true })),
+        message: suggestion.sameDay ? say.available(language, slots[0], slots) : say.nothingFree(language, asked, slots),
+      };
+    },
+
+    async book_appointment({ company, call, now }, args) {
+      const { language } = company;
+      const { service, offered } = await serviceFor(args.service, { required: true });
+      const { start } = wishedStart(company, args.date, args.time, args.start, now);
+      const phone = callerPhone(company, call, args);
+      const missing = [!service && !args.service ? 'service' : null, !start && !args.date && !args.start ? 'date' : null, !start && !args.time && !args.start ? 'time' : null, !phone ? 'phone' : null].filter(
+        (field): field is string => !!field
+      );
+      if (args.service && !service) {
+        return { success: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) };
+      }
+      if (missing.length) return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
+      if (!start) return { success: false, reason: 'invalid', missing: ['date', 'time'], message: say.refused(language, 'invalid', null, []) };
+
+      const email = args.email || args.customer_email || null;
+      const customer = await appServices(strapi).customers.upsertByPhone(phone as string, { name: args.customer_name || null, email: email && /.+@.+\..+/.test(email) ? email : null });
+      const tracked = await appServices(strapi).calls.track({ ...basePatch(call), state: 'ongoing', customer: customer.id });
+      const result = await booking().book({ company, service, customer, start, callId: tracked.id, notes: args.notes || null, source: 'phone', now });
+      return bookingAnswer(company, result, service as ServiceInfo, customer.name ?? args.customer_name ?? null, start);
+    },
+
+    async cancel_appointment({ company, call, now }, args) {
+      const { language } = company;
+      const phone = callerPhone(company, call, args);
+      const customer = phone ? await appServices(strapi).customers.findByPhone(phone) : null;
+      if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      const { date, minutes } = wishedStart(company, args.date, args.time, args.start, now);
+      const result = await booking().cancel({ company, customer, target: { documentId: args.booking_id, date, minutes }, now });
+      if (!result.ok) return changeRefusal(company, result, null);
+      const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
+      return { success: true, booking_id: result.appointment.documentId, message: say.cancelled(language, start) };
+    },
+
+    async reschedule_appointment({ company, call, now }, args) {
+      const { language } = company;
+      const phone = callerPhone(company, call, args);
+      const customer = phone ? await appServices(strapi).customers.findByPhone(phone) : null;
+      if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      const next = wishedStart(company, args.new_date, args.new_time, args.new_start, now);
+      if (!next.start) {
+        const missing = [!next.date ? 'date' : null, next.minutes === null ? 'time' : null].filter((field): field is string => !!field);
+        return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
+      }
+      const current = wishedStart(company, args.date, args.time, args.start, now);
+      const result = await booking().reschedule({ company, customer, target: { documentId: args.booking_id, date: current.date, minutes: current.minutes }, newStart: next.start, now });
+      if (!result.ok) return changeRefusal(company, result, next.start);
+      const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
+      return {
+        success: true,
+        booking_id: result.appointment.documentId,
+        start: start.toISO({ suppressMilliseconds: true }),
+        message: say.rescheduled(language, result.previousStart ?? start, start),
+      };
+    },
+  };
+
+  return {
+    isKnown(name: string): name is FunctionName {
+      return (FUNCTION_NAMES as readonly string[]).includes(name);
+    },
+
+    async invoke(name: FunctionName, context: FunctionContext): Promise<FunctionAnswer> {
+      const parsed = FunctionArgsSchema.safeParse(context.args ?? {});
+      const args: FunctionArgs = parsed.success ? parsed.data : {};
+      try {
+        return await handlers[name](context, args);
+      } catch (error) {
+        strapi.log.error(`retell function ${name} failed for call ${context.call.call_id}: ${(error as Error).stack ?? error}`);
+        return { success: false, reason: 'error', message: say.failed(context.company.language) };
+      }
+    },
+
+    /** A booking request found in the post-call analysis, booked by the same rules. */
+    async bookFromAnalysis({ company, customer, callId, service: serviceName, date, time, now }: { company: CompanyInfo; customer: CustomerInfo; callId: number; service: string; date: string; time: string; now: number }) {
+      const { service } = await serviceFor(serviceName, { required: true });
+      const { start } = wishedStart(company, date, time, null, now);
+      if (!service || !start) return { booked: false, message: `Not booked after the call: ${!service ? `unknown service "${serviceName}"` : `unreadable date/time "${date} ${time}"`}` };
+      const result = await booking().book({ company, service, customer, start, callId, notes: null, source: 'phone', now });
+      return result.ok ? { booked: true, message: null } : { booked: false, message: `Not booked after the call: ${result.reason} (${start.toISO()})` };
+    },
+  };
+};

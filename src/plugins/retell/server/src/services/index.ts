@@ -1,0 +1,6 @@
+import agents from './agents';
+import inbox from './inbox';
+import events from './events';
+import functions from './functions';
+
+export default { agents, inbox, events, functions };

@@ -1,0 +1,16 @@
+import { boolFromEnv, intFromEnv } from '../support/env';
+
+/** Queue and worker settings, from env (see .env.example). */
+export const queueConfig = () => ({
+  redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+  prefix: process.env.QUEUE_PREFIX || 'frontdesk',
+  worker: boolFromEnv('WEBHOOK_WORKER', true),
+  concurrency: intFromEnv('WEBHOOK_CONCURRENCY', 4, { min: 1, max: 64 }),
+  attempts: intFromEnv('WEBHOOK_ATTEMPTS', 5, { min: 1, max: 50 }),
+  backoffMs: intFromEnv('WEBHOOK_BACKOFF_MS', 2000, { min: 10 }),
+  sweepIntervalMs: intFromEnv('WEBHOOK_SWEEP_INTERVAL_MS', 30_000, { min: 200 }),
+  /** How long a request waits for Redis to take a job before it leaves it to the sweeper. */
+  addTimeoutMs: 1500,
+});
+
+export type QueueConfig = ReturnType<typeof queueConfig>;

@@ -1,0 +1,181 @@
+import Bull from 'bull';
+import Redis from 'ioredis';
+import type { Core } from '@strapi/strapi';
+import { queueConfig, type QueueConfig } from './config';
+
+/**
+ * Bull queues, one per purpose (`webhooks`, `notifications`), shared by the API process and
+ * `npm run worker`. Features register job handlers and sweepers; `start()` (only where the
+ * worker runs) works every queue with one `process('*', concurrency)` that dispatches on the
+ * job name, and runs the sweepers on an interval.
+ *
+ * Redis being down never fails a request: `add` gives up after a short wait and throws
+ * QueueUnavailableError; the caller has written what it needs to the database first, and a
+ * sweeper enqueues it once Redis is back.
+ */
+export type QueueName = 'webhooks' | 'notifications';
+export type JobHandler = (data: Record<string, unknown>, job: Bull.Job) => Promise<unknown>;
+export type Sweeper = { name: string; run: () => Promise<unknown> };
+
+export class QueueUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
+  const clients = new Set<Redis>();
+  const shared: Partial<Record<'client' | 'subscriber', Redis>> = {};
+  const queues = new Map<QueueName, Bull.Queue>();
+  const handlers = new Map<QueueName, Map<string, JobHandler>>();
+  const sweepers: Sweeper[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let started = false;
+  let lastErrorLog = 0;
+
+  const logRedisError = (error: Error) => {
+    if (Date.now() - lastErrorLog < 30_000) return;
+    lastErrorLog = Date.now();
+    strapi.log.warn(`Redis unavailable for the queues: ${error.message}`);
+  };
+
+  const connect = (type: 'client' | 'subscriber' | 'bclient') => {
+    if (type !== 'bclient' && shared[type]) return shared[type] as Redis;
+    const redis = new Redis(config.redisUrl, {
+      // A command waits for at most one reconnect before failing, so an outage cannot pile up
+      // commands; requests bound their wait with addTimeoutMs anyway. Blocking connections
+      // (the worker's) wait forever, as Bull requires.
+      ...(type === 'client' ? { maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    redis.on('error', logRedisError);
+    clients.add(redis);
+    if (type !== 'bclient') shared[type] = redis;
+    return redis;
+  };
+
+  const queue = (name: QueueName) => {
+    let existing = queues.get(name);
+    if (!existing) {
+      existing = new Bull(name, {
+        prefix: config.prefix,
+        createClient: (type) => connect(type),
+        defaultJobOptions: {
+          attempts: config.attempts,
+          backoff: { type: 'exponential', delay: config.backoffMs },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      });
+      existing.on('error', logRedisError);
+      queues.set(name, existing);
+    }
+    return existing;
+  };
+
+  const dispatch = (name: QueueName) => async (job: Bull.Job) => {
+    const handler = handlers.get(name)?.get(job.name);
+    if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${name}"`);
+    return handler(job.data, job);
+  };
+
+  const runSweeper = (sweeper: Sweeper) => {
+    let running = false;
+    return async () => {
+      if (running) return;
+      running = true;
+      try {
+        await sweeper.run();
+      } catch (error) {
+        strapi.log.warn(`sweeper ${sweeper.name} failed: ${(error as Error).message}`);
+      } finally {
+        running = false;
+      }
+    };
+  };
+
+  return {
+    config,
+    get started() {
+      return started;
+    },
+
+    async add(name: QueueName, jobName: string, data: Record<string, unknown>, options: Bull.JobOptions = {}) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not accept the job in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
+      });
+      try {
+        return await Promise.race([queue(name).add(jobName, data, options), timeout]);
+      } catch (error) {
+        if (error instanceof QueueUnavailableError) throw error;
+        throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    handle(name: QueueName, jobName: string, handler: JobHandler) {
+      if (!handlers.has(name)) handlers.set(name, new Map());
+      handlers.get(name)?.set(jobName, handler);
+    },
+
+    sweep(sweeper: Sweeper) {
+      sweepers.push(sweeper);
+    },
+
+    /** Works the queues in this process and starts the sweepers. */
+    start() {
+      if (started) return;
+      started = true;
+      for (const name of handlers.keys()) {
+        queue(name).process('*', config.concurrency, dispatch(name)).catch(logRedisError);
+      }
+      queue('webhooks');
+      queue('notifications');
+      const ready = Promise.all([...queues.values()].map((q) => q.isReady()));
+      for (const sweeper of sweepers) {
+        const tick = runSweeper(sweeper);
+        // First sweep once Redis is there (a restart may have left rows behind), then on a timer.
+        ready.then(() => tick(), () => undefined);
+        const timer = setInterval(tick, config.sweepIntervalMs);
+        timer.unref();
+        timers.push(timer);
+      }
+    },
+
+    async counts(name: QueueName) {
+      return queue(name).getJobCounts();
+    },
+
+    queue,
+
+    async close() {
+      timers.forEach((timer) => clearInterval(timer));
+      await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
+      await Promise.all([...clients].map((redis) => redis.quit().catch(() => redis.disconnect())));
+      clients.clear();
+    },
+  };
+};
+
+export type Queues = ReturnType<typeof createQueues>;
+
+const registry = new WeakMap<Core.Strapi, Queues>();
+
+/** The queues of this Strapi instance (created on first use). */
+export const queuesOf = (strapi: Core.Strapi): Queues => {
+  let queues = registry.get(strapi);
+  if (!queues) {
+    queues = createQueues(strapi, queueConfig());
+    registry.set(strapi, queues);
+  }
+  return queues;
+};
+
+export const closeQueues = async (strapi: Core.Strapi) => {
+  const queues = registry.get(strapi);
+  registry.delete(strapi);
+  await queues?.close();
+};
