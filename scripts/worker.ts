@@ -5,7 +5,8 @@ import { APP_DIR } from './lib/boot';
 /**
  * `npm run worker`: works the queues (webhook events, confirmations) and runs the sweepers,
  * without serving HTTP. Run it next to API processes started with WEBHOOK_WORKER=off.
- * SIGTERM/SIGINT finish the jobs in progress, then exit.
+ * SIGTERM/SIGINT: Strapi's own signal handler destroys the app, which closes the queues after
+ * the jobs in progress, then exits.
  */
 process.env.WEBHOOK_WORKER = 'on';
 
@@ -13,16 +14,6 @@ const main = async () => {
   const app = createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist'), autoReload: false, serveAdminPanel: false });
   await app.load();
   app.log.info('Frontdesk worker running (queues: webhooks, notifications)');
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info(`worker stopping on ${signal}: finishing jobs in progress`);
-    await app.destroy();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 };
 
 main().catch((error: unknown) => {

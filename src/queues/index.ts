@@ -102,6 +102,11 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     },
 
     async add(name: QueueName, jobName: string, data: Record<string, unknown>, options: Bull.JobOptions = {}) {
+      // A connection that was up and is lost fails at once; one still coming up gets the timeout.
+      const status = shared.client?.status;
+      if (status === 'reconnecting' || status === 'close' || status === 'end') {
+        throw new QueueUnavailableError(`queue ${name} is unavailable: Redis connection ${status}`);
+      }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not accept the job in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);

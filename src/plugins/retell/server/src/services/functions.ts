@@ -30,11 +30,12 @@ type Booking = {
   reschedule(request: Record<string, unknown>): Promise<ChangeResult>;
 };
 
+/** Spoken time-of-day wishes, most specific first ("nachmittags" contains "mittag"). */
 const PREFERENCES: Array<[RegExp, { from: number; to: number }]> = [
-  [/vormittag|morgens|früh|morning/i, { from: 0, to: 12 * 60 - 1 }],
-  [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
   [/nachmittag|afternoon/i, { from: 12 * 60, to: 17 * 60 }],
+  [/vormittag|morgens|früh|morning/i, { from: 0, to: 12 * 60 - 1 }],
   [/abend|evening/i, { from: 17 * 60, to: 24 * 60 - 1 }],
+  [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
 ];
 
 const clockOf = (slot: Slot) => slot.start.toFormat('HH:mm');
