@@ -1,6 +1,8 @@
 export default [
   'global::request-log',
   'strapi::errors',
+  // Retell's webhook, the hot path, is served here, before the rest of the stack (see the middleware).
+  'plugin::retell.webhook-ingest',
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',

@@ -1,6 +1,10 @@
 import { Client } from 'pg';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { deleteKeys } = require('../../bench/lib/redis-keys') as { deleteKeys: (url: string, prefix: string) => Promise<void> };
 
 export default async function globalTeardown() {
+  // Queue keys of this run's apps (fdtest:<pid>:…) in the shared Redis.
+  await deleteKeys(process.env.REDIS_URL || 'redis://127.0.0.1:6379', 'fdtest:').catch(() => undefined);
   const databaseName = process.env.TEST_DATABASE_NAME;
   if (!databaseName || process.env.TEST_KEEP_DATABASE === '1') return;
   const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });

@@ -9,6 +9,8 @@ import { onTable } from '../../../support/knex';
  * intervals of its non-cancelled appointments, handed to the pure slot computation.
  */
 const SEARCH_DAYS = 14;
+/** No appointment lasts longer than this; it bounds the index range scanned for overlaps. */
+const LONGEST_APPOINTMENT_HOURS = 24;
 
 export type Suggestion = { date: string; slots: Slot[]; sameDay: boolean };
 
@@ -17,7 +19,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { zone: company.timezone, openingHours: company.openingHours, slotMinutes: company.slotMinutes, durationMinutes, now };
   },
 
-  /** Busy intervals overlapping [from, to), one indexed query on (company_id, starts_at). */
+  /**
+   * Busy intervals overlapping [from, to): one range scan on the (company_id, starts_at) index,
+   * bounded below by the longest possible appointment.
+   */
   async busyBetween(companyId: number, from: DateTime, to: DateTime, exceptAppointmentId?: number): Promise<Busy[]> {
     const rows = await onTable<Array<{ starts_at: Date; ends_at: Date }>>(strapi, 'appointments', (query) => {
       query
@@ -25,6 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         .where('company_id', companyId)
         .whereNot('state', 'cancelled')
         .where('starts_at', '<', to.toJSDate())
+        .where('starts_at', '>', from.minus({ hours: LONGEST_APPOINTMENT_HOURS }).toJSDate())
         .where('ends_at', '>', from.toJSDate());
       if (exceptAppointmentId) query.whereNot('id', exceptAppointmentId);
       return query;
@@ -49,18 +55,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   ): Promise<Suggestion | null> {
     const first = date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string);
     let day = DateTime.fromISO(first, { zone: company.timezone });
+    const rules = this.rules(company, durationMinutes, now);
+    // The wished day first (the usual answer); the following two weeks only when it is full.
+    let busy = await this.busyBetween(company.id, day.startOf('day'), day.endOf('day'));
     for (let offset = 0; offset < SEARCH_DAYS; offset += 1, day = day.plus({ days: 1 })) {
       const isoDate = day.toISODate() as string;
-      let free = await this.freeOn(company, durationMinutes, isoDate, now);
+      if (offset === 1) busy = await this.busyBetween(company.id, day.startOf('day'), day.plus({ days: SEARCH_DAYS }).endOf('day'));
+      let free = freeSlots(isoDate, rules, busy);
       if (offset === 0 && window) {
+        const midnight = day.startOf('day').toMillis();
         const inWindow = free.filter((slot) => {
-          const minute = slot.start.hour * 60 + slot.start.minute;
+          const minute = (slot.start - midnight) / 60_000;
           return minute >= window.from && minute <= window.to;
         });
         if (inWindow.length) free = inWindow;
       }
       if (free.length) {
-        return { date: isoDate, slots: nearestFree(free, offset === 0 ? wish : null, limit), sameDay: offset === 0 };
+        return { date: isoDate, slots: nearestFree(free, offset === 0 && wish ? wish.toMillis() : null, limit), sameDay: offset === 0 };
       }
     }
     return null;

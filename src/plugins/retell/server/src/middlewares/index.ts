@@ -1,3 +1,4 @@
 import verifySignature from './verify-signature';
+import webhookIngest from './webhook-ingest';
 
-export default { 'verify-signature': verifySignature };
+export default { 'verify-signature': verifySignature, 'webhook-ingest': webhookIngest };

@@ -4,7 +4,7 @@ import { matchByName } from '../../../../../domain/match';
 import { countryOf, toE164 } from '../../../../../domain/phone';
 import { say } from '../../../../../domain/speech';
 import { atTime, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
-import type { Slot } from '../../../../../domain/slots';
+import { startIn, type Slot } from '../../../../../domain/slots';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
 import type { BookingResult, ChangeResult, CustomerInfo, ServiceInfo } from '../../../../../api/appointment/services/booking';
 import type { Suggestion } from '../../../../../api/appointment/services/availability';
@@ -38,19 +38,31 @@ const PREFERENCES: Array<[RegExp, { from: number; to: number }]> = [
   [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
 ];
 
-const clockOf = (slot: Slot) => slot.start.toFormat('HH:mm');
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const clockOf = (slot: Slot, zone: string) => startIn(slot, zone).toFormat('HH:mm');
   const availability = () => strapi.service('api::appointment.availability') as unknown as Availability;
   const booking = () => strapi.service('api::appointment.booking') as unknown as Booking;
   const maxSlots = () => pluginConfig<number>(strapi, 'maxSlots');
 
-  const activeServices = async (): Promise<ServiceInfo[]> =>
-    (await strapi.documents('api::service.service').findMany({ filters: { active: true }, sort: 'name:asc', limit: 100 })) as unknown as ServiceInfo[];
+  // A company's services, read on every in-call request, change rarely: kept 30 s, forgotten on any change.
+  const serviceCache = new Map<number, { services: ServiceInfo[]; expires: number }>();
+  const activeServices = async (companyId: number): Promise<ServiceInfo[]> => {
+    const hit = serviceCache.get(companyId);
+    if (hit && hit.expires > Date.now()) return hit.services;
+    const services = (await strapi.db.query('api::service.service').findMany({
+      where: { active: true },
+      select: ['id', 'documentId', 'name', 'durationMinutes'],
+      orderBy: { name: 'asc' },
+      limit: 100,
+    })) as ServiceInfo[];
+    serviceCache.set(companyId, { services, expires: Date.now() + 30_000 });
+    return services;
+  };
 
   /** The service the caller named; without a name, the company's only (or shortest) one. */
-  const serviceFor = async (wanted: string | null | undefined, { required }: { required: boolean }) => {
-    const offered = await activeServices();
+  const serviceFor = async (companyId: number, wanted: string | null | undefined, { required }: { required: boolean }) => {
+    const offered = await activeServices(companyId);
     if (!wanted) {
       if (offered.length === 1) return { service: offered[0], offered };
       if (!required && offered.length) return { service: [...offered].sort((a, b) => a.durationMinutes - b.durationMinutes)[0], offered, assumed: true };
@@ -71,7 +83,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { start: date && minutes !== null ? atTime(date, minutes, company.timezone) : null, date, minutes };
   };
 
-  const slotData = (slots: Slot[]) => ({ alternatives: slots.map(clockOf), alternatives_iso: slots.map((slot) => slot.start.toISO()) });
+  const slotData = (slots: Slot[], zone: string) => ({
+    alternatives: slots.map((slot) => clockOf(slot, zone)),
+    alternatives_iso: slots.map((slot) => startIn(slot, zone).toISO({ suppressMilliseconds: true })),
+  });
+  const startsOf = (slots: Slot[], zone: string) => slots.map((slot) => startIn(slot, zone));
 
   const bookingAnswer = (company: CompanyInfo, result: BookingResult, service: ServiceInfo, name: string | null, start: DateTime): FunctionAnswer => {
     const { language } = company;
@@ -87,7 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         message: say.booked(language, service.name, name, begins),
       };
     }
-    return { success: false, reason: result.reason, ...slotData(result.alternatives), message: say.refused(language, result.reason, start, result.alternatives.map((slot) => slot.start)) };
+    return { success: false, reason: result.reason, ...slotData(result.alternatives, company.timezone), message: say.refused(language, result.reason, start, startsOf(result.alternatives, company.timezone)) };
   };
 
   const changeRefusal = (company: CompanyInfo, result: Extract<ChangeResult, { ok: false }>, start: DateTime | null): FunctionAnswer => {
@@ -103,13 +119,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     }
     const alternatives = 'alternatives' in result ? result.alternatives : [];
-    return { success: false, reason: result.reason, ...slotData(alternatives), message: say.refused(language, result.reason, start, alternatives.map((slot) => slot.start)) };
+    return { success: false, reason: result.reason, ...slotData(alternatives, company.timezone), message: say.refused(language, result.reason, start, startsOf(alternatives, company.timezone)) };
   };
 
   const handlers: Record<FunctionName, (context: FunctionContext, args: FunctionArgs) => Promise<FunctionAnswer>> = {
     async check_availability({ company, now }, args) {
       const { language } = company;
-      const { service, offered } = await serviceFor(args.service, { required: false });
+      const { service, offered } = await serviceFor(company.id, args.service, { required: false });
       if (!service) {
         return args.service
           ? { available: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) }
@@ -130,23 +146,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const asked = DateTime.fromISO(date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string), { zone: company.timezone });
       const base = { timezone: company.timezone, service: service.name, duration_minutes: service.durationMinutes };
       if (!suggestion) return { ...base, available: false, date: asked.toISODate(), slots: [], message: say.nothingFree(language, asked, []) };
-      const slots = suggestion.slots.map((slot) => slot.start);
+      const slots = startsOf(suggestion.slots, company.timezone);
       if (past) {
-        return { ...base, available: false, reason: 'past', date: suggestion.date, slots: suggestion.slots.map(clockOf), message: say.refused(language, 'past', null, slots) };
+        return { ...base, available: false, reason: 'past', date: suggestion.date, slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)), message: say.refused(language, 'past', null, slots) };
       }
       return {
         ...base,
         available: suggestion.sameDay,
         date: suggestion.date,
-        slots: suggestion.slots.map(clockOf),
-        slots_iso: suggestion.slots.map((slot) => slot.start.toISO({ suppressMilliseconds: true })),
+        slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)),
+        slots_iso: slots.map((slot) => slot.toISO({ suppressMilliseconds: true })),
         message: suggestion.sameDay ? say.available(language, slots[0], slots) : say.nothingFree(language, asked, slots),
       };
     },
 
     async book_appointment({ company, call, now }, args) {
       const { language } = company;
-      const { service, offered } = await serviceFor(args.service, { required: true });
+      const { service, offered } = await serviceFor(company.id, args.service, { required: true });
       const { start } = wishedStart(company, args.date, args.time, args.start, now);
       const phone = callerPhone(company, call, args);
       const missing = [!service && !args.service ? 'service' : null, !start && !args.date && !args.start ? 'date' : null, !start && !args.time && !args.start ? 'time' : null, !phone ? 'phone' : null].filter(
@@ -201,6 +217,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    forgetServices() {
+      serviceCache.clear();
+    },
+
     isKnown(name: string): name is FunctionName {
       return (FUNCTION_NAMES as readonly string[]).includes(name);
     },
@@ -218,7 +238,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A booking request found in the post-call analysis, booked by the same rules. */
     async bookFromAnalysis({ company, customer, callId, service: serviceName, date, time, now }: { company: CompanyInfo; customer: CustomerInfo; callId: number; service: string; date: string; time: string; now: number }) {
-      const { service } = await serviceFor(serviceName, { required: true });
+      const { service } = await serviceFor(company.id, serviceName, { required: true });
       const { start } = wishedStart(company, date, time, null, now);
       if (!service || !start) return { booked: false, message: `Not booked after the call: ${!service ? `unknown service "${serviceName}"` : `unreadable date/time "${date} ${time}"`}` };
       const result = await booking().book({ company, service, customer, start, callId, notes: null, source: 'phone', now });

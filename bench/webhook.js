@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench:webhook — the webhook ingest and in-call availability under load.
+ *
+ * Against a production build (`strapi start`, NODE_ENV=production) on a fresh PostgreSQL
+ * database and the local Redis, with a bare Koa server doing the same verify → insert →
+ * enqueue (bench/bare-webhook-server.js) measured in the same run as the baseline:
+ *  (a) closed loop: 200 connections for BENCH_SECONDS (30) — req/s, p50/p99, errors, ratio;
+ *  (b) open loop: a fixed offered 300 req/s over 50 connections — p50/p99 of both;
+ *  then the queue is drained by `npm run worker` and every acknowledged event is counted
+ *  (0 lost, 0 duplicated); and
+ *  (c) check_availability at an offered 50 req/s over 20 connections with 100k appointments
+ *  over 20 companies — p95.
+ * Every request carries a unique, correctly signed call_started body. Results are printed and
+ * written to bench/results/webhook.{json,md}.
+ */
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { ROOT, BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
+const { sleep, start, startStrapi, waitForHttp, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
+const { run, openLoop, ok2xx, non2xx } = require('./lib/load');
+const { deleteKeys } = require('./lib/redis-keys');
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 30);
+const STRAPI_PORT = 1401;
+const BARE_PORT = 1402;
+const AGENT = 'agent_bench_webhook';
+const runId = Date.now().toString(36);
+
+const signedCallStarted = () => {
+  let sequence = 0;
+  return (request) => {
+    sequence += 1;
+    const now = Date.now();
+    const body = JSON.stringify({
+      event: 'call_started',
+      call: {
+        call_id: `call_bench_${runId}_${process.pid}_${sequence}_${crypto.randomBytes(3).toString('hex')}`,
+        call_type: 'phone_call',
+        agent_id: AGENT,
+        agent_version: 1,
+        direction: 'inbound',
+        from_number: `+4930555${String(sequence % 5000).padStart(4, '0')}`,
+        to_number: '+49305550100',
+        call_status: 'ongoing',
+        start_timestamp: now,
+      },
+    });
+    const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
+    return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` } };
+  };
+};
+
+const webhookLoad = (port, options) =>
+  run({ url: `http://127.0.0.1:${port}/api/retell/webhook`, requests: [{ setupRequest: signedCallStarted() }], ...options });
+
+const webhookOpenLoop = (port, { rate, connections }) => {
+  const next = signedCallStarted();
+  return openLoop({ url: `http://127.0.0.1:${port}/api/retell/webhook`, rate, connections, durationS: SECONDS, makeRequest: () => next({}) });
+};
+
+/** Lets PostgreSQL write out what the previous phase left dirty, so each phase starts alike. */
+const settle = async (client) => {
+  await client.query('CHECKPOINT');
+  await sleep(2000);
+};
+
+const seedWebhookCompany = async (client) => {
+  await client.query(
+    `INSERT INTO companies (document_id, name, slug, timezone, retell_agent_id, slot_minutes, language, created_at, updated_at, published_at)
+     VALUES ($1, 'Bench Salon', $2, 'Europe/Berlin', $3, 30, 'de', now(), now(), now())`,
+    [`bench-${runId}`, `bench-${runId}`, AGENT]
+  );
+};
+
+/** 20 companies, each with opening hours, 3 services and 5,000 appointments over the next year. */
+const seedAvailabilityData = async (client) => {
+  const companies = [];
+  for (let index = 0; index < 20; index += 1) {
+    const inserted = await client.query(
+      `INSERT INTO companies (document_id, name, slug, timezone, retell_agent_id, slot_minutes, language, created_at, updated_at, published_at)
+       VALUES ($1, $2, $1, 'Europe/Berlin', $3, 15, 'de', now(), now(), now()) RETURNING id`,
+      [`avail-${runId}-${index}`, `Avail ${index}`, `agent_avail_${runId}_${index}`]
+    );
+    const companyId = inserted.rows[0].id;
+    companies.push({ id: companyId, agent: `agent_avail_${runId}_${index}` });
+    for (let weekday = 1; weekday <= 6; weekday += 1) {
+      const component = await client.query(`INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`, [weekday]);
+      await client.query(`INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`, [companyId, component.rows[0].id, weekday]);
+    }
+    for (const [name, minutes] of [['Schnitt', 30], ['Farbe', 90], ['Beratung', 15]]) {
+      await client.query(`INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`, [
+        `svc-${runId}-${index}-${name}`,
+        companyId,
+        name,
+        minutes,
+      ]);
+    }
+  }
+  // 5,000 appointments per company: about 16 a day, Monday to Saturday, for a year, 30 min each.
+  await client.query(`
+    INSERT INTO appointments (document_id, company_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
+    SELECT 'apt-${runId}-' || c.id || '-' || n, c.id,
+           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 || ' minutes')::interval,
+           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 + 30 || ' minutes')::interval,
+           CASE WHEN n % 11 = 0 THEN 'cancelled' ELSE 'confirmed' END, 'phone', now(), now(), now()
+    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`, [companies.map((company) => company.id)]);
+  await client.query('ANALYZE appointments, companies, services');
+  return companies;
+};
+
+const availabilityRequests = (companies) => {
+  let sequence = 0;
+  const days = ['morgen', 'übermorgen', 'Donnerstag', 'Freitag', 'Samstag'];
+  return (request) => {
+          sequence += 1;
+          const company = companies[sequence % companies.length];
+          const now = Date.now();
+          const body = JSON.stringify({
+            name: 'check_availability',
+            call: { call_id: `call_avail_${sequence}`, agent_id: company.agent, direction: 'inbound', from_number: '+49305550147', to_number: '+49305550100', call_status: 'ongoing' },
+            args: { service: 'Schnitt', date: days[sequence % days.length], time: `${10 + (sequence % 8)}:00` },
+          });
+          const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
+          return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` } };
+  };
+};
+const AVAILABILITY_URL = `http://127.0.0.1:${STRAPI_PORT}/api/retell/functions/check_availability`;
+
+const table = (rows) => {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ')).join('\n');
+};
+
+(async () => {
+  const databaseName = newDatabaseName('webhook');
+  const env = benchEnv(databaseName, { WEBHOOK_WORKER: 'off', DATABASE_POOL_MAX: '10' });
+  ensureBuilt(env);
+  await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
+  const servers = [];
+  const results = { date: new Date().toISOString(), seconds: SECONDS, machine: `${require('os').cpus().length} cores, node ${process.version}` };
+  try {
+    const strapi = await startStrapi(env, STRAPI_PORT);
+    servers.push(strapi);
+    const client = await pg(env);
+    await seedWebhookCompany(client);
+    const bare = start('bare koa', process.execPath, [path.join(__dirname, 'bare-webhook-server.js')], { ...env, PORT: String(BARE_PORT) });
+    servers.push(bare);
+    await waitForHttp(`http://127.0.0.1:${BARE_PORT}/_health`);
+
+    process.stdout.write('[bench] warm-up\n');
+    await webhookLoad(STRAPI_PORT, { connections: 50, duration: 5 });
+    await webhookLoad(BARE_PORT, { connections: 50, duration: 5 });
+
+    process.stdout.write(`[bench] (b) open loop, offered 300 req/s over 50 connections, ${SECONDS} s\n`);
+    await settle(client);
+    results.openStrapi = await webhookOpenLoop(STRAPI_PORT, { rate: 300, connections: 50 });
+    await settle(client);
+    results.openBare = await webhookOpenLoop(BARE_PORT, { rate: 300, connections: 50 });
+    await settle(client);
+    results.burstStrapi = await webhookLoad(STRAPI_PORT, { connections: 50, overallRate: 300, duration: SECONDS });
+    await settle(client);
+    results.burstBare = await webhookLoad(BARE_PORT, { connections: 50, overallRate: 300, duration: SECONDS });
+
+    process.stdout.write(`[bench] (a) closed loop, 200 connections, ${SECONDS} s\n`);
+    await settle(client);
+    results.closedStrapi = await webhookLoad(STRAPI_PORT, { connections: 200, duration: SECONDS });
+    await settle(client);
+    results.closedBare = await webhookLoad(BARE_PORT, { connections: 200, duration: SECONDS });
+
+    // Drain: a separate worker process applies every acknowledged event.
+    const acknowledged = [results.closedStrapi, results.openStrapi, results.burstStrapi].reduce((sum, result) => sum + (result.statuses['202'] || 0), 0);
+    const warmupRows = Number((await client.query(`SELECT count(*) FROM retell_webhook_events`)).rows[0].count) - acknowledged;
+    process.stdout.write(`[bench] draining the queue with npm run worker (${acknowledged} events acknowledged under measurement)\n`);
+    const drainStart = Date.now();
+    const worker = start('worker', process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], { ...env, WEBHOOK_WORKER: 'on', WEBHOOK_CONCURRENCY: '8' });
+    servers.push(worker);
+    let pending = Infinity;
+    while (pending > 0 && Date.now() - drainStart < 30 * 60_000) {
+      await sleep(2000);
+      pending = Number((await client.query(`SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`)).rows[0].count);
+    }
+    const counts = (await client.query(`
+      SELECT (SELECT count(*) FROM retell_webhook_events) AS rows,
+             (SELECT count(*) FROM retell_webhook_events WHERE state = 'processed') AS processed,
+             (SELECT count(*) FROM retell_webhook_events WHERE state = 'failed') AS failed,
+             (SELECT count(*) FROM calls WHERE retell_call_id LIKE 'call_bench_%') AS calls,
+             (SELECT count(*) - count(DISTINCT retell_call_id) FROM calls) AS duplicated_calls`)).rows[0];
+    results.drain = {
+      seconds: Math.round((Date.now() - drainStart) / 1000),
+      acknowledged: acknowledged + warmupRows,
+      rows: Number(counts.rows),
+      processed: Number(counts.processed),
+      failed: Number(counts.failed),
+      calls: Number(counts.calls),
+      lost: acknowledged + warmupRows - Number(counts.calls),
+      duplicated: Number(counts.duplicated_calls),
+    };
+    await worker.stop();
+
+    process.stdout.write('[bench] (c) check_availability: seeding 100k appointments over 20 companies\n');
+    const companies = await seedAvailabilityData(client);
+    await settle(client);
+    await client.end();
+    const warm = availabilityRequests(companies);
+    await run({ url: AVAILABILITY_URL, connections: 5, duration: 3, requests: [{ setupRequest: warm }] });
+    const next = availabilityRequests(companies);
+    results.availability = await openLoop({ url: AVAILABILITY_URL, rate: 50, connections: 20, durationS: SECONDS, makeRequest: () => next({}) });
+    const burst = availabilityRequests(companies);
+    results.availabilityBurst = await run({ url: AVAILABILITY_URL, connections: 20, overallRate: 50, duration: SECONDS, requests: [{ setupRequest: burst }] });
+  } finally {
+    for (const server of servers.reverse()) await server.stop();
+    if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
+  }
+
+  const r = results;
+  const ratio = Math.round((r.closedStrapi.rps / r.closedBare.rps) * 100) / 100;
+  const p99Ratio = Math.round((r.openStrapi.p99 / r.openBare.p99) * 100) / 100;
+  const strapiErrors = [r.closedStrapi, r.openStrapi, r.burstStrapi, r.availability, r.availabilityBurst].reduce((sum, x) => sum + x.errors + non2xx(x), 0);
+  const checks = [
+    ['throughput ratio ≥ 0.5', ratio >= 0.5, ratio],
+    ['open-loop p99 ≤ 50 ms', r.openStrapi.p99 <= 50, `${r.openStrapi.p99} ms`],
+    ['open-loop p99 ≤ 2× bare', p99Ratio <= 2, p99Ratio],
+    ['0 errors (Strapi, all phases)', r.closedStrapi.errors + non2xx(r.closedStrapi) + r.openStrapi.errors + non2xx(r.openStrapi) === 0, r.closedStrapi.errors + non2xx(r.closedStrapi) + r.openStrapi.errors + non2xx(r.openStrapi)],
+    ['0 lost, 0 duplicated', r.drain.lost === 0 && r.drain.duplicated === 0 && r.drain.failed === 0, `lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed}`],
+    ['availability p95 ≤ 50 ms', r.availability.p95 <= 50, `${r.availability.p95} ms`],
+  ];
+  results.ratio = ratio;
+  results.p99Ratio = p99Ratio;
+  results.checks = checks.map(([name, pass, value]) => ({ name, pass, value }));
+
+  const report = [
+    `# bench:webhook — ${results.date} (${results.machine}, ${SECONDS} s per phase)`,
+    '',
+    '```',
+    table([
+      ['phase', 'server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'requests', '2xx', 'non-2xx', 'errors'],
+      ...[
+        ['(a) closed 200 conn', 'strapi', r.closedStrapi],
+        ['(a) closed 200 conn', 'bare koa', r.closedBare],
+        ['(b) open 300/s 50 conn', 'strapi', r.openStrapi],
+        ['(b) open 300/s 50 conn', 'bare koa', r.openBare],
+        ['(b\') autocannon overallRate 300', 'strapi', r.burstStrapi],
+        ['(b\') autocannon overallRate 300', 'bare koa', r.burstBare],
+        ['(c) check_availability 50/s', 'strapi', r.availability],
+        ['(c\') autocannon overallRate 50', 'strapi', r.availabilityBurst],
+      ].map(([phase, server, x]) => [phase, server, x.rps, x.p50, x.p95, x.p99, x.requests, ok2xx(x), non2xx(x), x.errors]),
+    ]),
+    '```',
+    '',
+    `throughput ratio strapi/bare (closed loop): **${ratio}**; open-loop p99 ratio: **${p99Ratio}**`,
+    '',
+    "(b) and (c) are a true open loop (bench/lib/load.js: evenly spaced arrivals, latency from the moment a request was due). (b') and (c') are autocannon's `overallRate`, which fires every connection's timer in phase — bursts of 50 (20) requests at once — shown for comparison; the targets are judged on the open loop.",
+    `drain: ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
+    '',
+    ...checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`),
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'webhook.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(__dirname, 'results', 'webhook.md'), report);
+  process.stdout.write(`\n${report}\n`);
+})().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`);
+  process.exit(1);
+});
