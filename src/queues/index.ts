@@ -34,10 +34,10 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   let started = false;
   let lastErrorLog = 0;
 
-  const logRedisError = (error: Error) => {
+  const logRedisError = (error?: unknown) => {
     if (Date.now() - lastErrorLog < 30_000) return;
     lastErrorLog = Date.now();
-    strapi.log.warn(`Redis unavailable for the queues: ${error.message}`);
+    strapi.log.warn(`Redis unavailable for the queues: ${error instanceof Error ? error.message : String(error)}`);
   };
 
   const connect = (type: 'client' | 'subscriber' | 'bclient') => {

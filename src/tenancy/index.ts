@@ -5,6 +5,7 @@ import { createLifecycleGuard } from './lifecycle-guard';
 import { registerCompanyCondition } from './admin-condition';
 import { ensureTenantRoles } from './roles';
 import { runAsSystem } from './scope';
+import { scopeRelationList } from './relation-lists';
 
 export { runAsCompany, runAsSystem, explicitScope, type Scope } from './scope';
 export { TENANT_SCOPED_UIDS, COMPANY_UID, isTenantScoped } from './model';
@@ -32,6 +33,9 @@ export const registerTenancy = (strapi: Core.Strapi) => {
   const enforce = enforcementEnabled();
   if (enforce) {
     strapi.documents.use(createTenantDocumentMiddleware(strapi, principal) as never);
+    // before the routes bind their handlers (initRouting runs before bootstrap)
+    const relations = strapi.plugin('content-manager').controller('relations') as unknown as Record<string, Parameters<typeof scopeRelationList>[2]>;
+    relations.findExisting = scopeRelationList(strapi, principal, relations.findExisting);
   } else {
     strapi.log.warn('TENANCY_ENFORCEMENT=off: tenant isolation is disabled (benchmark mode)');
   }
@@ -49,6 +53,7 @@ export const registerTenancy = (strapi: Core.Strapi) => {
 
 export const bootstrapTenancy = async (strapi: Core.Strapi) => {
   if (!principal) throw new Error('registerTenancy must run before bootstrapTenancy');
+
   await registerCompanyCondition(strapi, principal);
   return runAsSystem('boot: tenant roles', () => ensureTenantRoles(strapi));
 };
