@@ -173,10 +173,10 @@ const table = (rows) => {
     // Drain: a separate worker process applies every acknowledged event.
     const acknowledged = [results.closedStrapi, results.openStrapi, results.burstStrapi].reduce((sum, result) => sum + (result.statuses['202'] || 0), 0);
     const warmupRows = Number((await client.query(`SELECT count(*) FROM retell_webhook_events`)).rows[0].count) - acknowledged;
-    process.stdout.write(`[bench] draining the queue with npm run worker (${acknowledged} events acknowledged under measurement)\n`);
+    process.stdout.write(`[bench] draining the queue with two \`npm run worker\` processes (${acknowledged} events acknowledged under measurement)\n`);
     const drainStart = Date.now();
-    const worker = start('worker', process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], { ...env, WEBHOOK_WORKER: 'on', WEBHOOK_CONCURRENCY: '8' });
-    servers.push(worker);
+    const workers = [1, 2].map((n) => start(`worker ${n}`, process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], { ...env, WEBHOOK_WORKER: 'on', WEBHOOK_CONCURRENCY: '8' }));
+    servers.push(...workers);
     let pending = Infinity;
     while (pending > 0 && Date.now() - drainStart < 30 * 60_000) {
       await sleep(2000);
@@ -198,7 +198,7 @@ const table = (rows) => {
       lost: acknowledged + warmupRows - Number(counts.calls),
       duplicated: Number(counts.duplicated_calls),
     };
-    await worker.stop();
+    for (const worker of workers) await worker.stop();
 
     process.stdout.write('[bench] (c) check_availability: seeding 100k appointments over 20 companies\n');
     const companies = await seedAvailabilityData(client);
@@ -254,7 +254,7 @@ const table = (rows) => {
     `throughput ratio strapi/bare (closed loop): **${ratio}**; open-loop p99 ratio: **${p99Ratio}**`,
     '',
     "(b) and (c) are a true open loop (bench/lib/load.js: evenly spaced arrivals, latency from the moment a request was due). (b') and (c') are autocannon's `overallRate`, which fires every connection's timer in phase — bursts of 50 (20) requests at once — shown for comparison; the targets are judged on the open loop.",
-    `drain: ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
+    `drain (2 worker processes): ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
     '',
     ...checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`),
     '',

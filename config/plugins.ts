@@ -29,4 +29,8 @@ export default ({ env }) => ({
     enabled: true,
     resolve: './src/plugins/retell',
   },
+  overview: {
+    enabled: true,
+    resolve: './src/plugins/overview',
+  },
 });

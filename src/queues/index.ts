@@ -168,11 +168,13 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
 export type Queues = ReturnType<typeof createQueues>;
 
 const registry = new WeakMap<Core.Strapi, Queues>();
+const closed = new WeakSet<Core.Strapi>();
 
-/** The queues of this Strapi instance (created on first use). */
+/** The queues of this Strapi instance (created on first use; never again once closed). */
 export const queuesOf = (strapi: Core.Strapi): Queues => {
   let queues = registry.get(strapi);
   if (!queues) {
+    if (closed.has(strapi)) throw new QueueUnavailableError('the queues of this instance are closed');
     queues = createQueues(strapi, queueConfig());
     registry.set(strapi, queues);
   }
@@ -180,6 +182,7 @@ export const queuesOf = (strapi: Core.Strapi): Queues => {
 };
 
 export const closeQueues = async (strapi: Core.Strapi) => {
+  closed.add(strapi);
   const queues = registry.get(strapi);
   registry.delete(strapi);
   await queues?.close();

@@ -4,7 +4,7 @@ import { createTenantDocumentMiddleware } from './document-middleware';
 import { createLifecycleGuard } from './lifecycle-guard';
 import { registerCompanyCondition } from './admin-condition';
 import { ensureTenantRoles } from './roles';
-import { runAsSystem } from './scope';
+import { explicitScope, runAsSystem } from './scope';
 import { scopeRelationList } from './relation-lists';
 
 export { runAsCompany, runAsSystem, explicitScope, type Scope } from './scope';
@@ -50,6 +50,9 @@ export const registerTenancy = (strapi: Core.Strapi) => {
     afterDeleteMany: () => principal?.forget(),
   });
 };
+
+/** The scope of the work in progress: explicit, else the HTTP request's principal's. */
+export const currentScope = async () => explicitScope() ?? (principal ? await principal.forRequest() : null);
 
 export const bootstrapTenancy = async (strapi: Core.Strapi) => {
   if (!principal) throw new Error('registerTenancy must run before bootstrapTenancy');

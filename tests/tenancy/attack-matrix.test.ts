@@ -46,7 +46,7 @@ const TYPES: TypeSpec[] = [
   {
     uid: 'api::appointment.appointment', plural: 'appointments', table: 'appointments',
     seed: () => {
-      const start = Date.UTC(2032, 0, 1) + Math.floor(Math.random() * 1e6) * 3_600_000;
+      const start = Date.UTC(2032, 0, 1) + Math.floor(Math.random() * 1e5) * 3_600_000;
       return { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 1_800_000).toISOString(), state: 'confirmed' };
     },
     change: { notes: 'changed' }, changedColumn: ['notes', 'changed'],

@@ -1,0 +1,89 @@
+import * as React from 'react';
+import { Badge, Box, Flex, SimpleMenu, MenuItem, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+
+export type AppointmentItem = {
+  documentId: string;
+  time: string;
+  state: string;
+  source: string;
+  customer: { documentId: string; name: string | null; phone: string | null } | null;
+  service: string | null;
+  company: string | null;
+};
+export type AppointmentDays = { timezone: string; days: Array<{ date: string; total: number; hours: Array<{ hour: string; appointments: AppointmentItem[] }> }> };
+
+const STATE_COLORS: Record<string, { background: string; text: string }> = {
+  confirmed: { background: 'primary100', text: 'primary700' },
+  requested: { background: 'warning100', text: 'warning700' },
+  completed: { background: 'success100', text: 'success700' },
+  no_show: { background: 'danger100', text: 'danger700' },
+  cancelled: { background: 'neutral150', text: 'neutral600' },
+};
+export const StateBadge = ({ state }: { state: string }) => (
+  <Badge backgroundColor={STATE_COLORS[state]?.background} textColor={STATE_COLORS[state]?.text}>
+    {state.replace('_', '-')}
+  </Badge>
+);
+
+const dayLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const CHANGES: Array<[string, string]> = [
+  ['completed', 'Mark completed'],
+  ['no_show', 'Mark no-show'],
+  ['cancelled', 'Cancel'],
+  ['confirmed', 'Back to confirmed'],
+];
+
+export const Appointments = ({ data, showCompany, onChangeState }: { data: AppointmentDays; showCompany: boolean; onChangeState: (documentId: string, state: string) => void }) => {
+  const days = data.days.filter((day, index) => index === 0 || day.total > 0);
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      {days.map((day, index) => (
+        <Box key={day.date} data-testid={index === 0 ? 'appointments-today' : undefined}>
+          <Typography tag="h3" variant="omega" fontWeight="bold">
+            {index === 0 ? 'Today' : dayLabel(day.date)} · {day.total} appointment{day.total === 1 ? '' : 's'}
+          </Typography>
+          {day.total === 0 ? (
+            <Typography variant="pi" textColor="neutral600">
+              Nothing booked.
+            </Typography>
+          ) : (
+            <Table colCount={showCompany ? 6 : 5} rowCount={day.total + 1}>
+              <Thead>
+                <Tr>
+                  <Th><Typography variant="sigma">Time</Typography></Th>
+                  <Th><Typography variant="sigma">Customer</Typography></Th>
+                  <Th><Typography variant="sigma">Service</Typography></Th>
+                  <Th><Typography variant="sigma">State</Typography></Th>
+                  {showCompany ? <Th><Typography variant="sigma">Company</Typography></Th> : null}
+                  <Th><Typography variant="sigma">Change</Typography></Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {day.hours.flatMap((hour) =>
+                  hour.appointments.map((appointment) => (
+                    <Tr key={appointment.documentId} data-appointment={appointment.documentId}>
+                      <Td><Typography>{appointment.time}</Typography></Td>
+                      <Td><Typography>{appointment.customer?.name ?? appointment.customer?.phone ?? '–'}</Typography></Td>
+                      <Td><Typography>{appointment.service ?? '–'}</Typography></Td>
+                      <Td><StateBadge state={appointment.state} /></Td>
+                      {showCompany ? <Td><Typography>{appointment.company}</Typography></Td> : null}
+                      <Td>
+                        <SimpleMenu label="Change state" variant="tertiary" size="S">
+                          {CHANGES.filter(([state]) => state !== appointment.state).map(([state, label]) => (
+                            <MenuItem key={state} onSelect={() => onChangeState(appointment.documentId, state)}>
+                              {label}
+                            </MenuItem>
+                          ))}
+                        </SimpleMenu>
+                      </Td>
+                    </Tr>
+                  ))
+                )}
+              </Tbody>
+            </Table>
+          )}
+        </Box>
+      ))}
+    </Flex>
+  );
+};

@@ -1,0 +1,71 @@
+import * as React from 'react';
+import { Badge, Flex, Link, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { formatDuration } from '../api';
+
+export type CallItem = {
+  documentId: string;
+  state: string;
+  startedAt: string;
+  durationMs: number | null;
+  summary: string | null;
+  recordingUrl: string | null;
+  outcome: 'booked' | 'not booked' | 'in progress';
+  customer: { documentId: string; name: string | null } | null;
+  appointment: { documentId: string; startsAt: string; state: string } | null;
+  company: string | null;
+};
+export type CallsData = { live: CallItem[]; recent: CallItem[] };
+
+const CM = '/admin/content-manager/collection-types';
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const OUTCOME: Record<string, [string, string]> = { booked: ['success100', 'success700'], 'not booked': ['neutral150', 'neutral700'], 'in progress': ['warning100', 'warning700'] };
+
+export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boolean }) => (
+  <Flex direction="column" alignItems="stretch" gap={3}>
+    <Typography variant="omega" data-testid="live-calls">
+      {data.live.length === 0 ? 'No call in progress.' : `${data.live.length} call${data.live.length === 1 ? '' : 's'} in progress`}
+    </Typography>
+    <Table colCount={showCompany ? 7 : 6} rowCount={data.recent.length + 1}>
+      <Thead>
+        <Tr>
+          <Th><Typography variant="sigma">Started</Typography></Th>
+          <Th><Typography variant="sigma">Customer</Typography></Th>
+          <Th><Typography variant="sigma">Duration</Typography></Th>
+          <Th><Typography variant="sigma">Outcome</Typography></Th>
+          <Th><Typography variant="sigma">Summary</Typography></Th>
+          {showCompany ? <Th><Typography variant="sigma">Company</Typography></Th> : null}
+          <Th><Typography variant="sigma">Links</Typography></Th>
+        </Tr>
+      </Thead>
+      <Tbody>
+        {data.recent.map((call) => (
+          <Tr key={call.documentId}>
+            <Td><Typography>{when(call.startedAt)}</Typography></Td>
+            <Td><Typography>{call.customer?.name ?? '–'}</Typography></Td>
+            <Td><Typography>{formatDuration(call.durationMs)}</Typography></Td>
+            <Td>
+              <Badge backgroundColor={OUTCOME[call.outcome][0]} textColor={OUTCOME[call.outcome][1]}>
+                {call.outcome}
+              </Badge>
+            </Td>
+            <Td style={{ maxWidth: 360 }}>
+              <Typography ellipsis title={call.summary ?? ''}>{call.summary ?? '–'}</Typography>
+            </Td>
+            {showCompany ? <Td><Typography>{call.company}</Typography></Td> : null}
+            <Td>
+              <Flex gap={2}>
+                <Link href={`${CM}/api::call.call/${call.documentId}`}>Transcript</Link>
+                {call.recordingUrl ? (
+                  <Link href={call.recordingUrl} isExternal>
+                    Recording
+                  </Link>
+                ) : null}
+                {call.appointment ? <Link href={`${CM}/api::appointment.appointment/${call.appointment.documentId}`}>Appointment</Link> : null}
+              </Flex>
+            </Td>
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  </Flex>
+);

@@ -1,0 +1,8 @@
+import bootstrap from './bootstrap';
+import controllers from './controllers';
+import destroy from './destroy';
+import register from './register';
+import routes from './routes';
+import services from './services';
+
+export default { register, bootstrap, destroy, controllers, routes, services };

@@ -1,0 +1,95 @@
+import type { Core } from '@strapi/strapi';
+import Redis from 'ioredis';
+import { intFromEnv } from '../../../../../support/env';
+
+/**
+ * Overview figures cached in Redis per (company, widget, period), for CACHE_TTL_SECONDS
+ * (300), and dropped as soon as that company's appointments, calls or customers change — in
+ * any process, since the worker writes too. One hash per company (`…:overview:<company>`,
+ * field `<widget>:<period>`): a read is one HGET, an invalidation one DEL. With Redis away
+ * the figures are simply computed. Hits and misses are counted (GET /overview/cache).
+ */
+type Entry<T> = { at: number; data: T };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const ttlSeconds = intFromEnv('CACHE_TTL_SECONDS', 300, { min: 0, max: 86_400 });
+  const prefix = `${process.env.QUEUE_PREFIX || 'frontdesk'}:overview:`;
+  const stats = { hits: 0, misses: 0, invalidations: 0, errors: 0 };
+  let redis: Redis | null = null;
+  let closed = false;
+
+  const client = () => {
+    if (!redis) {
+      if (closed) throw new Error('the overview cache is closed');
+      redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+      redis.on('error', () => {
+        stats.errors += 1;
+      });
+    }
+    return redis;
+  };
+  const usable = () => !closed && ttlSeconds > 0 && client().status === 'ready';
+  const keyOf = (companyId: number | null) => `${prefix}${companyId ?? 'all'}`;
+
+  return {
+    ttlSeconds,
+
+    async remember<T>(companyId: number | null, field: string, compute: () => Promise<T>): Promise<T> {
+      if (usable()) {
+        try {
+          const cached = await client().hget(keyOf(companyId), field);
+          if (cached) {
+            const entry = JSON.parse(cached) as Entry<T>;
+            if (Date.now() - entry.at < ttlSeconds * 1000) {
+              stats.hits += 1;
+              return entry.data;
+            }
+          }
+        } catch {
+          stats.errors += 1;
+        }
+      }
+      stats.misses += 1;
+      const data = await compute();
+      if (usable()) {
+        const key = keyOf(companyId);
+        client()
+          .multi()
+          .hset(key, field, JSON.stringify({ at: Date.now(), data }))
+          .expire(key, ttlSeconds)
+          .exec()
+          .catch(() => {
+            stats.errors += 1;
+          });
+      }
+      return data;
+    },
+
+    /** Drops a company's figures (and the all-companies view of super admins). */
+    async invalidate(companyIds: Array<number | null>) {
+      stats.invalidations += 1;
+      if (closed || client().status !== 'ready') return;
+      const keys = [...new Set([...companyIds, null])].map(keyOf);
+      await client()
+        .del(...keys)
+        .catch(() => {
+          stats.errors += 1;
+        });
+    },
+
+    stats() {
+      const lookups = stats.hits + stats.misses;
+      return { ...stats, hitRate: lookups === 0 ? null : Math.round((stats.hits / lookups) * 10_000) / 10_000, ttlSeconds };
+    },
+
+    resetStats() {
+      Object.assign(stats, { hits: 0, misses: 0, invalidations: 0, errors: 0 });
+    },
+
+    async close() {
+      closed = true;
+      await redis?.quit().catch(() => redis?.disconnect());
+      redis = null;
+    },
+  };
+};

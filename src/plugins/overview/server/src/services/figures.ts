@@ -1,0 +1,214 @@
+import type { Core } from '@strapi/strapi';
+import { DateTime } from 'luxon';
+import { localDateOfHour, periodRange, type Period } from './periods';
+import { sqlHelpers } from './sql';
+
+/**
+ * The overview's figures, each widget one SQL statement (joins and aggregates, never a
+ * query per row), always for one company (or, for super admins, all of them). The company
+ * comes from the caller's scope, never from the request, and is in every WHERE.
+ */
+export type Scope = { companyId: number | null; zone: string };
+type Row = Record<string, unknown>;
+
+const number = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+const LIVE_CALL_HOURS = 2;
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const sql = () => sqlHelpers(strapi);
+  const knex = () => strapi.db.connection;
+  const inCompany = (column: string, scope: Scope) => (scope.companyId === null ? { clause: '', bindings: [] as unknown[] } : { clause: ` AND ${column} = ?`, bindings: [scope.companyId] });
+
+  return {
+    /** Today and the next 7 days, by day and hour, with customer, service and state. */
+    async appointments(scope: Scope, now: number) {
+      const { at, millis } = sql();
+      const from = DateTime.fromMillis(now, { zone: scope.zone }).startOf('day');
+      const to = from.plus({ days: 8 });
+      const company = inCompany('a.company_id', scope);
+      const { rows } = await this.raw(
+        `SELECT a.document_id, ${millis('a.starts_at')} AS starts_at, ${millis('a.ends_at')} AS ends_at, a.state, a.source, a.notes,
+                cu.name AS customer_name, cu.phone AS customer_phone, cu.document_id AS customer_id, s.name AS service_name, co.name AS company_name
+           FROM appointments a
+           LEFT JOIN appointments_customer_lnk acl ON acl.appointment_id = a.id
+           LEFT JOIN customers cu ON cu.id = acl.customer_id
+           LEFT JOIN appointments_service_lnk asl ON asl.appointment_id = a.id
+           LEFT JOIN services s ON s.id = asl.service_id
+           LEFT JOIN companies co ON co.id = a.company_id
+          WHERE a.starts_at >= ? AND a.starts_at < ?${company.clause}
+          ORDER BY a.starts_at, a.id
+          LIMIT 2000`,
+        [at(from.toJSDate()), at(to.toJSDate()), ...company.bindings]
+      );
+      const days = new Map<string, Map<string, Row[]>>();
+      for (let day = from; day < to; day = day.plus({ days: 1 })) days.set(day.toISODate() as string, new Map());
+      for (const row of rows) {
+        const start = DateTime.fromMillis(number(row.starts_at), { zone: scope.zone });
+        const hours = days.get(start.toISODate() as string);
+        if (!hours) continue;
+        const hour = start.toFormat('HH');
+        if (!hours.has(hour)) hours.set(hour, []);
+        hours.get(hour)?.push({
+          documentId: row.document_id,
+          startsAt: new Date(number(row.starts_at)).toISOString(),
+          endsAt: new Date(number(row.ends_at)).toISOString(),
+          time: start.toFormat('HH:mm'),
+          state: row.state,
+          source: row.source,
+          notes: row.notes,
+          customer: row.customer_id ? { documentId: row.customer_id, name: row.customer_name, phone: row.customer_phone } : null,
+          service: row.service_name ?? null,
+          company: row.company_name,
+        });
+      }
+      return {
+        timezone: scope.zone,
+        from: from.toISODate(),
+        days: [...days.entries()].map(([date, hours]) => ({
+          date,
+          total: [...hours.values()].reduce((sum, list) => sum + list.length, 0),
+          hours: [...hours.entries()].map(([hour, appointments]) => ({ hour, appointments })),
+        })),
+      };
+    },
+
+    /** Live calls and the last 20, with customer, duration, outcome, summary and booking. */
+    async calls(scope: Scope, now: number) {
+      const { at, millis } = sql();
+      const company = inCompany('company_id', scope);
+      const { rows } = await this.raw(
+        `SELECT c.document_id, c.retell_call_id, c.state, c.direction, c.from_number, ${millis('c.started_at')} AS started_at, ${millis('c.created_at')} AS created_at,
+                c.duration_ms, c.summary, c.recording_url, c.successful, c.sentiment, c.disconnection_reason,
+                cu.name AS customer_name, cu.document_id AS customer_id, ap.document_id AS appointment_id, ${millis('ap.starts_at')} AS appointment_starts_at,
+                ap.state AS appointment_state, co.name AS company_name
+           FROM calls c
+           LEFT JOIN calls_customer_lnk ccl ON ccl.call_id = c.id
+           LEFT JOIN customers cu ON cu.id = ccl.customer_id
+           LEFT JOIN appointments_call_lnk acl ON acl.call_id = c.id
+           LEFT JOIN appointments ap ON ap.id = acl.appointment_id
+           LEFT JOIN companies co ON co.id = c.company_id
+          WHERE c.id IN (SELECT id FROM (SELECT id FROM calls WHERE 1 = 1${company.clause} ORDER BY created_at DESC LIMIT 20) recent)
+             OR c.id IN (SELECT id FROM calls WHERE state = 'ongoing' AND created_at > ?${company.clause})
+          ORDER BY c.created_at DESC`,
+        [...company.bindings, at(new Date(now - LIVE_CALL_HOURS * 3_600_000)), ...company.bindings]
+      );
+      const toCall = (row: Row) => ({
+        documentId: row.document_id,
+        retellCallId: row.retell_call_id,
+        state: row.state,
+        direction: row.direction,
+        startedAt: row.started_at ? new Date(number(row.started_at)).toISOString() : new Date(number(row.created_at)).toISOString(),
+        durationMs: row.duration_ms === null ? null : number(row.duration_ms),
+        summary: row.summary,
+        recordingUrl: row.recording_url,
+        successful: row.successful === null ? null : Boolean(row.successful),
+        sentiment: row.sentiment,
+        disconnectionReason: row.disconnection_reason,
+        outcome: row.appointment_id ? 'booked' : row.state === 'ongoing' ? 'in progress' : 'not booked',
+        customer: row.customer_id ? { documentId: row.customer_id, name: row.customer_name } : null,
+        appointment: row.appointment_id ? { documentId: row.appointment_id, startsAt: new Date(number(row.appointment_starts_at)).toISOString(), state: row.appointment_state } : null,
+        company: row.company_name,
+      });
+      const all = rows.map(toCall);
+      return { live: all.filter((call) => call.state === 'ongoing'), recent: all.slice(0, 20) };
+    },
+
+    /** Calls, bookings, conversion, average call duration, no-show rate, new customers; per day. */
+    async kpis(scope: Scope, period: Period, now: number) {
+      const { at, hourOf } = sql();
+      const { from, to, dates } = periodRange(period, scope.zone, now);
+      const range = [at(from.toJSDate()), at(to.toJSDate())];
+      const part = (metric: string, table: string, column: string, extra = '', value = 'count(*)', joins = '') => {
+        const company = inCompany(`${table.split(' ')[1] ?? table}.company_id`, scope);
+        return {
+          text: `SELECT '${metric}' AS metric, ${hourOf(column)} AS hour, ${value} AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
+                   FROM ${table}${joins} WHERE ${column} >= ? AND ${column} < ?${extra}${company.clause} GROUP BY ${hourOf(column)}`,
+          bindings: [...range, ...company.bindings],
+        };
+      };
+      const parts = [
+        part('calls', 'calls c', 'c.created_at'),
+        part('booked_calls', 'calls c', 'c.created_at', '', 'count(DISTINCT c.id)', ' JOIN appointments_call_lnk l ON l.call_id = c.id'),
+        part('bookings', 'appointments a', 'a.created_at'),
+        part('phone_bookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),
+        part('completed', 'appointments a', 'a.starts_at', " AND a.state = 'completed'"),
+        part('no_show', 'appointments a', 'a.starts_at', " AND a.state = 'no_show'"),
+        part('new_customers', 'customers cu', 'cu.created_at'),
+      ];
+      const { rows } = await this.raw(parts.map((item) => item.text).join('\nUNION ALL\n'), parts.flatMap((item) => item.bindings));
+
+      const totals: Record<string, number> = { calls: 0, booked_calls: 0, bookings: 0, phone_bookings: 0, completed: 0, no_show: 0, new_customers: 0 };
+      const perDay = new Map(dates.map((date) => [date, { date, calls: 0, bookings: 0 }]));
+      let durationTotal = 0;
+      let timedCalls = 0;
+      for (const row of rows) {
+        const metric = String(row.metric);
+        const n = number(row.n);
+        totals[metric] += n;
+        if (metric === 'calls') {
+          durationTotal += number(row.total_ms);
+          timedCalls += number(row.timed);
+        }
+        const day = perDay.get(localDateOfHour(number(row.hour), scope.zone));
+        if (day && metric === 'calls') day.calls += n;
+        if (day && metric === 'bookings') day.bookings += n;
+      }
+      const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+      return {
+        period,
+        timezone: scope.zone,
+        from: from.toISODate(),
+        to: to.minus({ days: 1 }).toISODate(),
+        calls: totals.calls,
+        bookings: totals.bookings,
+        phoneBookings: totals.phone_bookings,
+        bookedCalls: totals.booked_calls,
+        conversion: ratio(totals.booked_calls, totals.calls),
+        averageCallSeconds: timedCalls === 0 ? null : Math.round(durationTotal / timedCalls / 100) / 10,
+        noShowRate: ratio(totals.no_show, totals.no_show + totals.completed),
+        noShows: totals.no_show,
+        completed: totals.completed,
+        newCustomers: totals.new_customers,
+        perDay: [...perDay.values()],
+      };
+    },
+
+    /** The company's webhook inbox by state, and the failed and ignored events (one statement). */
+    async queue(scope: Scope) {
+      const { millis } = sql();
+      const company = inCompany('company_id', scope);
+      const { rows } = await this.raw(
+        `SELECT 'count' AS kind, state, count(*) AS n, NULL AS document_id, NULL AS event, NULL AS call_id, NULL AS last_error, NULL AS received_at
+           FROM retell_webhook_events WHERE 1 = 1${company.clause} GROUP BY state
+         UNION ALL
+         SELECT * FROM (
+           SELECT 'event' AS kind, state, attempts AS n, document_id, event, call_id, last_error, ${millis('received_at')} AS received_at
+             FROM retell_webhook_events WHERE state IN ('failed', 'ignored')${company.clause}
+            ORDER BY received_at DESC LIMIT 20) problems`,
+        [...company.bindings, ...company.bindings]
+      );
+      const counts: Record<string, number> = { received: 0, processing: 0, processed: 0, failed: 0, ignored: 0 };
+      const events: Row[] = [];
+      for (const row of rows) {
+        if (row.kind === 'count') counts[String(row.state)] = number(row.n);
+        else
+          events.push({
+            documentId: row.document_id,
+            state: row.state,
+            attempts: number(row.n),
+            event: row.event,
+            callId: row.call_id,
+            lastError: row.last_error,
+            receivedAt: row.received_at ? new Date(number(row.received_at)).toISOString() : null,
+          });
+      }
+      return { waiting: counts.received, active: counts.processing, failed: counts.failed, ignored: counts.ignored, processed: counts.processed, events };
+    },
+
+    /** One statement, normalised over the two drivers (pg returns {rows}, better-sqlite3 an array). */
+    async raw(text: string, bindings: unknown[]): Promise<{ rows: Row[] }> {
+      const result = await knex().raw(text, bindings as never);
+      return { rows: Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []) };
+    },
+  };
+};

@@ -1,0 +1,20 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * The few spots where PostgreSQL and SQLite differ for the overview's aggregate queries.
+ * Strapi stores datetimes as `timestamp` (UTC) on PostgreSQL and as epoch milliseconds on
+ * SQLite; both are bucketed by hours since the epoch and turned into local days in code.
+ */
+export const sqlHelpers = (strapi: Core.Strapi) => {
+  const client = (strapi.db.config as { connection?: { client?: string } }).connection?.client;
+  const postgres = client === 'postgres' || client === 'pg';
+  return {
+    postgres,
+    /** An hour bucket (integer hours since the epoch) of a datetime column. */
+    hourOf: (column: string) => (postgres ? `floor(extract(epoch from ${column}) / 3600)::int` : `(${column} / 3600000)`),
+    /** A value to compare a datetime column with. */
+    at: (date: Date) => (postgres ? date : date.getTime()),
+    /** A datetime column as epoch milliseconds in the result. */
+    millis: (column: string) => (postgres ? `(extract(epoch from ${column}) * 1000)::bigint` : column),
+  };
+};
