@@ -29,6 +29,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'cache').invalidate(scope?.kind === 'company' ? [scope.companyId] : []);
   };
 
+  const forgetCompanies = () => getService(strapi, 'scope').forget();
+  strapi.db.lifecycles.subscribe({
+    models: ['api::company.company'],
+    afterCreate: forgetCompanies,
+    afterUpdate: forgetCompanies,
+    afterDelete: forgetCompanies,
+  } as never);
+
   strapi.db.lifecycles.subscribe({
     models: Object.keys(MODELS),
     afterCreate: invalidate,

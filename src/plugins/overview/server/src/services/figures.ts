@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
-import { localDateOfHour, periodRange, type Period } from './periods';
+import { periodRange, type Period } from './periods';
 import { sqlHelpers } from './sql';
 
 /**
@@ -82,13 +82,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
                 cu.name AS customer_name, cu.document_id AS customer_id, ap.document_id AS appointment_id, ${millis('ap.starts_at')} AS appointment_starts_at,
                 ap.state AS appointment_state, co.name AS company_name
            FROM calls c
+           JOIN (SELECT id FROM (SELECT id FROM calls WHERE 1 = 1${company.clause} ORDER BY created_at DESC LIMIT 20) recent
+                 UNION
+                 SELECT id FROM calls WHERE state = 'ongoing' AND created_at > ?${company.clause}) picked ON picked.id = c.id
            LEFT JOIN calls_customer_lnk ccl ON ccl.call_id = c.id
            LEFT JOIN customers cu ON cu.id = ccl.customer_id
            LEFT JOIN appointments_call_lnk acl ON acl.call_id = c.id
            LEFT JOIN appointments ap ON ap.id = acl.appointment_id
            LEFT JOIN companies co ON co.id = c.company_id
-          WHERE c.id IN (SELECT id FROM (SELECT id FROM calls WHERE 1 = 1${company.clause} ORDER BY created_at DESC LIMIT 20) recent)
-             OR c.id IN (SELECT id FROM calls WHERE state = 'ongoing' AND created_at > ?${company.clause})
           ORDER BY c.created_at DESC`,
         [...company.bindings, at(new Date(now - LIVE_CALL_HOURS * 3_600_000)), ...company.bindings]
       );
@@ -116,7 +117,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Calls, bookings, conversion, average call duration, no-show rate, new customers; per day. */
     async kpis(scope: Scope, period: Period, now: number) {
       const { at, hourOf } = sql();
-      const { from, to, dates } = periodRange(period, scope.zone, now);
+      const { from, to, dates, dateOfHour } = periodRange(period, scope.zone, now);
       const range = [at(from.toJSDate()), at(to.toJSDate())];
       const part = (metric: string, table: string, column: string, extra = '', value = 'count(*)', joins = '') => {
         const company = inCompany(`${table.split(' ')[1] ?? table}.company_id`, scope);
@@ -128,7 +129,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const parts = [
         part('calls', 'calls c', 'c.created_at'),
-        part('booked_calls', 'calls c', 'c.created_at', '', 'count(DISTINCT c.id)', ' JOIN appointments_call_lnk l ON l.call_id = c.id'),
+        part('booked_calls', 'calls c', 'c.created_at', ' AND EXISTS (SELECT 1 FROM appointments_call_lnk l WHERE l.call_id = c.id)'),
         part('bookings', 'appointments a', 'a.created_at'),
         part('phone_bookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),
         part('completed', 'appointments a', 'a.starts_at', " AND a.state = 'completed'"),
@@ -149,7 +150,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           durationTotal += number(row.total_ms);
           timedCalls += number(row.timed);
         }
-        const day = perDay.get(localDateOfHour(number(row.hour), scope.zone));
+        const date = dateOfHour(number(row.hour));
+        const day = date ? perDay.get(date) : undefined;
         if (day && metric === 'calls') day.calls += n;
         if (day && metric === 'bookings') day.bookings += n;
       }

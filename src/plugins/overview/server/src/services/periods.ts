@@ -10,9 +10,18 @@ export const periodRange = (period: Period, zone: string, now: number) => {
   const from = today.minus({ days: days - 1 });
   const to = today.plus({ days: 1 });
   const dates: string[] = [];
-  for (let day = from; day < to; day = day.plus({ days: 1 })) dates.push(day.toISODate() as string);
-  return { from, to, dates };
+  const starts: number[] = [];
+  for (let day = from; day < to; day = day.plus({ days: 1 })) {
+    dates.push(day.toISODate() as string);
+    starts.push(day.toMillis());
+  }
+  /** Hours since the epoch (the SQL bucket) → the local date it falls on (null outside). */
+  const dateOfHour = (hour: number): string | null => {
+    const at = hour * 3_600_000;
+    if (at < starts[0] || at >= to.toMillis()) return null;
+    let index = starts.length - 1;
+    while (index > 0 && starts[index] > at) index -= 1;
+    return dates[index];
+  };
+  return { from, to, dates, dateOfHour };
 };
-
-/** Hours since the epoch (the SQL bucket) → the local date it falls on. */
-export const localDateOfHour = (hour: number, zone: string) => DateTime.fromMillis(hour * 3_600_000, { zone }).toISODate() as string;

@@ -10,13 +10,27 @@ import type { Scope } from './figures';
 export type OverviewScope = Scope & { language: 'de' | 'en'; companies: Array<{ id: number; name: string }> };
 const DEFAULT_ZONE = 'Europe/Berlin';
 
+type CompanyRow = { id: number; name: string; timezone: string; language: string };
+const TTL_MS = 30_000;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const company = (id: number) =>
-    runAsSystem('overview: company', () =>
-      strapi.db.connection('companies').where('id', id).first('id', 'name', 'timezone', 'language')
-    ) as Promise<{ id: number; name: string; timezone: string; language: string } | undefined>;
+  // Names and zones of companies change rarely; kept 30 s and forgotten on any company change.
+  let cache: { companies: CompanyRow[]; byId: Map<number, CompanyRow>; expires: number } | null = null;
+  const load = async () => {
+    if (cache && cache.expires > Date.now()) return cache;
+    const companies = (await runAsSystem('overview: companies', () =>
+      strapi.db.connection('companies').select('id', 'name', 'timezone', 'language').orderBy('name')
+    )) as CompanyRow[];
+    cache = { companies, byId: new Map(companies.map((row) => [Number(row.id), row])), expires: Date.now() + TTL_MS };
+    return cache;
+  };
+  const company = async (id: number) => (await load()).byId.get(id);
 
   return {
+    forget() {
+      cache = null;
+    },
+
     async resolve(requested: unknown): Promise<OverviewScope> {
       const scope = await currentScope();
       if (!scope) throw new errors.ForbiddenError('This account is not bound to a company');
@@ -25,7 +39,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!own) throw new errors.ForbiddenError('This account is not bound to a company');
         return { companyId: own.id, zone: own.timezone || DEFAULT_ZONE, language: own.language === 'en' ? 'en' : 'de', companies: [{ id: own.id, name: own.name }] };
       }
-      const companies = (await strapi.db.connection('companies').select('id', 'name').orderBy('name')) as Array<{ id: number; name: string }>;
+      const companies = (await load()).companies.map(({ id, name }) => ({ id, name }));
       if (requested === undefined || requested === '' || requested === 'all') return { companyId: null, zone: DEFAULT_ZONE, language: 'de', companies };
       const id = Number(requested);
       const picked = Number.isInteger(id) ? await company(id) : undefined;

@@ -1,0 +1,3 @@
+import readAuth from './read-auth';
+
+export default { 'read-auth': readAuth };
