@@ -15,13 +15,12 @@
  * page < 2 s.
  */
 const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
 const bcrypt = require('bcryptjs');
 const { benchEnv, newDatabaseName } = require('./lib/env');
 const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { run, openLoop, non2xx } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
+const { writeReport, checklist, main } = require('./lib/report');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 15);
 const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS || 300);
@@ -204,7 +203,7 @@ const staffBackground = (tokens, seconds) => {
   });
 };
 
-(async () => {
+main(async () => {
   const databaseName = newDatabaseName('dashboard');
   const env = benchEnv(databaseName, { WEBHOOK_WORKER: 'off', DATABASE_POOL_MAX: '10' });
   process.benchEnv = env;
@@ -280,14 +279,8 @@ const staffBackground = (tokens, seconds) => {
     `mixed load: ${r.mixed.reads.requests} reads (${r.mixed.reads.rps} req/s, p95 ${r.mixed.reads.p95} ms), ${r.mixed.writes} appointment state changes; cache ${r.mixed.hits} hits / ${r.mixed.misses} misses`,
     `page in Chromium with 10 staff refreshing (10 req/s, p95 ${r.background.p95} ms): navigation from the admin home ${r.pageLoadsMs.navigate.join(', ')} ms; full reload (the admin app boots again) ${r.pageLoadsMs.reload.join(', ')} ms`,
     '',
-    ...checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`),
+    ...checklist(checks),
     '',
   ].join('\n');
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'dashboard.json'), `${JSON.stringify(r, null, 2)}\n`);
-  fs.writeFileSync(path.join(__dirname, 'results', 'dashboard.md'), report);
-  process.stdout.write(`\n${report}\n`);
-})().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
+  writeReport('dashboard', r, report);
 });

@@ -14,13 +14,12 @@
  *    rows (shown for context; here the layer makes the list faster).
  * Targets: req/s ratio (on/off) ≥ 0.85, p95 ratio ≤ 1.2.
  */
-const fs = require('fs');
-const path = require('path');
 const jwt = require('jsonwebtoken');
 const { benchEnv, newDatabaseName } = require('./lib/env');
 const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { run, non2xx } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
+const { writeReport, main } = require('./lib/report');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20);
 const ROUNDS = 2;
@@ -110,7 +109,7 @@ const measure = async (tenants) => {
   return result;
 };
 
-(async () => {
+main(async () => {
   const results = { date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, scenarios: [] };
   for (const tenants of [1, 20]) results.scenarios.push(await measure(tenants));
   const [single, many] = results.scenarios;
@@ -136,11 +135,5 @@ const measure = async (tenants) => {
     `With 20 tenants the layer also narrows every query to the integrator\'s ${many.onTotal} rows: req/s ratio ${many.rpsRatio}, p95 ratio ${many.p95Ratio}.`,
     '',
   ].join('\n');
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'tenancy.json'), `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(path.join(__dirname, 'results', 'tenancy.md'), report);
-  process.stdout.write(`\n${report}\n`);
-})().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
+  writeReport('tenancy', results, report);
 });

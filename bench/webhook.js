@@ -16,12 +16,12 @@
  * written to bench/results/webhook.{json,md}.
  */
 const crypto = require('crypto');
-const fs = require('fs');
 const path = require('path');
 const { ROOT, BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
 const { sleep, start, startStrapi, waitForHttp, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { run, openLoop, ok2xx, non2xx } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
+const { writeReport, checklist, main } = require('./lib/report');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 30);
 const STRAPI_PORT = 1401;
@@ -134,7 +134,7 @@ const table = (rows) => {
   return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ')).join('\n');
 };
 
-(async () => {
+main(async () => {
   const databaseName = newDatabaseName('webhook');
   const env = benchEnv(databaseName, { WEBHOOK_WORKER: 'off', DATABASE_POOL_MAX: '10' });
   ensureBuilt(env);
@@ -256,14 +256,8 @@ const table = (rows) => {
     "(b) and (c) are a true open loop (bench/lib/load.js: evenly spaced arrivals, latency from the moment a request was due). (b') and (c') are autocannon's `overallRate`, which fires every connection's timer in phase — bursts of 50 (20) requests at once — shown for comparison; the targets are judged on the open loop.",
     `drain (2 worker processes): ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
     '',
-    ...checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`),
+    ...checklist(checks),
     '',
   ].join('\n');
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'webhook.json'), `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(path.join(__dirname, 'results', 'webhook.md'), report);
-  process.stdout.write(`\n${report}\n`);
-})().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
+  writeReport('webhook', results, report);
 });

@@ -19,12 +19,12 @@ afterAll(() => stopApp(app));
 const seedKnown = async () => {
   const company = await createCompany(app.strapi);
   const service = await createIn(app.strapi, 'api::service.service', company.id, { name: 'Schnitt', durationMinutes: 30, active: true });
-  const customers = [];
+  const customers: Array<{ id: number; documentId: string }> = [];
   for (let index = 0; index < 5; index += 1) {
     customers.push(await createIn(app.strapi, 'api::customer.customer', company.id, { name: `Kundin ${index}`, phone: `+4930600${company.id}${index}` }));
   }
   // 4 calls: three ended (60 s, 120 s, 180 s), one still ongoing; two of them booked.
-  const calls = [];
+  const calls: Array<{ id: number; documentId: string }> = [];
   for (const [index, durationMs] of [60_000, 120_000, 180_000, null].entries()) {
     calls.push(
       await createIn(app.strapi, 'api::call.call', company.id, {

@@ -1,5 +1,6 @@
 import * as React from 'react';
-import { Badge, Box, Flex, SimpleMenu, MenuItem, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, SimpleMenu, MenuItem, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import { HeaderRow } from './HeaderRow';
 
 export type AppointmentItem = {
   documentId: string;
@@ -48,16 +49,7 @@ export const Appointments = ({ data, showCompany, onChangeState }: { data: Appoi
             </Typography>
           ) : (
             <Table colCount={showCompany ? 6 : 5} rowCount={day.total + 1}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">Time</Typography></Th>
-                  <Th><Typography variant="sigma">Customer</Typography></Th>
-                  <Th><Typography variant="sigma">Service</Typography></Th>
-                  <Th><Typography variant="sigma">State</Typography></Th>
-                  {showCompany ? <Th><Typography variant="sigma">Company</Typography></Th> : null}
-                  <Th><Typography variant="sigma">Change</Typography></Th>
-                </Tr>
-              </Thead>
+              <HeaderRow labels={['Time', 'Customer', 'Service', 'State', showCompany && 'Company', 'Change']} />
               <Tbody>
                 {day.hours.flatMap((hour) =>
                   hour.appointments.map((appointment) => (

@@ -1,5 +1,6 @@
 import * as React from 'react';
-import { Badge, Flex, Link, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Flex, Link, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import { HeaderRow } from './HeaderRow';
 import { formatDuration } from '../api';
 
 export type CallItem = {
@@ -26,17 +27,7 @@ export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boo
       {data.live.length === 0 ? 'No call in progress.' : `${data.live.length} call${data.live.length === 1 ? '' : 's'} in progress`}
     </Typography>
     <Table colCount={showCompany ? 7 : 6} rowCount={data.recent.length + 1}>
-      <Thead>
-        <Tr>
-          <Th><Typography variant="sigma">Started</Typography></Th>
-          <Th><Typography variant="sigma">Customer</Typography></Th>
-          <Th><Typography variant="sigma">Duration</Typography></Th>
-          <Th><Typography variant="sigma">Outcome</Typography></Th>
-          <Th><Typography variant="sigma">Summary</Typography></Th>
-          {showCompany ? <Th><Typography variant="sigma">Company</Typography></Th> : null}
-          <Th><Typography variant="sigma">Links</Typography></Th>
-        </Tr>
-      </Thead>
+      <HeaderRow labels={['Started', 'Customer', 'Duration', 'Outcome', 'Summary', showCompany && 'Company', 'Links']} />
       <Tbody>
         {data.recent.map((call) => (
           <Tr key={call.documentId}>

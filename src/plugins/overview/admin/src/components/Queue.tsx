@@ -1,5 +1,6 @@
 import * as React from 'react';
-import { Badge, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import { HeaderRow } from './HeaderRow';
 
 export type QueueData = {
   waiting: number;
@@ -25,15 +26,7 @@ export const Queue = ({ data, onReplay }: { data: QueueData; onReplay: (document
       </Typography>
     ) : (
       <Table colCount={5} rowCount={data.events.length + 1}>
-        <Thead>
-          <Tr>
-            <Th><Typography variant="sigma">Received</Typography></Th>
-            <Th><Typography variant="sigma">Event</Typography></Th>
-            <Th><Typography variant="sigma">State</Typography></Th>
-            <Th><Typography variant="sigma">Error</Typography></Th>
-            <Th><Typography variant="sigma">Action</Typography></Th>
-          </Tr>
-        </Thead>
+        <HeaderRow labels={['Received', 'Event', 'State', 'Error', 'Action']} />
         <Tbody>
           {data.events.map((event) => (
             <Tr key={event.documentId}>
