@@ -1,8 +1,12 @@
 export default [
   'global::request-log',
   'strapi::errors',
+  // /metrics and /ready for operators.
+  'global::ops',
   // Retell's webhook, the hot path, is served here, before the rest of the stack (see the middleware).
   'plugin::retell.webhook-ingest',
+  // Per-client limits on the REST API, counted in Redis.
+  'global::rate-limit',
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',

@@ -5,6 +5,7 @@ import { registerAppointmentJobs } from './api/appointment/jobs';
 import { mapConstraintErrors } from './support/db-errors';
 import { applyAdminLayouts } from './admin-layouts';
 import { closeQueues, queuesOf } from './queues';
+import { closeRateLimit } from './ops/rate-limit';
 import { ensureAppointmentConstraints } from '../database/constraints';
 
 /** Wiring only: each concern lives in its own module. */
@@ -27,5 +28,6 @@ export default {
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await closeQueues(strapi);
+    await closeRateLimit(strapi);
   },
 };

@@ -1,0 +1,45 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { renderMetrics } from '../ops/metrics';
+import { queuesOf } from '../queues';
+
+/**
+ * Operators' routes, answered before the rest of the stack:
+ * - GET /metrics — Prometheus text; with METRICS_TOKEN set it needs `Authorization: Bearer
+ *   <token>`, without one it answers only to loopback clients;
+ * - GET /ready — readiness: PostgreSQL (or SQLite) and Redis answer, else 503.
+ * Liveness is Strapi's own `GET /_health` (204).
+ */
+type Ctx = { method: string; path: string; ip: string; get(name: string): string; status: number; body: unknown; type: string };
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
+  async (ctx: Ctx, next: () => Promise<void>) => {
+    if (ctx.method !== 'GET' || (ctx.path !== '/metrics' && ctx.path !== '/ready')) return next();
+
+    if (ctx.path === '/metrics') {
+      const token = process.env.METRICS_TOKEN;
+      const allowed = token ? ctx.get('authorization') === `Bearer ${token}` : LOOPBACK.has(ctx.ip);
+      if (!allowed) throw new errors.UnauthorizedError('Metrics need METRICS_TOKEN (or a loopback client when none is set)');
+      const { contentType, body } = await renderMetrics(strapi);
+      ctx.type = contentType;
+      ctx.body = body;
+      return;
+    }
+
+    const checks: Record<string, string> = {};
+    await withTimeout(strapi.db.connection.raw('select 1'), 2000).then(
+      () => (checks.database = 'ok'),
+      (error: Error) => (checks.database = error.message)
+    );
+    await withTimeout(queuesOf(strapi).queue('webhooks').client.ping(), 2000).then(
+      () => (checks.redis = 'ok'),
+      (error: Error) => (checks.redis = error.message)
+    );
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ok' : 'unavailable', checks };
+  };
