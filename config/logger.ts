@@ -36,5 +36,6 @@ export default () => {
       })
     );
   }
-  return { level, transports };
+  // No update check against the npm registry at boot: servers need not reach it.
+  return { level, transports, updates: { enabled: false } };
 };

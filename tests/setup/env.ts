@@ -26,7 +26,6 @@ export const baseTestEnv = (databaseName: string): Record<string, string> => ({
   // The suite makes thousands of REST calls from one address; the limit has a test of its own.
   RATE_LIMIT_MAX: '1000000',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   BROWSER: 'none',
   // A developer's .env (e.g. the demo's SQLite settings) must not leak into the tests.
   ENV_PATH: '/nonexistent/frontdesk-tests/.env',

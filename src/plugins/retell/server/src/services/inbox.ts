@@ -71,12 +71,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** Takes a row for processing; null when it is done already (or gone). */
+    /**
+     * Takes a row for processing; null when it is done already, gone, or being processed by
+     * another worker right now (a row stuck in `processing` longer than that is taken over).
+     */
     async claim(id: number): Promise<InboxRow | null> {
       const rows = await onTable<InboxRow[]>(strapi, TABLE, (query) =>
         query
           .where('id', id)
-          .whereIn('state', ['received', 'failed', 'processing'])
+          .where((state) =>
+            state
+              .whereIn('state', ['received', 'failed'])
+              .orWhere((stale) => stale.where('state', 'processing').where('updated_at', '<', new Date(Date.now() - STALE_PROCESSING_MS)))
+          )
           .update({ state: 'processing', attempts: strapi.db.connection.raw('attempts + 1'), updated_at: now() })
           .returning('*')
       );
@@ -103,9 +110,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Rows acknowledged but not queued (Redis was down), or abandoned mid-processing. */
     async sweep(limit = 500): Promise<number> {
-      const rows = await onTable<Array<{ id: number; event: string }>>(strapi, TABLE, (query) =>
+      const rows = await onTable<Array<{ id: number; event: string; state: InboxState }>>(strapi, TABLE, (query) =>
         query
-          .select('id', 'event')
+          .select('id', 'event', 'state')
           .where((where) =>
             where
               .where((received) => received.where('state', 'received').where('received_at', '<', new Date(Date.now() - SWEEP_GRACE_MS)))
@@ -116,7 +123,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
       let queued = 0;
       for (const row of rows) {
-        if (!(await this.enqueue(Number(row.id), row.event))) break;
+        // An abandoned row's job may still exist in Bull (finished as "being processed"): a new id.
+        const attempt = row.state === 'processing' ? `:stale:${Date.now()}` : '';
+        if (!(await this.enqueue(Number(row.id), row.event, attempt))) break;
         queued += 1;
       }
       return queued;
