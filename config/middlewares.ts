@@ -1,12 +1,14 @@
 export default [
   'global::request-log',
   'strapi::errors',
-  // /metrics and /ready for operators.
+  // A saturated database pool answers 503, not 500.
+  'global::service-unavailable',
+  // /metrics and /api/health/ready for operators.
   'global::ops',
+  // Per-client limits (REST, auth routes, Retell routes), counted in Redis.
+  'global::rate-limit',
   // Retell's webhook, the hot path, is served here, before the rest of the stack (see the middleware).
   'plugin::retell.webhook-ingest',
-  // Per-client limits on the REST API, counted in Redis.
-  'global::rate-limit',
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',

@@ -2,15 +2,18 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { renderMetrics } from '../ops/metrics';
 import { queuesOf } from '../queues';
+import { isDraining } from '../ops/shutdown';
 
 /**
  * Operators' routes, answered before the rest of the stack:
  * - GET /metrics — Prometheus text; with METRICS_TOKEN set it needs `Authorization: Bearer
  *   <token>`, without one it answers only to loopback clients;
- * - GET /ready — readiness: PostgreSQL (or SQLite) and Redis answer, else 503.
+ * - GET /api/health/ready — readiness: PostgreSQL (or SQLite) and Redis answer, else 503 naming
+ *   which does not; 503 as well once a shutdown has begun, so a load balancer stops sending.
  * Liveness is Strapi's own `GET /_health` (204).
  */
 type Ctx = { method: string; path: string; ip: string; get(name: string): string; status: number; body: unknown; type: string };
+export const READY_PATH = '/api/health/ready';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
@@ -18,7 +21,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Ctx, next: () => Promise<void>) => {
-    if (ctx.method !== 'GET' || (ctx.path !== '/metrics' && ctx.path !== '/ready')) return next();
+    if (ctx.method !== 'GET' || (ctx.path !== '/metrics' && ctx.path !== READY_PATH)) return next();
 
     if (ctx.path === '/metrics') {
       const token = process.env.METRICS_TOKEN;
@@ -39,6 +42,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
       () => (checks.redis = 'ok'),
       (error: Error) => (checks.redis = error.message)
     );
+    if (isDraining(strapi)) checks.shutdown = 'in progress';
     const ready = Object.values(checks).every((value) => value === 'ok');
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ok' : 'unavailable', checks };

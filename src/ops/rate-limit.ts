@@ -6,20 +6,48 @@ import ratelimit from 'koa-ratelimit';
 import { intFromEnv } from '../support/env';
 
 /**
- * Rate limits for the REST API (`/api/…`), per client — the bearer token when there is one,
- * else the IP — counted in Redis so every API process shares them: RATE_LIMIT_MAX requests
- * per RATE_LIMIT_WINDOW_MS, then 429 with Retry-After in Strapi's error envelope.
- * Retell's signed routes are not limited (Retell retries refused events, which would only
- * multiply them); the admin panel has Strapi's own login limits. With Redis away the API is
- * not limited rather than not served.
+ * Per-client rate limits, counted in Redis so every API process shares them. Three budgets,
+ * each `max` requests per window (0 turns a budget off), then 429 with Retry-After and the
+ * X-RateLimit-* headers, in Strapi's error envelope:
+ * - `auth` — users-permissions' login, registration and password routes (`/api/auth/…`,
+ *   `/api/connect/…`), per IP, tight: RATE_LIMIT_AUTH_MAX (10) per RATE_LIMIT_AUTH_WINDOW_MS (60 s);
+ * - `retell` — Retell's signed routes (`/api/retell/…`), per IP, generous — Retell sends every
+ *   event of every call from a few addresses, in bursts, and retries what is refused:
+ *   RATE_LIMIT_RETELL_MAX (12,000) per RATE_LIMIT_RETELL_WINDOW_MS (60 s);
+ * - `api` — the rest of the REST API, per bearer token when there is one, else per IP:
+ *   RATE_LIMIT_MAX (300) per RATE_LIMIT_WINDOW_MS (60 s).
+ * Not limited: `/api/health/…` (probes), the admin panel (Strapi limits its own login).
+ * With Redis away requests are let through rather than refused.
  */
-type Ctx = { path: string; ip: string; get(name: string): string; status: number; state: Record<string, unknown> };
+type Ctx = { path: string; ip: string; get(name: string): string; set(name: string, value: string): void; status: number; state: Record<string, unknown> };
+type BudgetName = 'auth' | 'retell' | 'api';
+type Budget = { name: BudgetName; max: number; duration: number };
 const clients = new WeakMap<Core.Strapi, Redis>();
 
+export const budgetOf = (path: string): BudgetName | null => {
+  if (!path.startsWith('/api/') || path.startsWith('/api/health/')) return null;
+  if (path.startsWith('/api/auth/') || path.startsWith('/api/connect/')) return 'auth';
+  if (path.startsWith('/api/retell/')) return 'retell';
+  return 'api';
+};
+
+const budgetsFromEnv = (): Budget[] =>
+  [
+    { name: 'auth' as const, max: intFromEnv('RATE_LIMIT_AUTH_MAX', 10, { min: 0 }), duration: intFromEnv('RATE_LIMIT_AUTH_WINDOW_MS', 60_000, { min: 1000 }) },
+    { name: 'retell' as const, max: intFromEnv('RATE_LIMIT_RETELL_MAX', 12_000, { min: 0 }), duration: intFromEnv('RATE_LIMIT_RETELL_WINDOW_MS', 60_000, { min: 1000 }) },
+    { name: 'api' as const, max: intFromEnv('RATE_LIMIT_MAX', 300, { min: 0 }), duration: intFromEnv('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000 }) },
+  ].filter((budget) => budget.max > 0);
+
+const clientOf = (budget: BudgetName, ctx: Ctx) => {
+  const authorization = budget === 'api' ? ctx.get('authorization') : '';
+  return authorization ? `${budget}:token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}` : `${budget}:ip:${ctx.ip}`;
+};
+
+type Limiter = (ctx: never, next: () => Promise<void>) => Promise<void>;
+
 export const createRateLimit = (strapi: Core.Strapi) => {
-  const max = intFromEnv('RATE_LIMIT_MAX', 300, { min: 0 });
-  const duration = intFromEnv('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000 });
-  if (max === 0) return null;
+  const budgets = budgetsFromEnv();
+  if (budgets.length === 0) return null;
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false, keyPrefix: `${process.env.QUEUE_PREFIX || 'frontdesk'}:ratelimit:` });
   let warned = 0;
   redis.on('error', (error: Error) => {
@@ -28,19 +56,14 @@ export const createRateLimit = (strapi: Core.Strapi) => {
     strapi.log.warn(`rate limits off while Redis is unavailable: ${error.message}`);
   });
   clients.set(strapi, redis);
-  const limiter = ratelimit({
-    driver: 'redis',
-    db: redis,
-    duration,
-    max,
-    id: (ctx: Ctx) => {
-      const authorization = ctx.get('authorization');
-      return authorization ? `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}` : `ip:${ctx.ip}`;
-    },
-  });
+  const limiters = new Map<BudgetName, Limiter>(
+    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => clientOf(budget.name, ctx) }) as Limiter])
+  );
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
-    if (!ctx.path.startsWith('/api/') || ctx.path.startsWith('/api/retell/') || redis.status !== 'ready') return next();
+    const budget = budgetOf(ctx.path);
+    const limiter = budget && limiters.get(budget);
+    if (!limiter || redis.status !== 'ready') return next();
     let passed = false;
     try {
       await limiter(ctx as never, async () => {
@@ -53,7 +76,11 @@ export const createRateLimit = (strapi: Core.Strapi) => {
       return next();
     }
     const limited = ctx.state.rateLimit as { after: number; message: string } | undefined;
-    if (!passed && limited) throw new errors.RateLimitError(`Too many requests, retry in ${limited.after} s`, { retryAfter: limited.after });
+    if (!passed && limited) {
+      const after = Math.max(1, limited.after);
+      ctx.set('Retry-After', String(after));
+      throw new errors.RateLimitError(`Too many requests, retry in ${after} s`, { retryAfter: after, budget });
+    }
   };
 };
 

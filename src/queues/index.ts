@@ -2,6 +2,8 @@ import Bull from 'bull';
 import Redis from 'ioredis';
 import type { Core } from '@strapi/strapi';
 import { queueConfig, type QueueConfig } from './config';
+import { observeJob } from '../ops/metrics';
+import { currentContext, runWithContext } from '../support/request-context';
 
 /**
  * Bull queues, one per purpose (`webhooks`, `notifications`), shared by the API process and
@@ -77,7 +79,21 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   const dispatch = (name: QueueName) => async (job: Bull.Job) => {
     const handler = handlers.get(name)?.get(job.name);
     if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${name}"`);
-    return handler(job.data, job);
+    // The job's log lines name the request that queued it, and the job.
+    const requestId = typeof job.data?.requestId === 'string' ? job.data.requestId : undefined;
+    return runWithContext({ requestId, jobId: `${name}:${job.id}` }, async () => {
+      const start = process.hrtime.bigint();
+      let ok = false;
+      try {
+        const result = await handler(job.data, job);
+        ok = true;
+        return result;
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        observeJob(name, job.name, ok, seconds);
+        strapi.log.verbose(`job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms (attempt ${job.attemptsMade + 1})`);
+      }
+    });
   };
 
   const runSweeper = (sweeper: Sweeper) => {
@@ -112,7 +128,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
         timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not accept the job in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
       });
       try {
-        return await Promise.race([queue(name).add(jobName, data, options), timeout]);
+        const requestId = currentContext()?.requestId;
+        const payload = requestId && data.requestId === undefined ? { ...data, requestId } : data;
+        return await Promise.race([queue(name).add(jobName, payload, options), timeout]);
       } catch (error) {
         if (error instanceof QueueUnavailableError) throw error;
         throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);

@@ -25,6 +25,8 @@ export const baseTestEnv = (databaseName: string): Record<string, string> => ({
   WEBHOOK_SWEEP_INTERVAL_MS: '1000',
   // The suite makes thousands of REST calls from one address; the limit has a test of its own.
   RATE_LIMIT_MAX: '1000000',
+  RATE_LIMIT_AUTH_MAX: '1000000',
+  RATE_LIMIT_RETELL_MAX: '1000000',
   STRAPI_TELEMETRY_DISABLED: 'true',
   BROWSER: 'none',
   // A developer's .env (e.g. the demo's SQLite settings) must not leak into the tests.

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import getRawBody from 'raw-body';
 import { authenticateRetell } from './authenticate';
+import { countWebhook, type WebhookOutcome } from '../../../../../ops/metrics';
 
 /**
  * POST /api/retell/webhook, served before the rest of Strapi's middleware stack.
@@ -36,9 +37,15 @@ const readRaw = async (ctx: Ctx) => {
   }
 };
 
-export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
-  async (ctx: Ctx, next: () => Promise<void>) => {
-    if (ctx.method !== 'POST' || ctx.path !== WEBHOOK_PATH) return next();
+const reasonOf = (error: unknown) => {
+  if (error instanceof errors.UnauthorizedError) return 'signature';
+  if (error instanceof errors.NotFoundError) return 'unknown_agent';
+  if (error instanceof errors.PayloadTooLargeError) return 'too_large';
+  if (error instanceof errors.ApplicationError) return 'invalid';
+  return (error as { status?: number }).status === 503 || (error as Error).name === 'KnexTimeoutError' ? 'unavailable' : 'error';
+};
+
+const ingest = async (strapi: Core.Strapi, ctx: Ctx) => {
     const raw = await readRaw(ctx);
     if (!ctx.is('application/json')) throw new errors.ValidationError('The body must be JSON (Content-Type: application/json)');
     let body: unknown;
@@ -52,4 +59,17 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
     ctx.request.body = body;
     ctx.state.retell = { agent, rawBody: raw };
     await (strapi.plugin('retell').controller('webhook') as unknown as { receive(context: unknown): Promise<void> }).receive(ctx);
+};
+
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
+  async (ctx: Ctx, next: () => Promise<void>) => {
+    if (ctx.method !== 'POST' || ctx.path !== WEBHOOK_PATH) return next();
+    ctx.state.route = WEBHOOK_PATH;
+    try {
+      await ingest(strapi, ctx);
+      countWebhook(((ctx as unknown as { body?: { status?: string } }).body?.status ?? 'accepted') as WebhookOutcome);
+    } catch (error) {
+      countWebhook('rejected', reasonOf(error));
+      throw error;
+    }
   };
