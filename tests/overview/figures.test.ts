@@ -140,7 +140,7 @@ describe('no N+1', () => {
       await knex('calls_customer_lnk').insert(calls.map((row: { id: number }, index: number) => ({ call_id: row.id, customer_id: customers[index].id, call_ord: 1 })));
       const staff = await createStaffAdmin(app, company.id);
       for (const route of ['kpis?period=30d', 'appointments', 'calls', 'queue']) {
-        await getService().cache.invalidate([company.id]);
+        await getService().cache.invalidate([company.id], ['kpis', 'appointments', 'calls']);
         let statements = 0;
         const count = () => (statements += 1);
         knex.on('query', count);
@@ -156,7 +156,7 @@ describe('no N+1', () => {
   });
 });
 
-const getService = () => ({ cache: app.strapi.plugin('overview').service('cache') as { invalidate: (ids: number[]) => Promise<void>; stats: () => { hits: number; misses: number; hitRate: number | null }; resetStats: () => void } });
+const getService = () => ({ cache: app.strapi.plugin('overview').service('cache') as { invalidate: (ids: number[], widgets: string[]) => Promise<void>; stats: () => { hits: number; misses: number; hitRate: number | null }; resetStats: () => void } });
 
 describe('cache', () => {
   it('serves repeats from Redis and forgets exactly the company whose data changed', async () => {
@@ -197,6 +197,32 @@ describe('cache', () => {
     const stats = (await get(staffA.auth, 'cache')).body.data;
     expect(stats.hits).toBeGreaterThanOrEqual(3);
     expect(stats.ttlSeconds).toBe(300);
+  });
+
+  it('drops only the widgets that show what changed: a call leaves the appointments list cached', async () => {
+    const a = await seedKnown();
+    const staffA = await createStaffAdmin(app, a.id);
+    const statementsOf = async (route: string) => {
+      let statements = 0;
+      const count = () => (statements += 1);
+      app.strapi.db.connection.on('query', count);
+      expect((await get(staffA.auth, route)).status).toBe(200);
+      app.strapi.db.connection.removeListener('query', count);
+      return statements;
+    };
+    const routes = ['kpis?period=7d', 'appointments', 'calls'];
+    const eachRoute = async () => {
+      const statements: number[] = [];
+      for (const route of routes) statements.push(await statementsOf(route)); // one at a time: the counter sees every query
+      return statements;
+    };
+    await eachRoute();
+    expect(await eachRoute()).toEqual([0, 0, 0]);
+
+    const call = await asSystem(() => app.strapi.db.query('api::call.call').findOne({ where: { company: { id: a.id } } }));
+    await asSystem(() => app.strapi.db.query('api::call.call').update({ where: { id: call.id }, data: { summary: 'Rückruf erbeten' } }));
+    const [kpis, appointments, calls] = await eachRoute();
+    expect({ kpis: kpis > 0, appointments, calls: calls > 0 }).toEqual({ kpis: true, appointments: 0, calls: true });
   });
 
   it('refuses a state change of another company’s appointment, and a bad state', async () => {

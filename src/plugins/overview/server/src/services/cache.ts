@@ -5,8 +5,10 @@ import { intFromEnv } from '../../../../../support/env';
 /**
  * Overview figures cached in Redis per (company, widget, period), for CACHE_TTL_SECONDS
  * (300), and dropped as soon as that company's appointments, calls or customers change — in
- * any process, since the worker writes too. One hash per company (`…:overview:<company>`,
- * field `<widget>:<period>`): a read is one HGET, an invalidation one DEL. With Redis away
+ * any process, since the worker writes too — only the widgets that show the changed model
+ * (a call's event leaves the appointments widget alone). One hash per company and widget
+ * (`…:overview:<company>:<widget>`, field `<widget>:<period>:<day>`): a read is one HGET, an
+ * invalidation one DEL. With Redis away
  * the figures are simply computed. Hits and misses are counted (GET /overview/cache).
  */
 /** Stored: `<written at ms>|<JSON>` — served as the JSON text itself, never parsed again. */
@@ -30,7 +32,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return redis;
   };
   const usable = () => !closed && ttlSeconds > 0 && client().status === 'ready';
-  const keyOf = (companyId: number | null) => `${prefix}${companyId ?? 'all'}`;
+  const keyOf = (companyId: number | null, widget: string) => `${prefix}${companyId ?? 'all'}:${widget}`;
+  const widgetOf = (field: string) => field.split(':')[0];
 
   return {
     ttlSeconds,
@@ -39,7 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async rememberJson(companyId: number | null, field: string, compute: () => Promise<unknown>): Promise<string> {
       if (usable()) {
         try {
-          const cached = await client().hget(keyOf(companyId), field);
+          const cached = await client().hget(keyOf(companyId, widgetOf(field)), field);
           const separator = cached ? cached.indexOf(SEPARATOR) : -1;
           if (cached && separator > 0 && Date.now() - Number(cached.slice(0, separator)) < ttlSeconds * 1000) {
             stats.hits += 1;
@@ -52,7 +55,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       stats.misses += 1;
       const json = JSON.stringify(await compute());
       if (usable()) {
-        const key = keyOf(companyId);
+        const key = keyOf(companyId, widgetOf(field));
         client()
           .multi()
           .hset(key, field, `${Date.now()}${SEPARATOR}${json}`)
@@ -65,11 +68,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return json;
     },
 
-    /** Drops a company's figures (and the all-companies view of super admins). */
-    async invalidate(companyIds: Array<number | null>) {
+    /** Drops these widgets' figures of a company (and of the all-companies view of super admins). */
+    async invalidate(companyIds: Array<number | null>, widgets: readonly string[]) {
       stats.invalidations += 1;
       if (closed || client().status !== 'ready') return;
-      const keys = [...new Set([...companyIds, null])].map(keyOf);
+      const keys = [...new Set([...companyIds, null])].flatMap((companyId) => widgets.map((widget) => keyOf(companyId, widget)));
       await client()
         .del(...keys)
         .catch(() => {
