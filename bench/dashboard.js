@@ -14,89 +14,21 @@
  * 10 staff keep reading. Targets: warm p95 ≤ 20 ms, cold p95 ≤ 300 ms, hit rate ≥ 95 %,
  * page < 2 s.
  */
-const crypto = require('crypto');
-const bcrypt = require('bcryptjs');
 const { benchEnv, newDatabaseName } = require('./lib/env');
 const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { run, openLoop, non2xx } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
 const { writeReport, checklist, main } = require('./lib/report');
+const { OVERVIEW_ROUTES, seedDashboard, staffLogin } = require('./lib/seed');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 15);
 const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS || 300);
 const PORT = 1441;
-const PASSWORD = 'Bench-Staff-1!';
 const runId = Date.now().toString(36);
-const ROUTES = ['kpis?period=today', 'kpis?period=7d', 'kpis?period=30d', 'appointments', 'calls', 'queue'];
+const ROUTES = OVERVIEW_ROUTES;
 
-const seed = async (client) => {
-  const companies = [];
-  for (let index = 0; index < 20; index += 1) {
-    const { rows } = await client.query(
-      `INSERT INTO companies (document_id, name, slug, timezone, slot_minutes, language, created_at, updated_at, published_at)
-       VALUES ($1, $2, $1, 'Europe/Berlin', 30, 'de', now(), now(), now()) RETURNING id`,
-      [`dash-${runId}-${index}`, `Salon ${index}`]
-    );
-    companies.push(rows[0].id);
-  }
-  const ids = companies;
-  await client.query(`
-    INSERT INTO customers (document_id, company_id, name, phone, created_at, updated_at, published_at)
-    SELECT 'dc-' || c.id || '-' || n, c.id, 'Kunde ' || n, '+4930' || lpad((c.id * 10000 + n)::text, 9, '0'), now() - (n % 90 || ' days')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 999) AS n`, [ids]);
-  // 5,000 appointments per company, one every 35 minutes from 60 days ago on.
-  await client.query(`
-    INSERT INTO appointments (document_id, company_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
-    SELECT 'da-' || c.id || '-' || n, c.id,
-           date_trunc('hour', now()) - interval '60 days' + (n * 35 || ' minutes')::interval,
-           date_trunc('hour', now()) - interval '60 days' + (n * 35 + 30 || ' minutes')::interval,
-           CASE WHEN n < 2470 THEN (CASE WHEN n % 9 = 0 THEN 'no_show' WHEN n % 13 = 0 THEN 'cancelled' ELSE 'completed' END) ELSE (CASE WHEN n % 13 = 0 THEN 'cancelled' ELSE 'confirmed' END) END,
-           CASE WHEN n % 3 = 0 THEN 'admin' ELSE 'phone' END,
-           now() - ((5000 - n) % 60 || ' days')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`, [ids]);
-  await client.query(`
-    INSERT INTO appointments_customer_lnk (appointment_id, customer_id, appointment_ord)
-    SELECT a.id, cu.id, 1 FROM appointments a JOIN customers cu ON cu.document_id = 'dc-' || a.company_id || '-' || (split_part(a.document_id, '-', 3)::int % 1000)
-    WHERE a.document_id LIKE 'da-%'`);
-  // 2,500 calls per company over the last 60 days; every second one booked an appointment.
-  await client.query(`
-    INSERT INTO calls (document_id, company_id, retell_call_id, state, direction, duration_ms, summary, successful, created_at, started_at, updated_at, published_at)
-    SELECT 'dl-' || c.id || '-' || n, c.id, 'call_dash_${runId}_' || c.id || '_' || n, 'ended', 'inbound', 30000 + (n % 240) * 1000,
-           'Anrufer hat nach einem Termin gefragt.', n % 2 = 0, now() - (n * 35 || ' minutes')::interval, now() - (n * 35 || ' minutes')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 2499) AS n`, [ids]);
-  await client.query(`
-    INSERT INTO calls_customer_lnk (call_id, customer_id, call_ord)
-    SELECT l.id, cu.id, 1 FROM calls l JOIN customers cu ON cu.document_id = 'dc-' || l.company_id || '-' || (split_part(l.document_id, '-', 3)::int % 1000)
-    WHERE l.document_id LIKE 'dl-%'`);
-  await client.query(`
-    INSERT INTO appointments_call_lnk (appointment_id, call_id)
-    SELECT a.id, l.id FROM calls l JOIN appointments a ON a.document_id = 'da-' || l.company_id || '-' || (split_part(l.document_id, '-', 3)::int * 2)
-    WHERE l.document_id LIKE 'dl-%' AND split_part(l.document_id, '-', 3)::int % 2 = 0`);
-  // One staff member per company, Company Staff role.
-  const role = (await client.query(`SELECT id FROM admin_roles WHERE code = 'frontdesk-company-staff'`)).rows[0].id;
-  const hash = await bcrypt.hash(PASSWORD, 10);
-  const staff = [];
-  for (const companyId of ids) {
-    const email = `staff-${runId}-${companyId}@example.com`;
-    await client.query(`INSERT INTO staff_members (document_id, company_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, 'Staff', $3, true, now(), now(), now())`, [`ds-${companyId}`, companyId, email]);
-    const user = (await client.query(
-      `INSERT INTO admin_users (document_id, firstname, lastname, email, password, is_active, blocked, prefered_language, created_at, updated_at, published_at)
-       VALUES ($1, 'Staff', 'Bench', $2, $3, true, false, 'en', now(), now(), now()) RETURNING id`,
-      [`du-${companyId}`, email, hash]
-    )).rows[0].id;
-    await client.query(`INSERT INTO admin_users_roles_lnk (user_id, role_id, role_ord, user_ord) VALUES ($1, $2, 1, 1)`, [user, role]);
-    staff.push({ companyId, email });
-  }
-  await client.query('ANALYZE');
-  return staff;
-};
-
-const login = async (email) => {
-  const response = await fetch(`http://127.0.0.1:${PORT}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
-  const body = await response.json();
-  if (!body.data?.token) throw new Error(`login failed for ${email}: ${JSON.stringify(body)}`);
-  return body.data.token;
-};
+const seed = (client) => seedDashboard(client, runId);
+const login = (email) => staffLogin(PORT, email);
 
 /** 10 connections, each request as the next staff member (10 different companies). */
 const routeLoad = (tokens, route, options) => {

@@ -32,8 +32,10 @@ const benchEnv = (databaseName, extra = {}) => ({
   JWT_SECRET: 'bench-jwt-secret',
   SECRETS_KEYRING: `b1:${Buffer.alloc(32, 7).toString('base64')}`,
   RETELL_API_KEY: BENCH_KEY,
-  // The load comes from one address; the benchmarks measure the product, not its rate limits.
+  // The load comes from one address; the benchmarks measure the product, not its rate limits
+  // (bench:load puts them back at the app's defaults).
   RATE_LIMIT_MAX: '0',
+  RATE_LIMIT_RETELL_MAX: '0',
   STRAPI_TELEMETRY_DISABLED: 'true',
   ...extra,
 });

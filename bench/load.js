@@ -1,0 +1,746 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench:load — the whole product under a realistic day's load.
+ *
+ * One production Strapi (`strapi start`, its in-process worker on, as deployed) on a fresh
+ * PostgreSQL database with 100k appointments, 50k calls and 20k customers over 20 companies
+ * (bench/lib/seed.js, the data set of bench:dashboard, plus opening hours, services, Retell
+ * agents, 3 staff members per company and one integrator account per integrator user).
+ * The app's rate limits are ON at their defaults (RATE_LIMIT_MAX and friends are removed
+ * from the environment; the REST limit is per bearer token, and every integrator user has
+ * its own).
+ *
+ * BENCH_LOAD_USERS (200) virtual users for BENCH_LOAD_SECONDS (120), each one a closed loop
+ * with think time: { wait uniformly 1–3 s; do one request } (≈ 100 req/s offered), their
+ * starts spread over the first 3 s. The first BENCH_LOAD_WARMUP_SECONDS (10) are a warm-up:
+ * measured separately, not in the table (their errors still count). Users:
+ *  - 35 % Retell callers: each plays whole phone calls, one step per action — signed
+ *    call_started, check_availability, book_appointment (a slot it was offered; "taken" is a
+ *    200 answer, not an error), call_ended, call_analyzed — for the agent of one company;
+ *    half the callers are existing customers. Days 65–104 from now (after the seeded calendar).
+ *  - 35 % integrators (users-permissions JWT, one per user): 70 % list appointments, 25 per
+ *    page with the customer (half of them filtered to upcoming by startsAt), 30 % create an
+ *    appointment for a customer and service of their company, each in a 30-minute slot no
+ *    other user ever takes (opening hours, Mon–Sat, from day 120 on) so no overlap is expected.
+ *  - 30 % staff (admin login, 3 per company): 95 % read an overview route (kpis today / 7d /
+ *    30d, appointments, calls, queue), 5 % mark an upcoming appointment completed or no-show.
+ * Latency is from sending a request to its last byte, per route template, over one keep-alive
+ * connection per user. The Strapi process's RSS and CPU are sampled every second. After the
+ * load, the webhook inbox is left to drain (BENCH_LOAD_DRAIN_SECONDS, 120) and counted by state.
+ *
+ * Targets: 0 errors (non-2xx, network errors, and in-call function answers with reason "error",
+ * which the app answers 200 so that the agent can speak), webhook p99 ≤ 50 ms, overview p95 ≤
+ * 200 ms, every route p99 ≤ 300 ms; the seed's criteria (webhook < 1 s, dashboard < 2 s, every
+ * response < 3 s) are judged on the maximum. Results: bench/results/load.{json,md}.
+ * Admin tokens live 30 min (Strapi's default): keep BENCH_LOAD_SECONDS well below that.
+ */
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const os = require('os');
+const { DateTime } = require('luxon');
+const { BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
+const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
+const { percentile } = require('./lib/load');
+const { deleteKeys } = require('./lib/redis-keys');
+const { writeReport, checklist, main } = require('./lib/report');
+const { OVERVIEW_ROUTES, seedOverviewData, addBookingSetup, createStaff, createIntegrators, integratorToken, staffLogin } = require('./lib/seed');
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 120);
+const USERS = Number(process.env.BENCH_LOAD_USERS || 200);
+const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 10);
+const DRAIN_SECONDS = Number(process.env.BENCH_LOAD_DRAIN_SECONDS || 120);
+const PORT = 1451;
+const THINK_MS = [1000, 3000];
+const RAMP_MS = 3000;
+const ZONE = 'Europe/Berlin';
+const STAFF_PER_COMPANY = 3;
+/** Settings taken at the app's defaults, whatever bench/lib/env.js or the shell say: every RATE_LIMIT_* and these. */
+const APP_DEFAULTS = ['WEBHOOK_WORKER', 'WEBHOOK_CONCURRENCY', 'CACHE_TTL_SECONDS', 'DATABASE_POOL_MAX', 'DATABASE_POOL_MIN'];
+const RETELL_DAYS = [65, 40]; // first day after today, number of days
+const INTEGRATOR_FIRST_DAY = 120;
+const runId = Date.now().toString(36);
+
+const random = (min, max) => min + Math.random() * (max - min);
+const randomInt = (n) => Math.floor(Math.random() * n);
+const pick = (list) => list[randomInt(list.length)];
+const round = (value) => (value === null || value === undefined ? null : Math.round(value * 100) / 100);
+
+/* ---------------------------------------------------------------- measurement */
+
+const WINDOW_SECONDS = 10;
+const METRICS_EVERY_MS = 5000;
+const stats = { routes: new Map(), actions: { warmup: 0, measure: 0 }, outcomes: {}, timeline: [], measureFrom: 0 };
+const routeStats = (template) => {
+  if (!stats.routes.has(template)) {
+    stats.routes.set(template, { latencies: [], warmup: { count: 0, max: 0 }, statuses: {}, non2xx: 0, network: 0, appErrors: 0, samples: [] });
+  }
+  return stats.routes.get(template);
+};
+const outcome = (name) => (stats.outcomes[name] = (stats.outcomes[name] || 0) + 1);
+
+/**
+ * One request over the user's own keep-alive connection; the clock runs from the moment the
+ * request is handed to the socket layer to the last byte of the answer. Never throws.
+ */
+const send = (agent, template, phase, { method, path, headers = {}, body }) =>
+  new Promise((resolve) => {
+    const stat = routeStats(template);
+    const payload = body === undefined ? undefined : Buffer.from(body);
+    const startedAt = performance.now();
+    const finish = (status, text, error) => {
+      const ms = performance.now() - startedAt;
+      if (phase === 'warmup') {
+        stat.warmup.count += 1;
+        stat.warmup.max = Math.max(stat.warmup.max, ms);
+      } else {
+        stat.latencies.push(ms);
+        stats.timeline.push([startedAt - stats.measureFrom, ms]);
+      }
+      if (status !== null) stat.statuses[status] = (stat.statuses[status] || 0) + 1;
+      const failed = error ? 'network' : status < 200 || status > 299 ? 'non2xx' : null;
+      if (failed) {
+        stat[failed] += 1;
+        if (stat.samples.length < 5) stat.samples.push({ phase, at: new Date().toISOString(), method, path: path.slice(0, 200), status, error: error ? error.message : undefined, body: text ? text.slice(0, 500) : undefined });
+      }
+      let json = null;
+      if (text && !failed) {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+      }
+      resolve({ status, ms, json, ok: !failed });
+    };
+    const request = http.request(
+      { host: '127.0.0.1', port: PORT, method, path, agent, headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => finish(response.statusCode, Buffer.concat(chunks).toString('utf8'), null));
+        response.on('error', (error) => finish(null, null, error));
+      }
+    );
+    request.setTimeout(30_000, () => request.destroy(new Error('no answer within 30 s')));
+    request.on('error', (error) => finish(null, null, error));
+    request.end(payload);
+  });
+
+/** A 2xx answer the app gave instead of failing (in-call functions answer errors as a sentence). */
+const appError = (template, result, what) => {
+  const stat = routeStats(template);
+  stat.appErrors += 1;
+  if (stat.samples.length < 5) stat.samples.push({ at: new Date().toISOString(), status: result.status, appError: what, body: JSON.stringify(result.json).slice(0, 500) });
+};
+
+const summarize = (stat) => {
+  const sorted = stat.latencies.sort((a, b) => a - b);
+  const count = sorted.length;
+  return {
+    count,
+    rps: round(count / SECONDS),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: count ? round(sorted[count - 1]) : null,
+    non2xx: stat.non2xx,
+    network: stat.network,
+    appErrors: stat.appErrors,
+    statuses: stat.statuses,
+    warmup: { count: stat.warmup.count, max: round(stat.warmup.max) },
+    samples: stat.samples,
+  };
+};
+
+/** CPU seconds (utime + stime) of a process, from /proc/<pid>/stat; null when it is gone. */
+const TICKS = 100; // USER_HZ
+const CORES = os.cpus().length;
+const cpuOf = (pid) => {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return null;
+  }
+};
+/** CPU seconds of every PostgreSQL server process on the machine. */
+const postgresCpu = () => {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')) !== 'postgres') continue;
+      const fields = stat.split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / TICKS;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return total;
+};
+/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
+const machineCpu = () => {
+  const values = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const idle = values[3] + values[4];
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return { busy: (total - idle) / TICKS, total: total / TICKS };
+};
+
+/**
+ * Every second: VmRSS (MiB) of the Strapi process; CPU (% of one core) of Strapi, of all
+ * PostgreSQL processes and of this load generator; and the machine's busy share (% of all cores).
+ */
+const sampleProcess = (pid) => {
+  const series = [];
+  let last = null;
+  const read = () => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const now = { at: performance.now(), strapi: cpuOf(pid), postgres: postgresCpu(), bench: process.cpuUsage(), machine: machineCpu() };
+      const sample = { t: Math.round(now.at / 100) / 10, rssMiB: Math.round((rssKiB / 1024) * 10) / 10, strapiPct: null, postgresPct: null, benchPct: null, machinePct: null, otherPct: null };
+      if (last) {
+        const seconds = (now.at - last.at) / 1000;
+        const pct = (value) => Math.round((value / seconds) * 1000) / 10;
+        sample.strapiPct = pct(now.strapi - last.strapi);
+        sample.postgresPct = pct(now.postgres - last.postgres);
+        sample.benchPct = pct((now.bench.user + now.bench.system - last.bench.user - last.bench.system) / 1e6);
+        const total = now.machine.total - last.machine.total;
+        sample.machinePct = total > 0 ? Math.round(((now.machine.busy - last.machine.busy) / total) * 1000) / 10 : null;
+        // Everything else on the machine (another test run, say), in % of one core.
+        sample.otherPct = sample.machinePct === null ? null : Math.max(0, Math.round((sample.machinePct * CORES - sample.strapiPct - sample.postgresPct - sample.benchPct) * 10) / 10);
+      }
+      last = now;
+      series.push(sample);
+    } catch {
+      /* process gone */
+    }
+  };
+  read();
+  const timer = setInterval(read, 1000);
+  return {
+    series,
+    mark: () => series.length,
+    stop: () => {
+      clearInterval(timer);
+      read();
+    },
+  };
+};
+
+/**
+ * The app's own view, every few seconds from GET /metrics (loopback): event-loop delay (mean,
+ * p99 and max since the previous scrape — prom-client resets its histogram on every scrape),
+ * the database pool (used, pending acquires) and the webhook jobs waiting.
+ */
+const scrapeMetrics = (token) => {
+  const series = [];
+  let stopped = false;
+  const value = (text, name, labels = '') => {
+    const match = new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')}\\s+(\\S+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : null;
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await sleep(METRICS_EVERY_MS);
+      if (stopped) break;
+      try {
+        const response = await fetch(`http://127.0.0.1:${PORT}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        const text = await response.text();
+        const ms = (seconds) => (seconds === null ? null : Math.round(seconds * 10_000) / 10);
+        series.push({
+          at: new Date().toISOString(),
+          loopMeanMs: ms(value(text, 'frontdesk_nodejs_eventloop_lag_mean_seconds')),
+          loopP99Ms: ms(value(text, 'frontdesk_nodejs_eventloop_lag_p99_seconds')),
+          loopMaxMs: ms(value(text, 'frontdesk_nodejs_eventloop_lag_max_seconds')),
+          poolUsed: value(text, 'frontdesk_db_pool_connections', '{state="used"}'),
+          poolPending: value(text, 'frontdesk_db_pool_connections', '{state="pending"}'),
+          poolMax: value(text, 'frontdesk_db_pool_connections', '{state="max"}'),
+          webhooksWaiting: value(text, 'frontdesk_queue_jobs', '{queue="webhooks",state="waiting"}'),
+        });
+      } catch {
+        /* a missed scrape */
+      }
+    }
+  })();
+  return {
+    series,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+};
+
+/* ---------------------------------------------------------------- virtual users */
+
+const sign = (body) => {
+  const now = Date.now();
+  const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
+  return { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` };
+};
+
+const berlinToday = () => DateTime.now().setZone(ZONE).startOf('day');
+
+/** A phone caller of one company: each action is the next step of a call. */
+const caller = (index, company) => {
+  let step = 0;
+  let calls = 0;
+  let call = null;
+  let wish = null;
+  let offer = null;
+  let booked = null;
+  let ended = null;
+  const post = (agent, phase, route, payload) => {
+    const body = JSON.stringify(payload);
+    const template = route === 'webhook' ? 'POST /api/retell/webhook' : `POST /api/retell/functions/${payload.name}`;
+    return send(agent, template, phase, { method: 'POST', path: `/api/retell/${route}`, headers: sign(body), body }).then((result) => ({ ...result, template }));
+  };
+  return async (agent, phase) => {
+    if (step === 0) {
+      calls += 1;
+      const existing = Math.random() < 0.5;
+      const startedAt = Date.now();
+      call = {
+        call_id: `call_load_${runId}_${index}_${calls}`,
+        call_type: 'phone_call',
+        agent_id: company.agent,
+        agent_version: 1,
+        direction: 'inbound',
+        from_number: existing ? `+4930${String(company.id * 10000 + randomInt(1000)).padStart(9, '0')}` : `+49157${String(index).padStart(3, '0')}${String(calls).padStart(5, '0')}`,
+        to_number: `+4930555${String(company.id).padStart(4, '0')}`,
+        call_status: 'ongoing',
+        start_timestamp: startedAt,
+      };
+      const day = berlinToday().plus({ days: RETELL_DAYS[0] + randomInt(RETELL_DAYS[1]) });
+      const service = Math.random() < 0.6 ? 'Schnitt' : pick(['Farbe', 'Beratung']);
+      wish = { service, date: day.toISODate(), ...(Math.random() < 0.25 ? { preference: pick(['vormittags', 'nachmittags']) } : { time: `${8 + randomInt(10)}:${pick(['00', '30'])}` }) };
+      offer = null;
+      booked = null;
+      const result = await post(agent, phase, 'webhook', { event: 'call_started', call });
+      step = 1;
+      return result;
+    }
+    if (step === 1) {
+      const result = await post(agent, phase, 'functions/check_availability', { name: 'check_availability', call, args: wish });
+      if (result.json?.reason === 'error') appError(result.template, result, 'check_availability answered reason "error"');
+      offer = result.json;
+      outcome(`check_availability: ${result.ok ? (offer?.available ? 'free on the day asked' : offer?.slots?.length ? 'alternatives on another day' : `nothing (${offer?.reason ?? 'none free'})`) : 'failed'}`);
+      step = 2;
+      return result;
+    }
+    if (step === 2) {
+      const slots = offer?.slots ?? [];
+      const date = offer?.date ?? wish.date;
+      const time = slots.length ? pick(slots.slice(0, 3)) : wish.time ?? '10:00';
+      const args = { customer_name: `Anrufer ${index}-${calls}`, service: wish.service, date, time };
+      const result = await post(agent, phase, 'functions/book_appointment', { name: 'book_appointment', call, args });
+      if (result.json?.reason === 'error') appError(result.template, result, 'book_appointment answered reason "error"');
+      booked = { ...args, success: result.json?.success === true };
+      outcome(`book_appointment: ${!result.ok ? 'failed' : booked.success ? 'booked' : `refused (${result.json?.reason})`}`);
+      step = 3;
+      return result;
+    }
+    if (step === 3) {
+      const endedAt = Date.now();
+      ended = {
+        ...call,
+        call_status: 'ended',
+        end_timestamp: endedAt,
+        duration_ms: endedAt - call.start_timestamp,
+        disconnection_reason: 'user_hangup',
+        transcript: `Agent: Guten Tag, Salon, was kann ich für Sie tun?\nUser: Ich hätte gern einen Termin für ${wish.service}.\nAgent: Gern.\n`,
+      };
+      step = 4;
+      return post(agent, phase, 'webhook', { event: 'call_ended', call: ended });
+    }
+    step = 0;
+    return post(agent, phase, 'webhook', {
+      event: 'call_analyzed',
+      call: {
+        ...ended,
+        call_analysis: {
+          call_summary: booked?.success ? `${booked.customer_name} hat ${booked.service} am ${booked.date} um ${booked.time} gebucht.` : 'Anrufer hat keinen passenden Termin gefunden.',
+          user_sentiment: booked?.success ? 'Positive' : 'Neutral',
+          call_successful: !!booked?.success,
+          in_voicemail: false,
+          custom_analysis_data: booked ? { customer_name: booked.customer_name, service: booked.service, appointment_date: booked.date, appointment_time: booked.time, booking_confirmed: booked.success } : {},
+        },
+      },
+    });
+  };
+};
+
+/** The n-th day (0-based) that is open (Monday–Saturday), counted from the first Monday on or after `first`. */
+const openDay = (first, n) => {
+  const monday = first.plus({ days: (8 - first.weekday) % 7 });
+  return monday.plus({ days: Math.floor(n / 6) * 7 + (n % 6) });
+};
+
+/** An integrator's system: lists appointments and books new ones into slots only it uses. */
+const integrator = (index, count, company, token, slotBase) => {
+  let created = 0;
+  const headers = { authorization: `Bearer ${token}` };
+  return async (agent, phase) => {
+    if (Math.random() < 0.7) {
+      const filtered = Math.random() < 0.5;
+      const upcoming = filtered ? `&filters[startsAt][$gte]=${new Date().toISOString()}&sort=startsAt:asc` : '';
+      const page = Math.random() < 0.2 ? `&pagination[page]=${2 + randomInt(4)}` : '';
+      return send(agent, 'GET /api/appointments', phase, { method: 'GET', path: `/api/appointments?pagination[pageSize]=25&populate=customer${upcoming}${page}`, headers });
+    }
+    // The k-th booking of integrator i: open day floor(k/24)·count + i, slot k mod 24 from 08:00 (24 × 30 min until 20:00).
+    const day = openDay(slotBase, Math.floor(created / 24) * count + index);
+    const startsAt = day.set({ hour: 8, minute: 0 }).plus({ minutes: (created % 24) * 30 });
+    created += 1;
+    const body = JSON.stringify({ data: { startsAt: startsAt.toUTC().toISO(), customer: `dc-${company.id}-${randomInt(1000)}`, service: company.services.Schnitt, notes: `Gebucht über die API (${index}/${created})` } });
+    const result = await send(agent, 'POST /api/appointments', phase, { method: 'POST', path: '/api/appointments', headers: { ...headers, 'content-type': 'application/json' }, body });
+    outcome(`integrator create: ${result.status}`);
+    return result;
+  };
+};
+
+/** A staff member with the overview open: reads a widget, now and then changes an appointment's state. */
+const staffMember = (token, pool) => {
+  const headers = { authorization: `Bearer ${token}` };
+  return async (agent, phase) => {
+    if (Math.random() < 0.05 && pool.length) {
+      const documentId = pool.pop();
+      const body = JSON.stringify({ state: Math.random() < 0.5 ? 'completed' : 'no_show' });
+      return send(agent, 'PUT /overview/appointments/:documentId/state', phase, { method: 'PUT', path: `/overview/appointments/${documentId}/state`, headers: { ...headers, 'content-type': 'application/json' }, body });
+    }
+    const route = pick(OVERVIEW_ROUTES);
+    return send(agent, `GET /overview/${route.split('?')[0]}`, phase, { method: 'GET', path: `/overview/${route}`, headers });
+  };
+};
+
+/** Every user: start within the ramp, then { think 1–3 s; act } until the end. */
+const runUsers = async (users, startedAt, warmupEnd, end) => {
+  const loop = async (act, offset) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    await sleep(offset);
+    try {
+      for (;;) {
+        await sleep(random(THINK_MS[0], THINK_MS[1]));
+        const now = performance.now();
+        if (now >= end) break;
+        const phase = now < warmupEnd ? 'warmup' : 'measure';
+        stats.actions[phase] += 1;
+        await act(agent, phase);
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  await Promise.all(users.map((act, index) => loop(act, startedAt + (index / users.length) * RAMP_MS - performance.now())));
+};
+
+/* ---------------------------------------------------------------- server log */
+
+const watchLog = (server) => {
+  const log = { warn: 0, error: 0, lines: [] };
+  let rest = '';
+  let capturing = false;
+  const onData = (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      // A stack trace under a captured line (e.g. with NODE_OPTIONS=--trace-deprecation).
+      if (/^\s+at /.test(line)) {
+        if (capturing && log.lines.length) log.lines[log.lines.length - 1] += `\n${line.slice(0, 300)}`;
+        continue;
+      }
+      capturing = false;
+      let level = null;
+      try {
+        level = JSON.parse(line).level ?? null;
+      } catch {
+        level = /error|exception|unhandled/i.test(line) ? 'error' : /warn/i.test(line) ? 'warn' : null;
+      }
+      if (typeof level === 'string' && /error|fatal/i.test(level)) log.error += 1;
+      else if (typeof level === 'string' && /warn/i.test(level)) log.warn += 1;
+      else continue;
+      if (log.lines.length < 50) {
+        log.lines.push(line.slice(0, 800));
+        capturing = true;
+      }
+    }
+  };
+  server.child.stdout.on('data', onData);
+  server.child.stderr.on('data', onData);
+  return log;
+};
+
+/* ---------------------------------------------------------------- run */
+
+const table = (rows) => {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column] ?? '–').length)));
+  return rows.map((row) => row.map((cell, column) => String(cell ?? '–').padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+};
+
+const ROUTE_ORDER = [
+  'POST /api/retell/webhook',
+  'POST /api/retell/functions/check_availability',
+  'POST /api/retell/functions/book_appointment',
+  'GET /api/appointments',
+  'POST /api/appointments',
+  'GET /overview/kpis',
+  'GET /overview/appointments',
+  'GET /overview/calls',
+  'GET /overview/queue',
+  'PUT /overview/appointments/:documentId/state',
+];
+
+main(async () => {
+  const databaseName = newDatabaseName('load');
+  const env = benchEnv(databaseName);
+  for (const key of Object.keys(env)) if (key.startsWith('RATE_LIMIT_') || APP_DEFAULTS.includes(key)) delete env[key];
+  ensureBuilt(env);
+  await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
+  const retellCount = Math.round(USERS * 0.35);
+  const integratorCount = Math.round(USERS * 0.35);
+  const staffCount = USERS - retellCount - integratorCount;
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, node ${process.version}`,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    users: { total: USERS, retell: retellCount, integrators: integratorCount, staff: staffCount },
+    thinkMs: THINK_MS,
+    env: { rateLimits: 'app defaults (no RATE_LIMIT_* variable set)', worker: 'in-process (WEBHOOK_WORKER unset)', pool: 'DATABASE_POOL_MAX unset (app default)' },
+  };
+  let server = null;
+  let log = { warn: 0, error: 0, lines: [] };
+  try {
+    server = await startStrapi(env, PORT);
+    const client = await pg(env);
+    process.stdout.write('[bench] seeding 100k appointments, 50k calls, 20k customers over 20 companies; staff, integrators, opening hours, services, agents\n');
+    const ids = await seedOverviewData(client, runId);
+    const companies = await addBookingSetup(client, runId, ids);
+    const staff = await createStaff(client, runId, ids, { perCompany: Math.max(1, Math.ceil(staffCount / ids.length)) });
+    const integrators = await createIntegrators(client, runId, ids, integratorCount);
+    await client.query('ANALYZE');
+    // Appointments the staff may mark: upcoming (next 7 days), confirmed, per company, in random order.
+    const pools = new Map(ids.map((id) => [id, []]));
+    const upcoming = await client.query(`SELECT company_id, document_id FROM appointments WHERE state = 'confirmed' AND starts_at > now() AND starts_at < now() + interval '7 days' ORDER BY random()`);
+    for (const row of upcoming.rows) pools.get(row.company_id).push(row.document_id);
+    const seeded = (await client.query(`SELECT (SELECT count(*) FROM appointments) AS appointments, (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM customers) AS customers`)).rows[0];
+    results.data = { companies: ids.length, appointments: Number(seeded.appointments), calls: Number(seeded.calls), customers: Number(seeded.customers), staff: staff.length, integrators: integrators.length };
+    await client.query('CHECKPOINT');
+    await server.stop();
+
+    // A fresh process: nothing cached, the RSS measured from boot.
+    server = await startStrapi(env, PORT);
+    log = watchLog(server);
+    const sampler = sampleProcess(server.child.pid);
+    const byCompany = new Map(companies.map((company) => [company.id, company]));
+    const staffTokens = [];
+    for (const member of staff.slice(0, staffCount)) staffTokens.push({ companyId: member.companyId, token: await staffLogin(PORT, member.email) });
+    const slotBase = berlinToday().plus({ days: INTEGRATOR_FIRST_DAY });
+    const users = [];
+    for (let index = 0; index < retellCount; index += 1) users.push(caller(index, companies[index % companies.length]));
+    for (let index = 0; index < integratorCount; index += 1) {
+      const user = integrators[index];
+      users.push(integrator(index, integratorCount, byCompany.get(user.companyId), integratorToken(user.id, env.JWT_SECRET), slotBase));
+    }
+    for (const member of staffTokens) users.push(staffMember(member.token, pools.get(member.companyId)));
+    // Shuffled, so that the ramp starts all three kinds alike.
+    const order = users.map((act) => ({ act, key: Math.random() })).sort((a, b) => a.key - b.key).map((item) => item.act);
+
+    process.stdout.write(`[bench] ${USERS} users (${retellCount} Retell callers, ${integratorCount} integrators, ${staffCount} staff), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s\n`);
+    const loadStartedWall = new Date();
+    const startedAt = performance.now();
+    const warmupEnd = startedAt + WARMUP_SECONDS * 1000;
+    stats.measureFrom = warmupEnd;
+    const end = warmupEnd + SECONDS * 1000;
+    const rssBefore = sampler.series[sampler.series.length - 1];
+    const cacheStats = async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${PORT}/overview/cache`, { headers: { authorization: `Bearer ${staffTokens[0].token}` } });
+        return (await response.json()).data;
+      } catch {
+        return null;
+      }
+    };
+    // PostgreSQL's own counters for this database (each autocommit statement is a transaction).
+    const statsClient = await pg(env);
+    const databaseStats = async () => ({
+      ...(await statsClient.query(`SELECT xact_commit + xact_rollback AS xacts, tup_returned, tup_fetched, tup_inserted + tup_updated + tup_deleted AS tup_written FROM pg_stat_database WHERE datname = current_database()`)).rows[0],
+      tables: Object.fromEntries(
+        (await statsClient.query(`SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan, coalesce(idx_tup_fetch, 0) AS idx_tup_fetch FROM pg_stat_user_tables`)).rows.map((row) => [row.relname, row])
+      ),
+    });
+    let measureMark = null;
+    let cacheBefore = null;
+    let scraper = null;
+    let dbBefore = null;
+    const markTimer = setTimeout(async () => {
+      measureMark = sampler.mark();
+      scraper = scrapeMetrics(env.METRICS_TOKEN);
+      dbBefore = { ...(await databaseStats()), at: performance.now() };
+      cacheBefore = await cacheStats();
+    }, WARMUP_SECONDS * 1000);
+    await runUsers(order, startedAt, warmupEnd, end);
+    clearTimeout(markTimer);
+    const dbAfter = { ...(await databaseStats()), at: performance.now() };
+    await statsClient.end();
+    if (scraper) {
+      await scraper.stop();
+      const list = scraper.series;
+      const of = (key) => list.map((item) => item[key]).filter((item) => item !== null && item !== undefined);
+      const top = (key) => (of(key).length ? Math.max(...of(key)) : null);
+      const avg = (key) => (of(key).length ? Math.round((of(key).reduce((sum, item) => sum + item, 0) / of(key).length) * 10) / 10 : null);
+      results.appMetrics = { scrapes: list.length, loopMeanMs: avg('loopMeanMs'), loopP99MaxMs: top('loopP99Ms'), loopMaxMs: top('loopMaxMs'), poolMax: top('poolMax'), poolUsedMax: top('poolUsed'), poolPendingMean: avg('poolPending'), poolPendingMax: top('poolPending'), webhooksWaitingMax: top('webhooksWaiting'), series: list };
+    }
+    const cacheAfter = await cacheStats();
+    if (cacheBefore && cacheAfter) {
+      const hits = cacheAfter.hits - cacheBefore.hits;
+      const misses = cacheAfter.misses - cacheBefore.misses;
+      results.cache = { hits, misses, invalidations: cacheAfter.invalidations - cacheBefore.invalidations, hitRate: hits + misses ? Math.round((hits / (hits + misses)) * 10_000) / 10_000 : null };
+    }
+    const loadEndMark = sampler.mark();
+    const elapsedS = (performance.now() - warmupEnd) / 1000;
+
+    process.stdout.write(`[bench] load done; draining the webhook inbox (≤ ${DRAIN_SECONDS} s)\n`);
+    const check = await pg(env);
+    const drainStarted = Date.now();
+    let pending = Infinity;
+    while (Date.now() - drainStarted < DRAIN_SECONDS * 1000) {
+      pending = Number((await check.query(`SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`)).rows[0].count);
+      if (pending === 0) break;
+      await sleep(1000);
+    }
+    const drainSeconds = Math.round((Date.now() - drainStarted) / 100) / 10;
+    sampler.stop();
+    const inbox = Object.fromEntries((await check.query(`SELECT state, count(*) FROM retell_webhook_events GROUP BY state ORDER BY state`)).rows.map((row) => [row.state, Number(row.count)]));
+    const failures = (await check.query(`SELECT event, last_error, count(*) FROM retell_webhook_events WHERE state = 'failed' GROUP BY event, last_error ORDER BY count(*) DESC LIMIT 5`)).rows;
+    const created = (await check.query(`SELECT source, count(*) FROM appointments WHERE created_at >= $1 GROUP BY source ORDER BY source`, [loadStartedWall])).rows;
+    const callsTracked = Number((await check.query(`SELECT count(*) FROM calls WHERE retell_call_id LIKE $1`, [`call_load_${runId}_%`])).rows[0].count);
+    await check.end();
+
+    const all = sampler.series;
+    const during = all.slice(measureMark ?? 0, loadEndMark);
+    const mean = (key) => {
+      const values = during.map((sample) => sample[key]).filter((value) => value !== null);
+      return values.length ? Math.round(values.reduce((sum, value) => sum + value, 0) / values.length) : null;
+    };
+    const peak = (key) => Math.max(...during.map((sample) => sample[key] ?? 0));
+    results.cpu = { strapiMeanPct: mean('strapiPct'), strapiMaxPct: peak('strapiPct'), postgresMeanPct: mean('postgresPct'), benchMeanPct: mean('benchPct'), otherMeanPct: mean('otherPct'), machineMeanPct: mean('machinePct'), machineMaxPct: peak('machinePct') };
+    results.rss = {
+      beforeLoadMiB: rssBefore?.rssMiB ?? null,
+      startMiB: all[measureMark ?? 0]?.rssMiB ?? null,
+      maxMiB: Math.max(...all.map((sample) => sample.rssMiB)),
+      endOfLoadMiB: all[loadEndMark - 1]?.rssMiB ?? null,
+      afterDrainMiB: all[all.length - 1]?.rssMiB ?? null,
+      series: all,
+    };
+    results.drain = { seconds: drainSeconds, pending, inbox, failures, callsTracked };
+    results.appointmentsCreated = Object.fromEntries(created.map((row) => [row.source, Number(row.count)]));
+    results.elapsedSeconds = Math.round(elapsedS * 10) / 10;
+    if (dbBefore) {
+      const dbSeconds = (dbAfter.at - dbBefore.at) / 1000;
+      const delta = (key) => Number(dbAfter[key]) - Number(dbBefore[key]);
+      // Per table: sequential scans and the rows they read (the usual suspects when tuples returned/s is high).
+      const tables = Object.entries(dbAfter.tables)
+        .map(([name, after]) => {
+          const before = dbBefore.tables[name] ?? { seq_scan: 0, seq_tup_read: 0, idx_scan: 0, idx_tup_fetch: 0 };
+          const change = (key) => Number(after[key]) - Number(before[key]);
+          return { table: name, seqScans: change('seq_scan'), seqRowsRead: change('seq_tup_read'), indexScans: change('idx_scan'), indexRowsFetched: change('idx_tup_fetch') };
+        })
+        .filter((row) => row.seqScans || row.indexScans)
+        .sort((a, b) => b.seqRowsRead - a.seqRowsRead);
+      const perSecond = (key) => Math.round(delta(key) / dbSeconds);
+      results.database = { seconds: Math.round(dbSeconds * 10) / 10, transactionsPerS: perSecond('xacts'), tuplesReturnedPerS: perSecond('tup_returned'), tuplesFetchedPerS: perSecond('tup_fetched'), tuplesWrittenPerS: perSecond('tup_written'), tables };
+    }
+  } finally {
+    if (server) await server.stop();
+    results.serverLog = log;
+    if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
+  }
+
+  /* ------------------------------------------------------------ report */
+  const r = results;
+  const templates = [...ROUTE_ORDER.filter((t) => stats.routes.has(t)), ...[...stats.routes.keys()].filter((t) => !ROUTE_ORDER.includes(t)).sort()];
+  r.routes = Object.fromEntries(templates.map((template) => [template, summarize(stats.routes.get(template))]));
+  const routes = Object.entries(r.routes);
+  const measured = routes.reduce((sum, [, x]) => sum + x.count, 0);
+  const warmupRequests = routes.reduce((sum, [, x]) => sum + x.warmup.count, 0);
+  const errorsOf = (x) => x.non2xx + x.network + x.appErrors;
+  const errors = routes.reduce((sum, [, x]) => sum + errorsOf(x), 0);
+  r.offeredRps = round(r.users.total / ((THINK_MS[0] + THINK_MS[1]) / 2000));
+  // Every measured request was sent inside the window (a user sends at most one at a time).
+  r.achievedRps = round(measured / SECONDS);
+  r.meanLatencyMs = round(routes.reduce((sum, [template]) => sum + stats.routes.get(template).latencies.reduce((a, b) => a + b, 0), 0) / Math.max(1, measured));
+  r.requests = { measured, warmup: warmupRequests, errors };
+  r.outcomes = stats.outcomes;
+  r.windows = [];
+  for (let from = 0; from < SECONDS; from += WINDOW_SECONDS) {
+    const latencies = stats.timeline.filter(([at]) => at >= from * 1000 && at < (from + WINDOW_SECONDS) * 1000).map(([, ms]) => ms).sort((a, b) => a - b);
+    r.windows.push({ fromS: from, count: latencies.length, p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), max: latencies.length ? round(latencies[latencies.length - 1]) : null });
+  }
+
+  const webhook = r.routes['POST /api/retell/webhook'];
+  const overview = routes.filter(([template]) => template.includes(' /overview/'));
+  const worst = (list, key) => list.reduce((top, [template, x]) => (x[key] !== null && (!top || x[key] > top.value) ? { template, value: x[key] } : top), null);
+  const overviewP95 = worst(overview, 'p95');
+  const overviewMax = worst(overview, 'max');
+  const allP99 = worst(routes, 'p99');
+  const allMax = worst(routes, 'max');
+  const failed = r.drain.inbox.failed ?? 0;
+  const show = (top) => (top ? `${top.value} ms (${top.template})` : 'n/a');
+  const checks = [
+    ['0 errors (non-2xx + network + in-call answers with reason "error", warm-up included)', errors === 0, errors],
+    ['webhook p99 ≤ 50 ms', !!webhook && webhook.p99 <= 50, `${webhook?.p99} ms`],
+    ['dashboard (overview routes) p95 ≤ 200 ms', !!overviewP95 && overviewP95.value <= 200, show(overviewP95)],
+    ['every route p99 ≤ 300 ms', !!allP99 && allP99.value <= 300, show(allP99)],
+    ['inbox drained, 0 failed', r.drain.pending === 0 && failed === 0, `${JSON.stringify(r.drain.inbox)} after ${r.drain.seconds} s`],
+  ];
+  const seedChecks = [
+    ['webhook < 1 s (max)', !!webhook && webhook.max < 1000, `${webhook?.max} ms`],
+    ['dashboard < 2 s (max)', !!overviewMax && overviewMax.value < 2000, show(overviewMax)],
+    ['every response < 3 s (max, warm-up included)', Math.max(allMax?.value ?? 0, ...routes.map(([, x]) => x.warmup.max ?? 0)) < 3000, `${show(allMax)}; warm-up max ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms`],
+  ];
+  r.checks = [...checks, ...seedChecks].map(([name, pass, value]) => ({ name, pass, value }));
+
+  const rows = [['route', 'count', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'net err', 'app err'], ...routes.map(([template, x]) => [template, x.count, x.rps, x.p50, x.p95, x.p99, x.max, x.non2xx, x.network, x.appErrors])];
+  const problems = routes.filter(([, x]) => x.samples.length);
+  const report = [
+    `# bench:load — ${r.date} (${r.machine}; ${USERS} users, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up)`,
+    '',
+    `${r.data.appointments.toLocaleString('en')} appointments, ${r.data.calls.toLocaleString('en')} calls, ${r.data.customers.toLocaleString('en')} customers over ${r.data.companies} companies on PostgreSQL; one production Strapi with its in-process worker; rate limits at the app's defaults, none overridden (no RATE_LIMIT_* set; every integrator has its own token).`,
+    `Users: ${r.users.retell} Retell callers (whole calls, one step per action), ${r.users.integrators} integrators (70 % list, 30 % create), ${r.users.staff} staff (${r.data.staff} admin users; 95 % overview reads, 5 % state changes); each thinks 1–3 s before every request.`,
+    '',
+    '```',
+    table(rows),
+    '```',
+    '',
+    `offered ≈ ${r.offeredRps} req/s (${USERS} users / 2 s mean think time); achieved ${r.achievedRps} req/s (${measured} requests sent in ${SECONDS} s; a user waits for its answer before thinking again, so ${USERS} / (2 s + ${Math.round(r.meanLatencyMs)} ms mean response) ≈ ${Math.round(USERS / (2 + r.meanLatencyMs / 1000))} req/s); warm-up ${warmupRequests} requests, slowest ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms.`,
+    `Strapi process: RSS ${r.rss.beforeLoadMiB} MiB before the load, ${r.rss.startMiB} MiB after the warm-up, max ${r.rss.maxMiB} MiB, ${r.rss.endOfLoadMiB} MiB at the end of the load, ${r.rss.afterDrainMiB} MiB after the drain; CPU (mean over the measured load, % of one core): Strapi ${r.cpu.strapiMeanPct} % (max ${r.cpu.strapiMaxPct} %), PostgreSQL ${r.cpu.postgresMeanPct} %, this load generator ${r.cpu.benchMeanPct} %, other processes ${r.cpu.otherMeanPct} %; the machine ${r.cpu.machineMeanPct} % busy (max ${r.cpu.machineMaxPct} %, of all cores).`,
+    r.appMetrics?.loopMeanMs === null || r.appMetrics?.loopMeanMs === undefined
+      ? "The app's metrics: n/a (GET /metrics on the app's port gave no figures)."
+      : `The app's metrics (GET /metrics every ${METRICS_EVERY_MS / 1000} s, ${r.appMetrics.scrapes} scrapes): event-loop delay mean ${r.appMetrics?.loopMeanMs} ms, p99 up to ${r.appMetrics?.loopP99MaxMs} ms, max ${r.appMetrics?.loopMaxMs} ms; database pool up to ${r.appMetrics?.poolUsedMax}/${r.appMetrics?.poolMax} used, acquires pending ${r.appMetrics?.poolPendingMean} on average (max ${r.appMetrics?.poolPendingMax}); webhook jobs waiting up to ${r.appMetrics?.webhooksWaitingMax}.`,
+    `PostgreSQL during the measured load (pg_stat_database; the bench's few own queries included): ${r.database ? `${r.database.transactionsPerS} transactions/s (${Math.round((r.database.transactionsPerS / r.achievedRps) * 10) / 10} per request), ${r.database.tuplesReturnedPerS} tuples returned/s, ${r.database.tuplesFetchedPerS} fetched/s, ${r.database.tuplesWrittenPerS} written/s; most rows read by sequential scans: ${r.database.tables.filter((row) => row.seqRowsRead > 0).slice(0, 4).map((row) => `${row.table} ${row.seqRowsRead.toLocaleString('en')} rows in ${row.seqScans} scans`).join(', ') || 'none'}` : 'n/a'}.`,
+    `Overview cache during the measured load: ${r.cache ? `${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${r.cache.hitRate === null ? 'n/a' : `${(r.cache.hitRate * 100).toFixed(1)} %`}), ${r.cache.invalidations} invalidations` : 'n/a'}.`,
+    `p95 of all requests per ${WINDOW_SECONDS} s window: ${r.windows.map((w) => `${w.p95}`).join(', ')} ms.`,
+    `Webhook inbox after ${r.drain.seconds} s of draining: ${Object.entries(r.drain.inbox).map(([state, count]) => `${count} ${state}`).join(', ')}; ${r.drain.callsTracked} calls recorded.`,
+    `Appointments written during the run: ${Object.entries(r.appointmentsCreated).map(([source, count]) => `${count} ${source}`).join(', ') || 'none'}.`,
+    `Outcomes: ${Object.entries(r.outcomes).sort().map(([name, count]) => `${name} ${count}`).join('; ')}.`,
+    `Server log: ${r.serverLog.error} error and ${r.serverLog.warn} warning lines.`,
+    '',
+    ...checklist(checks),
+    '',
+    "The seed's criteria:",
+    ...checklist(seedChecks),
+    '',
+    ...(problems.length
+      ? ['## Errors', '', ...problems.flatMap(([template, x]) => [`- ${template}: statuses ${JSON.stringify(x.statuses)}`, ...x.samples.map((sample) => `  - \`${JSON.stringify(sample)}\``)]), '']
+      : []),
+    ...(r.serverLog.lines.length ? ['## Server log (warn/error, first lines)', '', '```', ...r.serverLog.lines.slice(0, 20), '```', ''] : []),
+    ...(r.drain.failures.length ? ['## Failed inbox rows', '', ...r.drain.failures.map((row) => `- ${row.count} × ${row.event}: ${row.last_error}`), ''] : []),
+  ].join('\n');
+  writeReport('load', r, report);
+});
