@@ -44,7 +44,9 @@ const start = (label, command, args, env) => {
 };
 
 const startStrapi = async (env, port) => {
-  const server = start('strapi', process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], { ...env, PORT: String(port) });
+  // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
+  const server = start('strapi', process.execPath, [...nodeArgs, path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], { ...env, PORT: String(port) });
   await waitForHttp(`http://127.0.0.1:${port}/_health`);
   return server;
 };
