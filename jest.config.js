@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json' }] },
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/tests/setup/file-database.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
   // Strapi boots per test file; a test that forgets to stop it should fail loudly, not hang CI.

@@ -168,6 +168,45 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       }
     },
 
+    /**
+     * What Redis holds of these jobs: `pending` (waiting, active, or delayed for a retry) or
+     * `finished` (completed or failed and kept); a job Redis does not hold is left out. Lets a
+     * sweeper tell a row that waits its turn in a backlog from one whose job is lost.
+     * Throws QueueUnavailableError when Redis does not answer in time.
+     */
+    async jobStates(name: QueueName, jobIds: string[]): Promise<Map<string, 'pending' | 'finished'>> {
+      const states = new Map<string, 'pending' | 'finished'>();
+      if (jobIds.length === 0) return states;
+      const target = queue(name);
+      const pipeline = target.client.pipeline();
+      for (const id of jobIds) pipeline.hmget(target.toKey(id), 'timestamp', 'finishedOn');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not answer in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
+      });
+      try {
+        const results = (await Promise.race([pipeline.exec(), timeout])) ?? [];
+        results.forEach(([error, fields], index) => {
+          if (error) throw error;
+          const [timestamp, finishedOn] = (fields ?? []) as Array<string | null>;
+          if (timestamp) states.set(jobIds[index], finishedOn ? 'finished' : 'pending');
+        });
+        return states;
+      } catch (error) {
+        if (error instanceof QueueUnavailableError) throw error;
+        throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    /** Drops a finished job that Redis keeps, so that its id can be queued again. */
+    async removeFinished(name: QueueName, jobId: string) {
+      const job = await queue(name).getJob(jobId);
+      const state = await job?.getState();
+      if (state === 'completed' || state === 'failed') await job?.remove();
+    },
+
     async counts(name: QueueName) {
       return queue(name).getJobCounts();
     },

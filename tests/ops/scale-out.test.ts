@@ -6,7 +6,9 @@ import { freePort, startApiProcess, startWorkerProcess, type Proc } from '../hel
 /**
  * Scale-out on one machine: two API processes (`strapi start`, WEBHOOK_WORKER=off) take
  * 10,000 signed webhooks — plus every 20th sent twice, as Retell's retries do — and two
- * `npm run worker` processes apply them: each exactly once.
+ * `npm run worker` processes apply them: each exactly once. On two cores the four processes,
+ * PostgreSQL and this test share the CPU (≈ 30–70 events/s, depending on the machine), hence
+ * the long budget; the figure that matters is the count, not the time.
  */
 const EVENTS = 10_000;
 const CONCURRENCY = 32;
@@ -62,7 +64,7 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
   expect(Object.fromEntries(statuses)).toEqual({ 202: EVENTS, 200: EVENTS / 20 });
 
   const inbox = () => app.strapi.db.connection('retell_webhook_events').where('call_id', 'like', 'call_scale_%');
-  await eventually(async () => Number((await inbox().clone().where('state', 'processed').count({ n: '*' }))[0].n) === EVENTS, { timeoutMs: 240_000, intervalMs: 1000 });
+  await eventually(async () => Number((await inbox().clone().where('state', 'processed').count({ n: '*' }))[0].n) === EVENTS, { timeoutMs: 900_000, intervalMs: 1000 });
 
   const rows = await inbox().clone().select('state').count({ n: '*' }).max({ attempts: 'attempts' }).groupBy('state');
   expect(rows).toEqual([{ state: 'processed', n: String(EVENTS), attempts: 1 }]);
@@ -75,4 +77,4 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
   const perWorker = await Promise.all(metricsPorts.map(jobsCompleted));
   expect(perWorker.every((count) => count > 0)).toBe(true);
   expect(perWorker[0] + perWorker[1]).toBe(EVENTS);
-}, 420_000);
+}, 1_200_000);

@@ -1,7 +1,8 @@
 import { spawn } from 'child_process';
 import path from 'path';
+import Bull from 'bull';
 import { ROOT, startApp, stopApp, type TestApp } from '../helpers/app';
-import { createCompany, type Company } from '../helpers/tenants';
+import { asSystem, createCompany, type Company } from '../helpers/tenants';
 import { eventually, fixtureFor, inboxRows, webhook } from '../helpers/retell';
 
 /**
@@ -16,6 +17,36 @@ beforeAll(async () => {
   company = await createCompany(app.strapi);
 });
 afterAll(() => stopApp(app));
+
+it('sweeps only rows whose job Redis lost or finished without them, not a backlog', async () => {
+  // No worker in this process: the jobs wait in Redis, a backlog.
+  const queue = new Bull('webhooks', { prefix: process.env.QUEUE_PREFIX, redis: process.env.REDIS_URL });
+  const sweep = () => asSystem(() => app.strapi.plugin('retell').service('inbox').sweep() as Promise<number>);
+  try {
+    const callIds = ['call_sweep_1', 'call_sweep_2', 'call_sweep_3'];
+    for (const callId of callIds) expect((await webhook(app, fixtureFor('call_started', { callId, agentId: company.retellAgentId }))).status).toBe(202);
+    const ids = await Promise.all(callIds.map(async (callId) => (await inboxRows(app, callId))[0].id as number));
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the sweeper's grace period
+    const waiting = async () => (await queue.getWaiting()).map((job) => String(job.id)).sort();
+    expect(await waiting()).toEqual(ids.map((id) => `evt:${id}`).sort());
+
+    expect(await sweep()).toBe(0); // queued and waiting: nothing to do
+
+    // Redis loses one job (a restart without persistence), and one fails without taking its row.
+    await (await queue.getJob(`evt:${ids[0]}`))?.remove();
+    const taken = await queue.getNextJob();
+    expect(taken?.id).toBe(`evt:${ids[1]}`);
+    taken?.discard(); // no retries left
+    await taken?.moveToFailed({ message: 'the database was away' });
+    expect(await taken?.getState()).toBe('failed');
+    expect(await sweep()).toBe(2);
+    const after = await waiting();
+    expect(after).toEqual(ids.map((id) => `evt:${id}`).sort());
+    expect(await sweep()).toBe(0);
+  } finally {
+    await queue.close();
+  }
+});
 
 it('leaves events to the separate worker process, which applies them', async () => {
   const body = fixtureFor('call_started', { callId: 'call_worker_1', agentId: company.retellAgentId });

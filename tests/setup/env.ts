@@ -1,6 +1,6 @@
 /**
  * The environment every test process shares. The harness creates a throwaway PostgreSQL
- * database per run and names it in TEST_DATABASE_NAME.
+ * database per run (TEST_DATABASE_NAME), the template each test file clones its own from.
  */
 export const TEST_RETELL_KEY = 'key_test_123';
 // Two fixed 32-byte test keys: "t2" encrypts, "t1" is an older key still accepted.

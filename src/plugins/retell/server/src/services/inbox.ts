@@ -108,25 +108,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return this.enqueue(id, event, `:replay:${Date.now()}`);
     },
 
-    /** Rows acknowledged but not queued (Redis was down), or abandoned mid-processing. */
-    async sweep(limit = 500): Promise<number> {
-      const rows = await onTable<Array<{ id: number; event: string; state: InboxState }>>(strapi, TABLE, (query) =>
-        query
-          .select('id', 'event', 'state')
-          .where((where) =>
-            where
-              .where((received) => received.where('state', 'received').where('received_at', '<', new Date(Date.now() - SWEEP_GRACE_MS)))
-              .orWhere((stale) => stale.where('state', 'processing').where('updated_at', '<', new Date(Date.now() - STALE_PROCESSING_MS)))
-          )
-          .orderBy('id')
-          .limit(limit)
-      );
+    /**
+     * Rows acknowledged but not queued (Redis was down, or lost its data, or the process died
+     * between the row and the job), or abandoned mid-processing.
+     */
+    async sweep({ batch = 500, maxRows = 10_000 } = {}): Promise<number> {
       let queued = 0;
-      for (const row of rows) {
-        // An abandoned row's job may still exist in Bull (finished as "being processed"): a new id.
-        const attempt = row.state === 'processing' ? `:stale:${Date.now()}` : '';
-        if (!(await this.enqueue(Number(row.id), row.event, attempt))) break;
-        queued += 1;
+      let after = 0;
+      for (let seen = 0; seen < maxRows; ) {
+        const rows = await onTable<Array<{ id: number; event: string; state: InboxState }>>(strapi, TABLE, (query) =>
+          query
+            .select('id', 'event', 'state')
+            .where('id', '>', after)
+            .where((where) =>
+              where
+                .where((received) => received.where('state', 'received').where('received_at', '<', new Date(Date.now() - SWEEP_GRACE_MS)))
+                .orWhere((stale) => stale.where('state', 'processing').where('updated_at', '<', new Date(Date.now() - STALE_PROCESSING_MS)))
+            )
+            .orderBy('id')
+            .limit(batch)
+        );
+        if (rows.length === 0) break;
+        seen += rows.length;
+        after = Number(rows[rows.length - 1].id);
+        // A received row whose job Redis holds unfinished waits its turn in a backlog: left alone.
+        let jobs: Map<string, 'pending' | 'finished'>;
+        try {
+          jobs = await queuesOf(strapi).jobStates(WEBHOOK_QUEUE, rows.filter((row) => row.state === 'received').map((row) => `evt:${row.id}`));
+        } catch (error) {
+          if (!(error instanceof QueueUnavailableError)) throw error;
+          return queued;
+        }
+        for (const row of rows) {
+          const job = row.state === 'received' ? jobs.get(`evt:${row.id}`) : undefined;
+          if (job === 'pending') continue;
+          // A job that finished without taking its row is dropped, so that its id can be reused.
+          if (job === 'finished') await queuesOf(strapi).removeFinished(WEBHOOK_QUEUE, `evt:${row.id}`);
+          // An abandoned row's job may still exist in Bull (finished as "being processed"): a new id.
+          const attempt = row.state === 'processing' ? `:stale:${Date.now()}` : '';
+          if (!(await this.enqueue(Number(row.id), row.event, attempt))) return queued;
+          queued += 1;
+        }
+        if (rows.length < batch) break;
       }
       return queued;
     },
