@@ -111,6 +111,25 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     };
   };
 
+  /**
+   * Redis work that a request or a sweeper waits for at most `addTimeoutMs`; any failure
+   * becomes a QueueUnavailableError, which callers treat as "Redis is away, the sweeper will".
+   */
+  const bounded = async <T>(name: QueueName, work: () => Promise<T>, waiting: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} ${waiting} in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error;
+      throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   return {
     config,
     get started() {
@@ -123,20 +142,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       if (status === 'reconnecting' || status === 'close' || status === 'end') {
         throw new QueueUnavailableError(`queue ${name} is unavailable: Redis connection ${status}`);
       }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not accept the job in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
-      });
-      try {
-        const requestId = currentContext()?.requestId;
-        const payload = requestId && data.requestId === undefined ? { ...data, requestId } : data;
-        return await Promise.race([queue(name).add(jobName, payload, options), timeout]);
-      } catch (error) {
-        if (error instanceof QueueUnavailableError) throw error;
-        throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);
-      } finally {
-        clearTimeout(timer);
-      }
+      const requestId = currentContext()?.requestId;
+      const payload = requestId && data.requestId === undefined ? { ...data, requestId } : data;
+      return bounded(name, () => queue(name).add(jobName, payload, options), 'did not accept the job');
     },
 
     handle(name: QueueName, jobName: string, handler: JobHandler) {
@@ -180,31 +188,18 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       const target = queue(name);
       const pipeline = target.client.pipeline();
       for (const id of jobIds) pipeline.hmget(target.toKey(id), 'timestamp', 'finishedOn');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} did not answer in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
+      const results = (await bounded(name, () => pipeline.exec(), 'did not answer')) ?? [];
+      results.forEach(([error, fields], index) => {
+        if (error) throw new QueueUnavailableError(`queue ${name} is unavailable: ${error.message}`);
+        const [timestamp, finishedOn] = (fields ?? []) as Array<string | null>;
+        if (timestamp) states.set(jobIds[index], finishedOn ? 'finished' : 'pending');
       });
-      try {
-        const results = (await Promise.race([pipeline.exec(), timeout])) ?? [];
-        results.forEach(([error, fields], index) => {
-          if (error) throw error;
-          const [timestamp, finishedOn] = (fields ?? []) as Array<string | null>;
-          if (timestamp) states.set(jobIds[index], finishedOn ? 'finished' : 'pending');
-        });
-        return states;
-      } catch (error) {
-        if (error instanceof QueueUnavailableError) throw error;
-        throw new QueueUnavailableError(`queue ${name} is unavailable: ${(error as Error).message}`);
-      } finally {
-        clearTimeout(timer);
-      }
+      return states;
     },
 
-    /** Drops a finished job that Redis keeps, so that its id can be queued again. */
-    async removeFinished(name: QueueName, jobId: string) {
-      const job = await queue(name).getJob(jobId);
-      const state = await job?.getState();
-      if (state === 'completed' || state === 'failed') await job?.remove();
+    /** Drops a job Redis keeps (one `jobStates` found finished), so that its id can be queued again. */
+    async remove(name: QueueName, jobId: string) {
+      await (await queue(name).getJob(jobId))?.remove();
     },
 
     async counts(name: QueueName) {

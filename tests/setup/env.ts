@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+
 /**
  * The environment every test process shares. The harness creates a throwaway PostgreSQL
  * database per run (TEST_DATABASE_NAME), the template each test file clones its own from.
@@ -32,3 +34,14 @@ export const baseTestEnv = (databaseName: string): Record<string, string> => ({
   // A developer's .env (e.g. the demo's SQLite settings) must not leak into the tests.
   ENV_PATH: '/nonexistent/frontdesk-tests/.env',
 });
+
+/** Runs `work` on a connection to the server's `postgres` database (creating and dropping the run's databases). */
+export const withPostgresAdmin = async <T>(work: (admin: Client) => Promise<T>): Promise<T> => {
+  const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+};

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { withPostgresAdmin } from './env';
 
 /**
  * Every test file that boots the app gets a database of its own, cloned from the run's
@@ -19,21 +19,16 @@ beforeAll(async () => {
   if (!template || !needsDatabase()) return;
   counter += 1;
   const name = `${template}_f${process.pid}_${counter}_${Date.now() % 100_000}`;
-  const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });
-  await admin.connect();
-  try {
-    // Two files may clone at the same moment; PostgreSQL refuses a template while it is copied.
+  // Two files may clone at the same moment; PostgreSQL refuses a template while it is copied.
+  await withPostgresAdmin(async (admin) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-        break;
+        return await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
-  } finally {
-    await admin.end();
-  }
+  });
   process.env.DATABASE_NAME = name;
 });

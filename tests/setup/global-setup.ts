@@ -2,8 +2,7 @@ import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import { Client } from 'pg';
-import { baseTestEnv } from './env';
+import { baseTestEnv, withPostgresAdmin } from './env';
 
 /**
  * Once per `npm test`: compile the server, build the admin panel when its sources changed
@@ -46,10 +45,7 @@ export default async function globalSetup() {
 
   const databaseName = `frontdesk_test_${Date.now()}_${process.pid}`;
   Object.assign(process.env, baseTestEnv(databaseName));
-  const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${databaseName}"`);
-  await admin.end();
+  await withPostgresAdmin((admin) => admin.query(`CREATE DATABASE "${databaseName}"`));
 
   // One boot creates the schema, runs migrations and seeds roles; test files reuse it.
   const { startApp, stopApp } = await import('../helpers/app');

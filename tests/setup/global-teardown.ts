@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { withPostgresAdmin } from './env';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { deleteKeys } = require('../../bench/lib/redis-keys') as { deleteKeys: (url: string, prefix: string) => Promise<void> };
 
@@ -7,10 +7,9 @@ export default async function globalTeardown() {
   await deleteKeys(process.env.REDIS_URL || 'redis://127.0.0.1:6379', 'fdtest:').catch(() => undefined);
   const databaseName = process.env.TEST_DATABASE_NAME;
   if (!databaseName || process.env.TEST_KEEP_DATABASE === '1') return;
-  const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });
-  await admin.connect();
-  // The run's template and every test file's clone of it (tests/setup/file-database.ts).
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $1 || '\\_f%'", [databaseName]);
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  await admin.end();
+  await withPostgresAdmin(async (admin) => {
+    // The run's template and every test file's clone of it (tests/setup/file-database.ts).
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $1 || '\\_f%'", [databaseName]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
 }

@@ -143,7 +143,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const job = row.state === 'received' ? jobs.get(`evt:${row.id}`) : undefined;
           if (job === 'pending') continue;
           // A job that finished without taking its row is dropped, so that its id can be reused.
-          if (job === 'finished') await queuesOf(strapi).removeFinished(WEBHOOK_QUEUE, `evt:${row.id}`);
+          if (job === 'finished') await queuesOf(strapi).remove(WEBHOOK_QUEUE, `evt:${row.id}`);
           // An abandoned row's job may still exist in Bull (finished as "being processed"): a new id.
           const attempt = row.state === 'processing' ? `:stale:${Date.now()}` : '';
           if (!(await this.enqueue(Number(row.id), row.event, attempt))) return queued;
