@@ -28,6 +28,8 @@
  * Latency is from sending a request to its last byte, per route template, over one keep-alive
  * connection per user. The Strapi process's RSS and CPU are sampled every second. After the
  * load, the webhook inbox is left to drain (BENCH_LOAD_DRAIN_SECONDS, 120) and counted by state.
+ * BENCH_LOAD_WORKER=process runs the two-process topology instead (the API with
+ * WEBHOOK_WORKER=off, one `npm run worker`), reported in bench/results/load-worker-process.*.
  *
  * Targets: 0 errors (non-2xx, network errors, and in-call function answers with reason "error",
  * which the app answers 200 so that the agent can speak), webhook p99 ≤ 50 ms, overview p95 ≤
@@ -40,8 +42,9 @@ const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const { DateTime } = require('luxon');
-const { BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
-const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
+const { ROOT, BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
+const path = require('path');
+const { sleep, start, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { percentile } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
 const { writeReport, checklist, main } = require('./lib/report');
@@ -52,6 +55,8 @@ const USERS = Number(process.env.BENCH_LOAD_USERS || 200);
 const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 10);
 const DRAIN_SECONDS = Number(process.env.BENCH_LOAD_DRAIN_SECONDS || 120);
 const PORT = 1451;
+/** `in-process` (the default deployment: the API works the queues) or `process` (WEBHOOK_WORKER=off and one `npm run worker`). */
+const WORKER = process.env.BENCH_LOAD_WORKER === 'process' ? 'process' : 'in-process';
 const THINK_MS = [1000, 3000];
 const RAMP_MS = 3000;
 const ZONE = 'Europe/Berlin';
@@ -193,25 +198,26 @@ const machineCpu = () => {
  * Every second: VmRSS (MiB) of the Strapi process; CPU (% of one core) of Strapi, of all
  * PostgreSQL processes and of this load generator; and the machine's busy share (% of all cores).
  */
-const sampleProcess = (pid) => {
+const sampleProcess = (pid, workerPid) => {
   const series = [];
   let last = null;
   const read = () => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      const now = { at: performance.now(), strapi: cpuOf(pid), postgres: postgresCpu(), bench: process.cpuUsage(), machine: machineCpu() };
-      const sample = { t: Math.round(now.at / 100) / 10, rssMiB: Math.round((rssKiB / 1024) * 10) / 10, strapiPct: null, postgresPct: null, benchPct: null, machinePct: null, otherPct: null };
+      const now = { at: performance.now(), strapi: cpuOf(pid), worker: workerPid ? cpuOf(workerPid) : 0, postgres: postgresCpu(), bench: process.cpuUsage(), machine: machineCpu() };
+      const sample = { t: Math.round(now.at / 100) / 10, rssMiB: Math.round((rssKiB / 1024) * 10) / 10, strapiPct: null, workerPct: null, postgresPct: null, benchPct: null, machinePct: null, otherPct: null };
       if (last) {
         const seconds = (now.at - last.at) / 1000;
         const pct = (value) => Math.round((value / seconds) * 1000) / 10;
         sample.strapiPct = pct(now.strapi - last.strapi);
         sample.postgresPct = pct(now.postgres - last.postgres);
+        sample.workerPct = pct((now.worker ?? 0) - (last.worker ?? 0));
         sample.benchPct = pct((now.bench.user + now.bench.system - last.bench.user - last.bench.system) / 1e6);
         const total = now.machine.total - last.machine.total;
         sample.machinePct = total > 0 ? Math.round(((now.machine.busy - last.machine.busy) / total) * 1000) / 10 : null;
         // Everything else on the machine (another test run, say), in % of one core.
-        sample.otherPct = sample.machinePct === null ? null : Math.max(0, Math.round((sample.machinePct * CORES - sample.strapiPct - sample.postgresPct - sample.benchPct) * 10) / 10);
+        sample.otherPct = sample.machinePct === null ? null : Math.max(0, Math.round((sample.machinePct * CORES - sample.strapiPct - sample.workerPct - sample.postgresPct - sample.benchPct) * 10) / 10);
       }
       last = now;
       series.push(sample);
@@ -510,9 +516,10 @@ main(async () => {
     warmupSeconds: WARMUP_SECONDS,
     users: { total: USERS, retell: retellCount, integrators: integratorCount, staff: staffCount },
     thinkMs: THINK_MS,
-    env: { rateLimits: 'app defaults (no RATE_LIMIT_* variable set)', worker: 'in-process (WEBHOOK_WORKER unset)', pool: 'DATABASE_POOL_MAX unset (app default)' },
+    env: { rateLimits: 'app defaults (no RATE_LIMIT_* variable set)', worker: WORKER === 'process' ? 'one `npm run worker` process (the API with WEBHOOK_WORKER=off)' : 'in-process (WEBHOOK_WORKER unset)', pool: 'DATABASE_POOL_MAX unset (app default)' },
   };
   let server = null;
+  let worker = null;
   let log = { warn: 0, error: 0, lines: [] };
   try {
     server = await startStrapi(env, PORT);
@@ -533,9 +540,13 @@ main(async () => {
     await server.stop();
 
     // A fresh process: nothing cached, the RSS measured from boot.
+    if (WORKER === 'process') {
+      env.WEBHOOK_WORKER = 'off';
+      worker = start('worker', process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], env);
+    }
     server = await startStrapi(env, PORT);
     log = watchLog(server);
-    const sampler = sampleProcess(server.child.pid);
+    const sampler = sampleProcess(server.child.pid, worker?.child.pid);
     const byCompany = new Map(companies.map((company) => [company.id, company]));
     const staffTokens = [];
     for (const member of staff.slice(0, staffCount)) staffTokens.push({ companyId: member.companyId, token: await staffLogin(PORT, member.email) });
@@ -628,7 +639,7 @@ main(async () => {
       return values.length ? Math.round(values.reduce((sum, value) => sum + value, 0) / values.length) : null;
     };
     const peak = (key) => Math.max(...during.map((sample) => sample[key] ?? 0));
-    results.cpu = { strapiMeanPct: mean('strapiPct'), strapiMaxPct: peak('strapiPct'), postgresMeanPct: mean('postgresPct'), benchMeanPct: mean('benchPct'), otherMeanPct: mean('otherPct'), machineMeanPct: mean('machinePct'), machineMaxPct: peak('machinePct') };
+    results.cpu = { strapiMeanPct: mean('strapiPct'), strapiMaxPct: peak('strapiPct'), workerMeanPct: mean('workerPct'), postgresMeanPct: mean('postgresPct'), benchMeanPct: mean('benchPct'), otherMeanPct: mean('otherPct'), machineMeanPct: mean('machinePct'), machineMaxPct: peak('machinePct') };
     results.rss = {
       beforeLoadMiB: rssBefore?.rssMiB ?? null,
       startMiB: all[measureMark ?? 0]?.rssMiB ?? null,
@@ -657,6 +668,7 @@ main(async () => {
     }
   } finally {
     if (server) await server.stop();
+    if (worker) await worker.stop();
     results.serverLog = log;
     if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
     await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
@@ -711,7 +723,7 @@ main(async () => {
   const report = [
     `# bench:load — ${r.date} (${r.machine}; ${USERS} users, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up)`,
     '',
-    `${r.data.appointments.toLocaleString('en')} appointments, ${r.data.calls.toLocaleString('en')} calls, ${r.data.customers.toLocaleString('en')} customers over ${r.data.companies} companies on PostgreSQL; one production Strapi with its in-process worker; rate limits at the app's defaults, none overridden (no RATE_LIMIT_* set; every integrator has its own token).`,
+    `${r.data.appointments.toLocaleString('en')} appointments, ${r.data.calls.toLocaleString('en')} calls, ${r.data.customers.toLocaleString('en')} customers over ${r.data.companies} companies on PostgreSQL; one production Strapi ${WORKER === 'process' ? 'with WEBHOOK_WORKER=off and one `npm run worker` process' : 'with its in-process worker (the default)'}; rate limits at the app's defaults, none overridden (no RATE_LIMIT_* set; every integrator has its own token).`,
     `Users: ${r.users.retell} Retell callers (whole calls, one step per action), ${r.users.integrators} integrators (70 % list, 30 % create), ${r.users.staff} staff (${r.data.staff} admin users; 95 % overview reads, 5 % state changes); each thinks 1–3 s before every request.`,
     '',
     '```',
@@ -719,7 +731,7 @@ main(async () => {
     '```',
     '',
     `offered ≈ ${r.offeredRps} req/s (${USERS} users / 2 s mean think time); achieved ${r.achievedRps} req/s (${measured} requests sent in ${SECONDS} s; a user waits for its answer before thinking again, so ${USERS} / (2 s + ${Math.round(r.meanLatencyMs)} ms mean response) ≈ ${Math.round(USERS / (2 + r.meanLatencyMs / 1000))} req/s); warm-up ${warmupRequests} requests, slowest ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms.`,
-    `Strapi process: RSS ${r.rss.beforeLoadMiB} MiB before the load, ${r.rss.startMiB} MiB after the warm-up, max ${r.rss.maxMiB} MiB, ${r.rss.endOfLoadMiB} MiB at the end of the load, ${r.rss.afterDrainMiB} MiB after the drain; CPU (mean over the measured load, % of one core): Strapi ${r.cpu.strapiMeanPct} % (max ${r.cpu.strapiMaxPct} %), PostgreSQL ${r.cpu.postgresMeanPct} %, this load generator ${r.cpu.benchMeanPct} %, other processes ${r.cpu.otherMeanPct} %; the machine ${r.cpu.machineMeanPct} % busy (max ${r.cpu.machineMaxPct} %, of all cores).`,
+    `Strapi process: RSS ${r.rss.beforeLoadMiB} MiB before the load, ${r.rss.startMiB} MiB after the warm-up, max ${r.rss.maxMiB} MiB, ${r.rss.endOfLoadMiB} MiB at the end of the load, ${r.rss.afterDrainMiB} MiB after the drain; CPU (mean over the measured load, % of one core): Strapi ${r.cpu.strapiMeanPct} % (max ${r.cpu.strapiMaxPct} %),${WORKER === 'process' ? ` the worker process ${r.cpu.workerMeanPct} %,` : ''} PostgreSQL ${r.cpu.postgresMeanPct} %, this load generator ${r.cpu.benchMeanPct} %, other processes ${r.cpu.otherMeanPct} %; the machine ${r.cpu.machineMeanPct} % busy (max ${r.cpu.machineMaxPct} %, of all cores).`,
     r.appMetrics?.loopMeanMs === null || r.appMetrics?.loopMeanMs === undefined
       ? "The app's metrics: n/a (GET /metrics on the app's port gave no figures)."
       : `The app's metrics (GET /metrics every ${METRICS_EVERY_MS / 1000} s, ${r.appMetrics.scrapes} scrapes): event-loop delay mean ${r.appMetrics?.loopMeanMs} ms, p99 up to ${r.appMetrics?.loopP99MaxMs} ms, max ${r.appMetrics?.loopMaxMs} ms; database pool up to ${r.appMetrics?.poolUsedMax}/${r.appMetrics?.poolMax} used, acquires pending ${r.appMetrics?.poolPendingMean} on average (max ${r.appMetrics?.poolPendingMax}); webhook jobs waiting up to ${r.appMetrics?.webhooksWaitingMax}.`,
@@ -742,5 +754,5 @@ main(async () => {
     ...(r.serverLog.lines.length ? ['## Server log (warn/error, first lines)', '', '```', ...r.serverLog.lines.slice(0, 20), '```', ''] : []),
     ...(r.drain.failures.length ? ['## Failed inbox rows', '', ...r.drain.failures.map((row) => `- ${row.count} × ${row.event}: ${row.last_error}`), ''] : []),
   ].join('\n');
-  writeReport('load', r, report);
+  writeReport(WORKER === 'process' ? 'load-worker-process' : 'load', r, report);
 });
