@@ -79,7 +79,8 @@ const measure = async (tenants) => {
     await client.end();
     await first.stop();
     const token = jwt.sign({ id: userId }, base.JWT_SECRET, { expiresIn: '1h' });
-    servers = [await startStrapi(base, PORTS.on), await startStrapi({ ...base, TENANCY_ENFORCEMENT: 'off' }, PORTS.off)];
+    // The switch is honoured only with NODE_ENV=test; both servers run so, to compare like with like.
+    servers = [await startStrapi({ ...base, NODE_ENV: 'test' }, PORTS.on), await startStrapi({ ...base, NODE_ENV: 'test', TENANCY_ENFORCEMENT: 'off' }, PORTS.off)];
     const url = (port) => `http://127.0.0.1:${port}/api/appointments?pagination[pageSize]=25&populate=customer&sort=id:asc`;
     const headers = { authorization: `Bearer ${token}` };
     for (const variant of ['on', 'off']) await run({ url: url(PORTS[variant]), headers, connections: 50, duration: 5 });

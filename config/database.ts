@@ -19,6 +19,7 @@ export default ({ env }) => {
         },
         useNullAsDefault: true,
         acquireConnectionTimeout: acquireTimeout,
+        compileSqlOnError: false,
       },
       settings: { useTypescriptMigrations: true },
     };
@@ -65,6 +66,9 @@ export default ({ env }) => {
         idleTimeoutMillis: 30_000,
       },
       acquireConnectionTimeout: acquireTimeout,
+      // knex would otherwise write every binding (names, emails, transcripts) into the message of
+      // a failed query, and from there into logs and the inbox's lastError.
+      compileSqlOnError: false,
     },
     settings: { useTypescriptMigrations: true },
   };

@@ -1,6 +1,8 @@
 export default [
   'global::request-log',
   'strapi::errors',
+  // A refusal without a body (the router's 405, say) gets the error envelope too.
+  'global::error-envelope',
   // A saturated database pool answers 503, not 500.
   'global::service-unavailable',
   // /metrics and /api/health/ready for operators.
@@ -15,7 +17,20 @@ export default [
   'strapi::query',
   'global::body-errors',
   // The raw body stays available (Symbol.for('unparsedBody')) for Retell's signature check.
-  { name: 'strapi::body', config: { includeUnparsed: true, jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
+  // The product takes no uploads: multipart bodies (parsed before any authentication) are capped
+  // as small as the others, instead of formidable's 200 MB of files and 20 MB of fields.
+  {
+    name: 'strapi::body',
+    config: {
+      includeUnparsed: true,
+      jsonLimit: '1mb',
+      formLimit: '1mb',
+      textLimit: '1mb',
+      formidable: { maxFileSize: 1024 * 1024, maxFieldsSize: 1024 * 1024, maxFields: 200, maxFiles: 5 },
+    },
+  },
+  // NUL characters and absurd nesting refused before validation and the database.
+  'global::input-guard',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

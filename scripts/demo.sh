@@ -14,7 +14,8 @@ echo "[demo] building server and admin panel (about a minute)…"
 npx strapi build --silent
 LOG_LEVEL=error node dist/scripts/seed-demo.js > /tmp/frontdesk-seed.$$ 2>&1 || { cat /tmp/frontdesk-seed.$$; exit 1; }
 
-npx strapi start &
+# The production start: a supervisor that keeps the app's process alive (on SQLite: one process).
+node dist/scripts/start.js &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' INT TERM EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:${PORT}/_health" >/dev/null 2>&1 && break; sleep 1; done

@@ -10,6 +10,7 @@ run(async () => {
   const report = await withStrapi(rotateCompanySecrets);
   process.stdout.write(
     `Key rotation to "${report.current}": ${report.rotated} secret(s) re-encrypted, ${report.alreadyCurrent} already current` +
+      `${report.changedMeanwhile ? `, ${report.changedMeanwhile} changed while rotating (left as written)` : ''}` +
       `${report.unreadable.length ? `, ${report.unreadable.length} UNREADABLE (${report.unreadable.map((item) => `company ${item.companyId} ${item.field} key "${item.keyId}"`).join('; ')})` : ''}\n`
   );
   if (report.unreadable.length) process.exitCode = 1;

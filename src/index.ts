@@ -1,29 +1,37 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapTenancy, registerTenancy, runAsSystem } from './tenancy';
 import { createAppointmentRules } from './api/appointment/document-rules';
-import { registerAppointmentJobs } from './api/appointment/jobs';
+import { registerNotificationJobs } from './api/notification/jobs';
+import { watchAppointmentChanges } from './api/appointment/changes';
 import { mapConstraintErrors } from './support/db-errors';
+import { createWriteInput } from './support/write-input';
 import { applyAdminLayouts } from './admin-layouts';
 import { closeQueues, queuesOf } from './queues';
 import { closeRateLimit } from './ops/rate-limit';
 import { registerGracefulShutdown } from './ops/shutdown';
+import { guardProcess } from './ops/process-guard';
 import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
 import { ensureAppointmentConstraints } from '../database/constraints';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    guardProcess(strapi);
     registerGracefulShutdown(strapi);
+    // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
+    strapi.documents.use(mapConstraintErrors as never);
+    // Then the shape of writes: known fields only, valid relation input, join columns as ids.
+    strapi.documents.use(createWriteInput(strapi) as never);
     registerTenancy(strapi);
     strapi.documents.use(createAppointmentRules(strapi) as never);
-    strapi.documents.use(mapConstraintErrors as never);
+    watchAppointmentChanges(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAppointmentConstraints(strapi.db.connection, strapi.log);
     await bootstrapTenancy(strapi);
     await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
-    registerAppointmentJobs(strapi);
+    registerNotificationJobs(strapi);
     // The API process works the queues too unless WEBHOOK_WORKER=off (then `npm run worker` does).
     const queues = queuesOf(strapi);
     if (queues.config.worker) queues.start();

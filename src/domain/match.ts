@@ -12,7 +12,7 @@ const normalise = (text: string) =>
 const words = (text: string) => new Set(normalise(text).split(' ').filter((word) => word.length > 2));
 
 export const matchByName = <T extends { name: string }>(wanted: string | null | undefined, candidates: T[]): T | null => {
-  if (!wanted || !wanted.trim()) return null;
+  if (!wanted || !wanted.trim() || wanted.length > 500) return null;
   const target = normalise(wanted);
   const exact = candidates.find((candidate) => normalise(candidate.name) === target);
   if (exact) return exact;

@@ -90,6 +90,17 @@ export const say = {
       ? `Unter dieser Nummer gibt es mehrere Termine: ${list(starts.map((start) => moment(start, 'de')), 'de')}. Welchen meinen Sie?`
       : `There are several appointments for this number: ${list(starts.map((start) => moment(start, 'en')), 'en')}. Which one do you mean?`,
 
+  cannotChangeWithoutCallerId: (language: Language) =>
+    language === 'de'
+      ? 'Ihre Rufnummer wird nicht übertragen, deshalb kann ich Termine am Telefon leider nicht ändern oder absagen. Gern notiere ich einen Rückruf, oder rufen Sie uns mit übertragener Nummer an.'
+      : 'Your number is not being transmitted, so I cannot change or cancel appointments by phone. I can note a call-back for you, or please call us again with your number shown.',
+
+  // Said the same whatever the number: whether it is a customer's is nobody's business here.
+  unverifiedCaller: (language: Language) =>
+    language === 'de'
+      ? 'Ihre Rufnummer wird nicht übertragen, deshalb kann ich diesen Termin so leider nicht buchen. Gern notiere ich einen Rückruf, oder rufen Sie uns mit übertragener Nummer an.'
+      : 'Your number is not being transmitted, so I cannot book this appointment this way. I can note a call-back for you, or please call us again with your number shown.',
+
   failed: (language: Language) =>
     language === 'de'
       ? 'Das hat gerade leider nicht geklappt. Bitte versuchen Sie es gleich noch einmal.'

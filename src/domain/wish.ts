@@ -11,8 +11,11 @@ const WEEKDAYS: Record<string, number> = {
   monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
 };
 
+/** Longer than anything a date or time phrase can be: not read at all. */
+const MAX_PHRASE = 200;
+
 export const parseDate = (raw: unknown, zone: string, now: number): string | null => {
-  if (typeof raw !== 'string' || !raw.trim()) return null;
+  if (typeof raw !== 'string' || !raw.trim() || raw.length > MAX_PHRASE) return null;
   const text = raw.trim().toLowerCase();
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   if (text in RELATIVE_DAYS) return today.plus({ days: RELATIVE_DAYS[text] }).toISODate();
@@ -35,7 +38,7 @@ export const parseDate = (raw: unknown, zone: string, now: number): string | nul
 
 /** Minutes after midnight, or null. */
 export const parseTime = (raw: unknown): number | null => {
-  if (typeof raw !== 'string' || !raw.trim()) return null;
+  if (typeof raw !== 'string' || !raw.trim() || raw.length > MAX_PHRASE) return null;
   const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h)?$/i.exec(raw.trim());
   if (!match) return null;
   const hours = Number(match[1]);
@@ -48,7 +51,22 @@ export const atTime = (isoDate: string, minutes: number, zone: string): DateTime
 
 /** An ISO start with date and time ("2026-03-12T10:30:00+01:00"); without offset read in `zone`. */
 export const parseStart = (raw: unknown, zone: string): DateTime | null => {
-  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim())) return null;
+  if (typeof raw !== 'string' || raw.length > MAX_PHRASE || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim())) return null;
   const start = DateTime.fromISO(raw.trim(), { zone, setZone: false });
   return start.isValid ? start.setZone(zone) : null;
+};
+
+/** Spoken time-of-day wishes, most specific first ("nachmittags" contains "mittag"). */
+const DAY_PARTS: Array<[RegExp, { from: number; to: number }]> = [
+  [/nachmittag|afternoon/i, { from: 12 * 60, to: 17 * 60 }],
+  [/vormittag|morgens|früh|morning/i, { from: 0, to: 12 * 60 - 1 }],
+  [/abend|evening/i, { from: 17 * 60, to: 24 * 60 - 1 }],
+  [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
+];
+
+/** The window of a spoken day part ("nachmittags" → 12:00–17:00), in minutes after midnight. */
+export const dayPart = (raw: unknown): { from: number; to: number } | null => {
+  if (typeof raw !== 'string' || !raw.trim()) return null;
+  const text = raw.slice(0, MAX_PHRASE);
+  return DAY_PARTS.find(([pattern]) => pattern.test(text))?.[1] ?? null;
 };

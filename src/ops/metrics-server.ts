@@ -2,6 +2,7 @@ import http from 'http';
 import type { Core } from '@strapi/strapi';
 import { intFromEnv } from '../support/env';
 import { renderMetrics } from './metrics';
+import { bearerMatches } from '../support/tokens';
 
 /**
  * With METRICS_PORT set, /metrics is also served on its own port, bound to METRICS_HOST
@@ -21,7 +22,7 @@ export const startMetricsServer = async (strapi: Core.Strapi) => {
       res.writeHead(404).end();
       return;
     }
-    if (token && req.headers.authorization !== `Bearer ${token}`) {
+    if (token && !bearerMatches(req.headers.authorization, token)) {
       res.writeHead(401).end();
       return;
     }

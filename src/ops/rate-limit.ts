@@ -14,8 +14,11 @@ import { intFromEnv } from '../support/env';
  * - `retell` — Retell's signed routes (`/api/retell/…`), per IP, generous — Retell sends every
  *   event of every call from a few addresses, in bursts, and retries what is refused:
  *   RATE_LIMIT_RETELL_MAX (12,000) per RATE_LIMIT_RETELL_WINDOW_MS (60 s);
- * - `api` — the rest of the REST API, per bearer token when there is one, else per IP:
- *   RATE_LIMIT_MAX (300) per RATE_LIMIT_WINDOW_MS (60 s).
+ * - `api` — the rest of the REST API, per verified identity, else per IP: RATE_LIMIT_MAX (300) per
+ *   RATE_LIMIT_WINDOW_MS (60 s). A bearer token counts as an identity only once it is proven: an
+ *   integrator's JWT whose signature verifies, or an API token Strapi has already accepted in this
+ *   process. Anything else — no token, a made-up one — shares the budget of its IP, so random
+ *   tokens cannot buy fresh budgets. Behind a proxy the IP is the client's (IS_PROXIED).
  * Not limited: `/api/health/…` (probes), the admin panel (Strapi limits its own login).
  * With Redis away requests are let through rather than refused.
  */
@@ -38,9 +41,39 @@ const budgetsFromEnv = (): Budget[] =>
     { name: 'api' as const, max: intFromEnv('RATE_LIMIT_MAX', 300, { min: 0 }), duration: intFromEnv('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000 }) },
   ].filter((budget) => budget.max > 0);
 
-const clientOf = (budget: BudgetName, ctx: Ctx) => {
-  const authorization = budget === 'api' ? ctx.get('authorization') : '';
-  return authorization ? `${budget}:token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}` : `${budget}:ip:${ctx.ip}`;
+const MAX_KNOWN_TOKENS = 10_000;
+const bearerOf = (ctx: Ctx) => {
+  const [scheme, token, extra] = (ctx.get('authorization') || '').split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token && !extra && token.length <= 4096 ? token : null;
+};
+const digestOf = (token: string) => createHash('sha256').update(token).digest('base64url').slice(0, 22);
+
+/** Who a request is, as far as can be proven before Strapi authenticates it. */
+const createIdentities = (strapi: Core.Strapi) => {
+  const apiTokens = new Map<string, number>();
+  const jwt = () => strapi.plugin('users-permissions').service('jwt') as { verify(token: string): Promise<{ id?: unknown }> };
+  return {
+    async of(budget: BudgetName, ctx: Ctx): Promise<string> {
+      const token = budget === 'api' ? bearerOf(ctx) : null;
+      if (token) {
+        const known = apiTokens.get(digestOf(token));
+        if (known !== undefined) return `${budget}:api-token:${known}`;
+        const payload = await jwt()
+          .verify(token)
+          .catch(() => null);
+        if (payload && (typeof payload.id === 'number' || typeof payload.id === 'string')) return `${budget}:user:${payload.id}`;
+      }
+      return `${budget}:ip:${ctx.ip}`;
+    },
+    /** After Strapi accepted an API token, later requests with it count against its own budget. */
+    learn(ctx: Ctx) {
+      const auth = ctx.state.auth as { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
+      const token = bearerOf(ctx);
+      if (!token || auth?.strategy?.name !== 'content-api-token' || typeof auth.credentials?.id !== 'number') return;
+      if (apiTokens.size >= MAX_KNOWN_TOKENS) apiTokens.clear();
+      apiTokens.set(digestOf(token), auth.credentials.id);
+    },
+  };
 };
 
 type Limiter = (ctx: never, next: () => Promise<void>) => Promise<void>;
@@ -56,19 +89,22 @@ export const createRateLimit = (strapi: Core.Strapi) => {
     strapi.log.warn(`rate limits off while Redis is unavailable: ${error.message}`);
   });
   clients.set(strapi, redis);
+  const identities = createIdentities(strapi);
   const limiters = new Map<BudgetName, Limiter>(
-    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => clientOf(budget.name, ctx) }) as Limiter])
+    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => ctx.state.rateLimitClient as string }) as Limiter])
   );
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
     const budget = budgetOf(ctx.path);
     const limiter = budget && limiters.get(budget);
     if (!limiter || redis.status !== 'ready') return next();
+    ctx.state.rateLimitClient = await identities.of(budget, ctx);
     let passed = false;
     try {
       await limiter(ctx as never, async () => {
         passed = true;
         await next();
+        identities.learn(ctx);
       });
     } catch (error) {
       if (passed) throw error;

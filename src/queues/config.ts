@@ -9,6 +9,12 @@ export const queueConfig = () => ({
   attempts: intFromEnv('WEBHOOK_ATTEMPTS', 5, { min: 1, max: 50 }),
   backoffMs: intFromEnv('WEBHOOK_BACKOFF_MS', 2000, { min: 10 }),
   sweepIntervalMs: intFromEnv('WEBHOOK_SWEEP_INTERVAL_MS', 30_000, { min: 200 }),
+  /**
+   * How long a worker holds a claimed row without renewing its lease (it renews every third
+   * of it while it works). A row whose worker died is taken over once its lease ran out: with
+   * the defaults within a minute (lease 30 s + one sweep interval).
+   */
+  leaseMs: intFromEnv('WEBHOOK_LEASE_MS', 30_000, { min: 500 }),
   /** How long a request waits for Redis to take a job before it leaves it to the sweeper. */
   addTimeoutMs: 1500,
 });

@@ -157,9 +157,15 @@ const ensureAdminUser = async (
   { email, firstname, lastname, password, roleId }: { email: string; firstname: string; lastname: string; password: string; roleId: number }
 ) => {
   const existing = await strapi.db.query('admin::user').findOne({ where: { email } });
-  if (existing) return { created: false };
-  await strapi.service('admin::user').create({ email, firstname, lastname, password, isActive: true, roles: [roleId], registrationToken: null });
-  return { created: true };
+  if (existing) return { id: Number(existing.id), created: false };
+  const user = await strapi.service('admin::user').create({ email, firstname, lastname, password, isActive: true, roles: [roleId], registrationToken: null });
+  return { id: Number(user.id), created: true };
+};
+
+/** The front-desk login works in the demo salon because its staff entry is bound to it (by id). */
+const bindStaffEntry = async (strapi: Core.Strapi, companyId: number, email: string, adminUserId: number) => {
+  const entry = await strapi.db.connection('staff_members').where({ email, company_id: companyId }).first('document_id');
+  if (entry) await strapi.documents('api::staff.staff').update({ documentId: entry.document_id, data: { adminUser: adminUserId } as never });
 };
 
 export type DemoSeedResult = {
@@ -178,6 +184,7 @@ export const seedDemoTenant = (strapi: Core.Strapi, { password, now = DateTime.n
     const staffRole = await strapi.db.query('admin::role').findOne({ where: { code: STAFF_ROLE_CODE } });
     const admin = await ensureAdminUser(strapi, { email: DEMO_ADMIN_EMAIL, firstname: 'Frontdesk', lastname: 'Admin', password, roleId: superAdmin.id });
     const staff = await ensureAdminUser(strapi, { email: DEMO_STAFF_EMAIL, firstname: 'Jana', lastname: 'Lindenblatt', password, roleId: staffRole.id });
+    await bindStaffEntry(strapi, companyId, DEMO_STAFF_EMAIL, staff.id);
     return {
       companyId,
       companyCreated: created,

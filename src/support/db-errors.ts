@@ -11,7 +11,7 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   appointments_no_overlap: 'This time overlaps another appointment of the company',
   appointments_ends_after_starts: 'endsAt must be after startsAt',
   customers_company_phone_uq: 'A customer with this phone number already exists',
-  calls_retell_call_id_uq: 'A call with this retellCallId already exists',
+  calls_company_retell_call_id_uq: 'A call with this retellCallId already exists',
   companies_slug_uq: 'A company with this slug already exists',
   companies_retell_agent_id_uq: 'A company with this retellAgentId already exists',
 };
@@ -27,12 +27,21 @@ export const constraintOf = (error: unknown): string | null => {
   return null;
 };
 
-export const isConstraint = (error: unknown, name: string) => constraintOf(error) === name;
+/**
+ * PostgreSQL's data exceptions (class 22: a number out of range, a malformed date or value, text
+ * too long for its column) and "too deeply nested" (54001): the value the client sent cannot be
+ * stored — its fault, a 400, never a 500.
+ */
+const isBadValue = (error: unknown) => {
+  const code = (error as DbError | undefined)?.code;
+  return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code === '54001');
+};
 
 export const mapConstraintErrors = async (_ctx: unknown, next: () => Promise<unknown>) => {
   try {
     return await next();
   } catch (error) {
+    if (isBadValue(error)) throw new errors.ValidationError('A value is out of range or malformed for its field');
     const constraint = constraintOf(error);
     if (!constraint) throw error;
     throw new errors.ValidationError(CONSTRAINT_MESSAGES[constraint] ?? 'This change conflicts with existing data', {

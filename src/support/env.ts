@@ -1,9 +1,10 @@
 /**
  * Boot-time configuration checks shared by the files in `config/`.
  *
- * A secret that is missing in production stops the boot with a message that names the
- * variable. Outside production a fixed, loudly insecure development value is used so that
- * a first look needs no setup; `.env.example` documents every variable.
+ * A missing secret stops the boot with a message that names the variable, whatever NODE_ENV
+ * says: there is no built-in fallback (a known default secret would let anyone forge a login).
+ * `node scripts/setup-env.js` (run by `npm run demo`) writes a `.env` with random secrets;
+ * `.env.example` documents every variable.
  */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -12,17 +13,12 @@ export class ConfigError extends Error {
   }
 }
 
-const isProduction = (): boolean => process.env.NODE_ENV === 'production';
-
 export const requireSecret = (name: string): string => {
   const value = process.env[name];
   if (value && value.trim() !== '') return value;
-  if (isProduction()) {
-    throw new ConfigError(
-      `Missing required environment variable ${name} (NODE_ENV=production). See .env.example.`
-    );
-  }
-  return `insecure-dev-${name.toLowerCase()}`;
+  throw new ConfigError(
+    `Missing required environment variable ${name}. Run \`node scripts/setup-env.js\` for a .env with random secrets, or see .env.example.`
+  );
 };
 
 export const requireSecretList = (name: string): string[] =>

@@ -16,3 +16,20 @@ export const onTable = async <T>(strapi: Core.Strapi, table: string, build: (que
 };
 
 export const tableOf = (strapi: Core.Strapi, uid: string): string => strapi.db.metadata.get(uid as never).tableName;
+
+/**
+ * Runs `work` once the surrounding transaction has committed (at once when there is none), so
+ * that what it does — queueing a job, dropping a cache — never acts on a write that is rolled
+ * back, nor before other connections can see it. Its errors are logged, never thrown.
+ */
+export const afterCommit = (strapi: Core.Strapi, work: () => Promise<unknown>) => {
+  const run = () => {
+    work().catch((error: Error) => strapi.log.warn(`after-commit work failed: ${error.message}`));
+  };
+  if (!strapi.db.inTransaction()) {
+    run();
+    return;
+  }
+  // A nested `transaction()` joins the current one; its onCommit fires when that one commits.
+  void strapi.db.transaction(async ({ onCommit }) => onCommit(run));
+};

@@ -6,14 +6,27 @@
  */
 export type RelationRef = { id?: number; documentId?: string };
 
+/** Row ids are PostgreSQL integers; documentIds are short cuid2 strings. Anything else names nothing. */
+const MAX_ID = 2_147_483_647;
+const MAX_DOCUMENT_ID_LENGTH = 64;
+const idOf = (value: unknown): number | null => {
+  const id = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_ID ? id : null;
+};
+const documentIdOf = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' && value.length <= MAX_DOCUMENT_ID_LENGTH ? value : null;
+
 const refOf = (value: unknown): RelationRef | null => {
-  if (typeof value === 'number' && Number.isInteger(value)) return { id: value };
-  if (typeof value === 'string' && value !== '') return { documentId: value };
+  if (typeof value === 'number') return idOf(value) ? { id: value } : null;
+  if (typeof value === 'string') return documentIdOf(value) ? { documentId: value } : null;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const item = value as { id?: unknown; documentId?: unknown };
-    if (typeof item.documentId === 'string') return { documentId: item.documentId };
-    if (typeof item.id === 'number') return { id: item.id };
-    if (typeof item.id === 'string' && /^\d+$/.test(item.id)) return { id: Number(item.id) };
+    if (item.documentId !== undefined) {
+      const documentId = documentIdOf(item.documentId);
+      return documentId ? { documentId } : null;
+    }
+    const id = idOf(item.id);
+    if (id) return { id };
   }
   return null;
 };
@@ -55,3 +68,22 @@ export const clearsRelation = (value: unknown): boolean => {
 export const leavesRelation = (value: unknown): boolean =>
   value === undefined ||
   (isOperationObject(value) && !('set' in value) && asList(value.connect).length === 0 && asList(value.disconnect).length === 0);
+
+const OPERATION_KEYS = new Set(['connect', 'disconnect', 'set', 'options']);
+const isRefList = (value: unknown) => asList(value).every((item) => refOf(item) !== null);
+
+/**
+ * Whether a value is relation input at all: null, a ref, a list of refs, or `{ connect,
+ * disconnect, set }` of refs (with `options`). Anything else must never reach Strapi: a `true`
+ * or `{ id: 'abc' }` fails inside its validation's transaction, and the transaction — with its
+ * pooled connection — is never released.
+ */
+export const isRelationInput = (value: unknown): boolean => {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return isRefList(value);
+  if (isOperationObject(value)) {
+    const operations = value as Record<string, unknown>;
+    return Object.keys(operations).every((key) => OPERATION_KEYS.has(key)) && isRefList(operations.connect) && isRefList(operations.disconnect) && isRefList(operations.set);
+  }
+  return refOf(value) !== null;
+};

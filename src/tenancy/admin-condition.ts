@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { COMPANY_UID } from './model';
-import type { PrincipalResolver } from './principal';
+import { numericId, type PrincipalResolver } from './principal';
 
 /**
  * Admin RBAC condition "belongs to my company": a staff member's permissions on the
@@ -9,7 +9,7 @@ import type { PrincipalResolver } from './principal';
 export const BELONGS_TO_MY_COMPANY = 'belongs-to-my-company';
 export const BELONGS_TO_MY_COMPANY_ID = `api::${BELONGS_TO_MY_COMPANY}`;
 
-type ConditionUser = { email?: string; permission?: { subject?: string | null } };
+type ConditionUser = { id?: number | string; permission?: { subject?: string | null } };
 
 export const registerCompanyCondition = async (strapi: Core.Strapi, principal: PrincipalResolver) => {
   const conditionProvider = strapi.service('admin::permission').conditionProvider;
@@ -19,7 +19,8 @@ export const registerCompanyCondition = async (strapi: Core.Strapi, principal: P
     name: BELONGS_TO_MY_COMPANY,
     category: 'Frontdesk',
     async handler(user: ConditionUser) {
-      const companyId = user.email ? await principal.companyOfStaffEmail(user.email) : null;
+      const adminUserId = numericId(user.id);
+      const companyId = adminUserId ? await principal.companyOfAdminUser(adminUserId) : null;
       if (!companyId) return false;
       return user.permission?.subject === COMPANY_UID ? { id: companyId } : { 'company.id': companyId };
     },

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { COMPANY_UID, isTenantGuarded, isTenantScoped } from './model';
-import { clearsRelation, leavesRelation, linkedRefs, type RelationRef } from './relations';
+import { clearsRelation, leavesRelation, linkedRefs, type RelationRef } from '../support/relation-input';
 import { scopePopulate, type GetModel } from './populate';
 import { maskSecrets } from './secrets';
 import { explicitScope, runAsCompany, type Scope } from './scope';
@@ -29,30 +29,29 @@ type Next = () => Promise<unknown>;
 
 const WRITES = new Set(['create', 'update', 'clone']);
 
+/**
+ * Fields only operators (system scope: super admins, boot, seeds) write: the admin-user binding
+ * of a staff entry decides which company an admin-panel user works in, so no tenant may set it.
+ */
+const OPERATOR_FIELDS: Record<string, string[]> = {
+  'api::staff.staff': ['adminUser'],
+  // The invitation's change counter and when the customer was told: kept by the product.
+  'api::appointment.appointment': ['sequence', 'confirmationSentAt'],
+};
+
+const refuseOperatorFields = (uid: string, action: string, data: Record<string, unknown> | undefined) => {
+  if (!data) return;
+  for (const field of OPERATOR_FIELDS[uid] ?? []) {
+    if (!(field in data)) continue;
+    // Nothing to set on a new entry (a clone sends the relation as `set: []`).
+    if (leavesRelation(data[field]) || (action !== 'update' && (data[field] === null || clearsRelation(data[field])))) delete data[field];
+    else throw new errors.ForbiddenError(`${field} is set by the product or by operators only`);
+  }
+};
+
 export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: PrincipalResolver) => {
   const getModel: GetModel = (uid) => strapi.getModel(uid as never) as ReturnType<GetModel>;
   const on = <T>(uid: string, build: Parameters<typeof onTable<T>>[2]) => onTable<T>(strapi, tableOf(strapi, uid), build);
-
-  const companyIdOf = async (value: unknown): Promise<number | null | undefined> => {
-    if (leavesRelation(value)) return undefined;
-    if (clearsRelation(value)) return null;
-    const { refs, invalid } = linkedRefs(value);
-    if (invalid || refs.length !== 1) throw new errors.ValidationError('company must name exactly one company');
-    const [ref] = refs;
-    const row = await on<{ id: number } | undefined>(COMPANY_UID, (query) =>
-      query.select('id').where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId }).first()
-    );
-    if (!row) throw new errors.ValidationError('company: no such company');
-    return Number(row.id);
-  };
-
-  /** The join column takes a numeric id only; accept every relation form the API accepts. */
-  const normaliseCompanyInput = async (data: Record<string, unknown> | undefined) => {
-    if (!data || !('company' in data)) return;
-    const companyId = await companyIdOf(data.company);
-    if (companyId === undefined) delete data.company;
-    else data.company = companyId;
-  };
 
   const assertVisible = async (uid: string, documentId: string | undefined, companyId: number) => {
     if (!documentId) throw new errors.NotFoundError('Not Found');
@@ -90,7 +89,7 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
       const foundIds = new Set(rows.map((row) => Number(row.id)));
       const foundDocumentIds = new Set(rows.map((row) => row.document_id));
       const missing = refs.some((ref) => (ref.id !== undefined ? !foundIds.has(ref.id) : !foundDocumentIds.has(ref.documentId as string)));
-      if (missing) throw new errors.ValidationError(`Invalid relation "${name}": no such document in this company`);
+      if (missing) throw new errors.ValidationError(`Invalid relation "${name}": no such entry`);
     }
   };
 
@@ -121,7 +120,10 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
       default:
         break;
     }
-    if (WRITES.has(action)) await assertRelationsInCompany(uid, params.data, companyId);
+    if (WRITES.has(action)) {
+      refuseOperatorFields(uid, action, params.data);
+      await assertRelationsInCompany(uid, params.data, companyId);
+    }
     if (params.populate !== undefined) params.populate = scopePopulate(getModel, uid, params.populate, companyId);
   };
 
@@ -131,10 +133,8 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
     const scope: Scope | null = explicitScope() ?? (await principal.forRequest());
     if (!scope) throw new errors.ForbiddenError('This request is not bound to a company');
 
-    if (scope.kind === 'system') {
-      if (WRITES.has(context.action) && !context.uid.startsWith(COMPANY_UID)) await normaliseCompanyInput(context.params.data);
-      return maskSecrets(await next());
-    }
+    // Relation input on join columns (`company`) is already a numeric id here (support/join-columns).
+    if (scope.kind === 'system') return maskSecrets(await next());
 
     const { companyId } = scope;
     // The scope becomes explicit below, so that the query-level guard sees it too.

@@ -11,6 +11,7 @@ export const TENANT_SCOPED_UIDS = [
   'api::appointment.appointment',
   'api::call.call',
   'plugin::retell.webhook-event',
+  'api::notification.notification',
 ] as const;
 
 export type TenantScopedUid = (typeof TENANT_SCOPED_UIDS)[number];

@@ -1,5 +1,5 @@
 import { scopePopulate, type GetModel } from './populate';
-import { clearsRelation, leavesRelation, linkedRefs } from './relations';
+import { clearsRelation, leavesRelation, linkedRefs } from '../support/relation-input';
 
 const models: Record<string, { attributes: Record<string, { type: string; target?: string; component?: string }> }> = {
   'api::appointment.appointment': {

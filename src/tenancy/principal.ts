@@ -5,7 +5,9 @@ import { onTable, tableOf } from '../support/knex';
 /**
  * Maps the authenticated principal of an HTTP request to its tenant scope:
  * - admin panel user: super admin → system; otherwise the company of the active `staff` entry
- *   with the same email (case-insensitive); none → no scope (refused).
+ *   bound to that user **by id** (`staff.adminUser`, which only a super admin sets); none → no
+ *   scope (refused). Never by email: a tenant can write an email — its own admin profile's, a
+ *   staff entry's — so an email must never decide a tenant.
  * - users-permissions user (integrator): its `company`.
  * - Strapi API tokens (content API or admin): operators' tools, cross-tenant → system.
  * - anonymous: no scope.
@@ -16,12 +18,17 @@ const TTL_MS = 30_000;
 type Cached = { companyId: number | null; expires: number };
 type AuthState = {
   strategy?: { name?: string };
-  credentials?: { id?: number; email?: string; roles?: Array<{ code?: string }> } | null;
+  credentials?: { id?: number | string; roles?: Array<{ code?: string }> } | null;
 };
 type RequestState = { auth?: AuthState; tenantScope?: Scope | null };
 
+export const numericId = (value: unknown): number | null => {
+  const id = typeof value === 'string' ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : null;
+};
+
 export const createPrincipalResolver = (strapi: Core.Strapi) => {
-  const staffCache = new Map<string, Cached>();
+  const staffCache = new Map<number, Cached>();
   const userCache = new Map<number, Cached>();
 
   const cached = async <K>(cache: Map<K, Cached>, key: K, load: () => Promise<number | null>) => {
@@ -32,16 +39,10 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     return companyId;
   };
 
-  const companyOfStaffEmail = (email: string) =>
-    cached(staffCache, email.toLowerCase(), async () => {
+  const companyOfAdminUser = (adminUserId: number) =>
+    cached(staffCache, adminUserId, async () => {
       const row = await onTable(strapi, tableOf(strapi, 'api::staff.staff'), (query) =>
-        query
-          .select('company_id')
-          .whereRaw('lower(email) = ?', [email.toLowerCase()])
-          .andWhere('active', true)
-          .whereNotNull('company_id')
-          .orderBy('id', 'asc')
-          .first()
+        query.select('company_id').where('admin_user_id', adminUserId).andWhere('active', true).whereNotNull('company_id').first()
       );
       return row ? Number(row.company_id) : null;
     });
@@ -60,11 +61,13 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     switch (strategy) {
       case 'admin': {
         if (who?.roles?.some((role) => role.code === SUPER_ADMIN)) return { kind: 'system', reason: 'super-admin' };
-        const companyId = who?.email ? await companyOfStaffEmail(who.email) : null;
+        const adminUserId = numericId(who?.id);
+        const companyId = adminUserId ? await companyOfAdminUser(adminUserId) : null;
         return companyId ? { kind: 'company', companyId } : null;
       }
       case 'users-permissions': {
-        const companyId = who?.id ? await companyOfUser(who.id) : null;
+        const userId = numericId(who?.id);
+        const companyId = userId ? await companyOfUser(userId) : null;
         return companyId ? { kind: 'company', companyId } : null;
       }
       case 'content-api-token':
@@ -83,7 +86,7 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
       if (ctx.state.tenantScope === undefined) ctx.state.tenantScope = await resolve(ctx.state.auth);
       return ctx.state.tenantScope;
     },
-    companyOfStaffEmail,
+    companyOfAdminUser,
     forget() {
       staffCache.clear();
       userCache.clear();

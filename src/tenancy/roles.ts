@@ -14,10 +14,23 @@ export const INTEGRATOR_ROLE_TYPE = 'integrator';
 
 const CM = 'plugin::content-manager.explorer';
 const STAFF_EDITABLE = ['api::service.service', 'api::staff.staff', 'api::customer.customer', 'api::appointment.appointment', 'api::call.call'];
-const STAFF_READ_ONLY = ['plugin::retell.webhook-event'];
+const STAFF_READ_ONLY = ['plugin::retell.webhook-event', 'api::notification.notification'];
 const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
+/** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
+const STAFF_OPERATOR_FIELDS = ['adminUser'];
+
+/** Kept by the product: the invitation's change counter and when the customer was told. */
+const APPOINTMENT_SYSTEM_FIELDS = ['sequence', 'confirmationSentAt'];
+
+const hiddenFields = (subject: string, actionId: string): string[] => {
+  if (subject === 'api::staff.staff') return STAFF_OPERATOR_FIELDS;
+  if (subject === 'api::appointment.appointment' && actionId !== `${CM}.read`) return APPOINTMENT_SYSTEM_FIELDS;
+  if (subject === COMPANY_UID && actionId === `${CM}.update`) return COMPANY_OPERATOR_FIELDS;
+  return [];
+};
 const STAFF_PLUGIN_ACTIONS = ['plugin::retell.replay', 'plugin::overview.read'];
 const INTEGRATOR_TYPES = STAFF_EDITABLE;
+const INTEGRATOR_READ_ONLY = ['api::notification.notification'];
 
 type Permission = { action: string; subject: string; properties: { fields?: string[] }; conditions: string[] };
 
@@ -34,13 +47,11 @@ const staffPermissions = (strapi: Core.Strapi): Permission[] => {
     const action = actionProvider.get(actionId);
     const permissions: Permission[] = contentTypes.getPermissionsWithNestedFields([{ ...action, subjects }]);
     return permissions.map((permission) => {
-      const restrictFields = permission.subject === COMPANY_UID && actionId === `${CM}.update`;
+      const hidden = hiddenFields(permission.subject, actionId);
       return {
         action: permission.action,
         subject: permission.subject,
-        properties: restrictFields
-          ? { fields: (permission.properties.fields ?? []).filter((field) => !COMPANY_OPERATOR_FIELDS.includes(field)) }
-          : permission.properties,
+        properties: hidden.length && permission.properties.fields ? { ...permission.properties, fields: permission.properties.fields.filter((field) => !hidden.includes(field)) } : permission.properties,
         conditions: [BELONGS_TO_MY_COMPANY_ID],
       };
     });
@@ -83,6 +94,7 @@ const ensureIntegratorRole = async (strapi: Core.Strapi) => {
   }
   const wanted = [
     ...INTEGRATOR_TYPES.flatMap((uid) => ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)),
+    ...INTEGRATOR_READ_ONLY.flatMap((uid) => ['find', 'findOne'].map((action) => `${uid}.${action}`)),
     `${COMPANY_UID}.find`,
     `${COMPANY_UID}.findOne`,
   ];
@@ -95,8 +107,19 @@ const ensureIntegratorRole = async (strapi: Core.Strapi) => {
   return role;
 };
 
+/**
+ * Integrator accounts are created by operators, each bound to its company; nobody signs up.
+ * users-permissions opens `/api/auth/local/register` to everyone by default: closed at every boot.
+ */
+const closePublicRegistration = async (strapi: Core.Strapi) => {
+  const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
+  const advanced = (await store.get({ key: 'advanced' })) as Record<string, unknown> | null;
+  if (advanced && advanced.allow_register !== false) await store.set({ key: 'advanced', value: { ...advanced, allow_register: false } });
+};
+
 export const ensureTenantRoles = async (strapi: Core.Strapi) => {
   const staff = await ensureStaffRole(strapi);
   const integrator = await ensureIntegratorRole(strapi);
+  await closePublicRegistration(strapi);
   return { staffRoleId: staff.id as number, integratorRoleId: integrator.id as number };
 };

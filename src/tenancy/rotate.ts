@@ -1,39 +1,60 @@
 import type { Core } from '@strapi/strapi';
-import { isSealed, keyIdOf, reseal } from '../domain/secret-box';
+import { isSealed, keyIdOf, reseal, type KeyRing } from '../domain/secret-box';
 import { COMPANY_SECRET_FIELDS, COMPANY_UID } from './model';
-import { keyRing } from './secrets';
+import { keyRing, secretContext } from './secrets';
 
 /**
- * Re-encrypts every company secret under the current key of SECRETS_KEYRING (the first one).
- * Rows are rewritten directly (their values are already sealed; lifecycles would keep them as
- * they are). A value sealed with a key no longer in the ring is reported, never dropped.
+ * Re-encrypts every company secret under the current key of SECRETS_KEYRING (the first one),
+ * in the current format (bound to its company and field). In two steps: `planRotation` reads
+ * every stored secret and prepares its new value; `applyRotation` writes each with a
+ * compare-and-swap — a secret changed after it was read (and so already sealed with the current
+ * key by that write) is left as it now is, never reverted. Rows are written directly: their
+ * values are sealed already. A value sealed with a key no longer in the ring is reported, never
+ * dropped.
  */
-export type RotationReport = { current: string; rotated: number; alreadyCurrent: number; unreadable: Array<{ companyId: number; field: string; keyId: string }> };
+export type RotationStep = { companyId: number; column: string; from: string; to: string };
+export type RotationPlan = {
+  current: string;
+  steps: RotationStep[];
+  alreadyCurrent: number;
+  unreadable: Array<{ companyId: number; field: string; keyId: string }>;
+};
+export type RotationReport = Omit<RotationPlan, 'steps'> & { rotated: number; changedMeanwhile: number };
 
-export const rotateCompanySecrets = async (strapi: Core.Strapi): Promise<RotationReport> => {
-  const ring = keyRing();
-  const table = strapi.db.metadata.get(COMPANY_UID as never).tableName;
-  const attributes = strapi.db.metadata.get(COMPANY_UID as never).attributes as Record<string, { columnName?: string }>;
+const tableOfCompanies = (strapi: Core.Strapi) => strapi.db.metadata.get(COMPANY_UID as never);
+
+export const planRotation = async (strapi: Core.Strapi, ring: KeyRing = keyRing()): Promise<RotationPlan> => {
+  const meta = tableOfCompanies(strapi);
+  const attributes = meta.attributes as Record<string, { columnName?: string }>;
   const columns = COMPANY_SECRET_FIELDS.map((field) => ({ field, column: attributes[field].columnName ?? field }));
-  const report: RotationReport = { current: ring.current, rotated: 0, alreadyCurrent: 0, unreadable: [] };
-  const rows: Array<Record<string, unknown> & { id: number }> = await strapi.db.connection(table).select('id', ...columns.map(({ column }) => column));
+  const plan: RotationPlan = { current: ring.current, steps: [], alreadyCurrent: 0, unreadable: [] };
+  const rows: Array<Record<string, unknown> & { id: number; document_id: string }> = await strapi.db.connection(meta.tableName).select('id', 'document_id', ...columns.map(({ column }) => column));
   for (const row of rows) {
-    const patch: Record<string, string> = {};
     for (const { field, column } of columns) {
       const value = row[column];
       if (!isSealed(value)) continue;
       try {
-        const resealed = reseal(ring, value);
-        if (resealed) patch[column] = resealed;
-        else report.alreadyCurrent += 1;
+        const resealed = reseal(ring, value, secretContext(row.document_id, field));
+        if (resealed) plan.steps.push({ companyId: Number(row.id), column, from: value, to: resealed });
+        else plan.alreadyCurrent += 1;
       } catch {
-        report.unreadable.push({ companyId: row.id, field, keyId: keyIdOf(value) });
+        plan.unreadable.push({ companyId: Number(row.id), field, keyId: keyIdOf(value) });
       }
     }
-    if (Object.keys(patch).length) {
-      await strapi.db.connection(table).where('id', row.id).update(patch);
-      report.rotated += Object.keys(patch).length;
-    }
   }
-  return report;
+  return plan;
 };
+
+export const applyRotation = async (strapi: Core.Strapi, plan: RotationPlan): Promise<RotationReport> => {
+  const { tableName } = tableOfCompanies(strapi);
+  let rotated = 0;
+  let changedMeanwhile = 0;
+  for (const step of plan.steps) {
+    const swapped = await strapi.db.connection(tableName).where({ id: step.companyId, [step.column]: step.from }).update({ [step.column]: step.to });
+    if (swapped) rotated += 1;
+    else changedMeanwhile += 1;
+  }
+  return { current: plan.current, alreadyCurrent: plan.alreadyCurrent, unreadable: plan.unreadable, rotated, changedMeanwhile };
+};
+
+export const rotateCompanySecrets = async (strapi: Core.Strapi): Promise<RotationReport> => applyRotation(strapi, await planRotation(strapi));

@@ -1,6 +1,5 @@
-import { createHash } from 'crypto';
 import { errors } from '@strapi/utils';
-import { isSealed, open, parseKeyRing, seal, type KeyRing } from '../domain/secret-box';
+import { isSealed, open, parseKeyRing, seal, SEALED_PREFIX, type KeyRing } from '../domain/secret-box';
 import { COMPANY_SECRET_FIELDS } from './model';
 
 /**
@@ -8,8 +7,8 @@ import { COMPANY_SECRET_FIELDS } from './model';
  * database, and shown to nobody: reads get `SECRET_MASK` when a value is set. Writing the mask
  * back keeps the stored value; an empty value clears it; anything else replaces it.
  *
- * Key ring from SECRETS_KEYRING (`id:base64key,...`, first encrypts). Outside production a
- * development ring derived from a fixed string is used, loudly insecure.
+ * Key ring from SECRETS_KEYRING (`id:base64key,...`, first encrypts); required — there is no
+ * built-in development key.
  */
 export const SECRET_MASK = '••••••••';
 
@@ -18,24 +17,22 @@ let ring: KeyRing | null = null;
 export const keyRing = (): KeyRing => {
   if (ring) return ring;
   const spec = process.env.SECRETS_KEYRING;
-  if (spec && spec.trim()) {
-    ring = parseKeyRing(spec);
-  } else if (process.env.NODE_ENV === 'production') {
-    throw new Error('Missing required environment variable SECRETS_KEYRING (NODE_ENV=production). See .env.example.');
-  } else {
-    const devKey = createHash('sha256').update('frontdesk-insecure-development-key').digest('base64');
-    ring = parseKeyRing(`dev:${devKey}`);
+  if (!spec || !spec.trim()) {
+    throw new Error('Missing required environment variable SECRETS_KEYRING. Run `node scripts/setup-env.js` for a .env with random secrets, or see .env.example.');
   }
+  ring = parseKeyRing(spec);
   return ring;
 };
 
-/** For tests and `keys:rotate`: forget the parsed ring so that the environment is read again. */
-export const resetKeyRing = () => {
-  ring = null;
-};
+/** Where a company's secret belongs: the associated data it is sealed with. */
+export const secretContext = (companyDocumentId: string, field: string) => `company:${companyDocumentId}:${field}`;
 
-/** Prepares company data for storage: seals new secrets, keeps masked ones, clears empty ones. */
-export const sealSecretFields = (data: Record<string, unknown> | undefined) => {
+/**
+ * Prepares company data for storage: seals new secrets (bound to this company and field), keeps
+ * masked ones, clears empty ones. A value that already looks sealed is stored only if it opens
+ * for this very company and field.
+ */
+export const sealSecretFields = (data: Record<string, unknown> | undefined, companyDocumentId: string) => {
   if (!data) return;
   for (const field of COMPANY_SECRET_FIELDS) {
     if (!(field in data)) continue;
@@ -47,9 +44,16 @@ export const sealSecretFields = (data: Record<string, unknown> | undefined) => {
     } else if (typeof value !== 'string') {
       throw new errors.ValidationError(`${field} must be a string`);
     } else if (isSealed(value)) {
-      open(keyRing(), value); // only a value sealed with one of our keys may be stored as is
+      // A v1 value carries no company: it could have been copied from any row. Only v2 values
+      // (bound to this company and field) may be written back as they are.
+      if (!value.startsWith(SEALED_PREFIX)) throw new errors.ValidationError(`${field}: this sealed value does not belong here`);
+      try {
+        open(keyRing(), value, secretContext(companyDocumentId, field));
+      } catch {
+        throw new errors.ValidationError(`${field}: this sealed value does not belong here`);
+      }
     } else {
-      data[field] = seal(keyRing(), (value as string).trim());
+      data[field] = seal(keyRing(), (value as string).trim(), secretContext(companyDocumentId, field));
     }
   }
 };
@@ -75,5 +79,5 @@ export const maskSecrets = <T>(result: T, depth = 0): T => {
   return result;
 };
 
-export const openSecret = (value: string | null | undefined): string | null =>
-  value ? (isSealed(value) ? open(keyRing(), value) : null) : null;
+export const openSecret = (value: string | null | undefined, companyDocumentId: string, field: string): string | null =>
+  value ? (isSealed(value) ? open(keyRing(), value, secretContext(companyDocumentId, field)) : null) : null;

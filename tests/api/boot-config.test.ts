@@ -42,6 +42,19 @@ it.each(['APP_KEYS', 'ADMIN_JWT_SECRET', 'SECRETS_KEYRING', 'JWT_SECRET'])('a pr
   expect(output).toContain(name);
 }, 30_000);
 
+// There is no built-in development secret: a known default would let anyone forge a login.
+it.each(['development', 'test'])('a %s boot without JWT_SECRET stops too, instead of using a default secret', async (nodeEnv) => {
+  const { code, output } = await boot({ NODE_ENV: nodeEnv, JWT_SECRET: '' });
+  expect(code).not.toBe(0);
+  expect(output).toContain('JWT_SECRET');
+}, 30_000);
+
+it('refuses TENANCY_ENFORCEMENT=off outside the test runner', async () => {
+  const { code, output } = await boot({ NODE_ENV: 'development', TENANCY_ENFORCEMENT: 'off' });
+  expect(code).not.toBe(0);
+  expect(output).toContain('TENANCY_ENFORCEMENT=off');
+}, 30_000);
+
 it('refuses a pool whose minimum exceeds its maximum', async () => {
   const { code, output } = await boot({ DATABASE_POOL_MIN: '8', DATABASE_POOL_MAX: '2' });
   expect(code).not.toBe(0);

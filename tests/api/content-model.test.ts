@@ -133,7 +133,7 @@ describe('admin content manager', () => {
     const saved = await app.http.put(`${CM}/api::company.company/${company.documentId}`).set(admin.auth).send({ retellApiKey: '••••••••', name: 'Renamed Salon' });
     expect(saved.status).toBe(200);
     const row = await app.strapi.db.connection('companies').where('id', company.id).first();
-    expect(row.retell_api_key).toMatch(/^enc:v1:t2:/);
+    expect(row.retell_api_key).toMatch(/^enc:v2:t2:/);
   });
 });
 

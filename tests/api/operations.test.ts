@@ -49,6 +49,17 @@ it('limits each REST client to RATE_LIMIT_MAX per window, then answers 429 with 
   expect((await fetch(`${other.url}/api/services`, { headers: second.auth })).status).toBe(200);
 });
 
+it('counts made-up bearer tokens against the budget of their IP: a new token buys no new budget', async () => {
+  const random = () => ({ Authorization: `Bearer ${Math.random().toString(36).slice(2)}.${Math.random().toString(36).slice(2)}` });
+  const statuses: number[] = [];
+  for (let index = 0; index < 6; index += 1) statuses.push((await app.http.get('/api/services').set(random())).status);
+  expect(statuses.slice(0, 5).every((status) => status === 401)).toBe(true);
+  expect(statuses[5]).toBe(429);
+  // A verified identity keeps its own budget while the IP's is spent.
+  const integrator = await createIntegrator(app, company.id);
+  expect((await app.http.get('/api/services').set(integrator.auth)).status).toBe(200);
+});
+
 it('gives the login routes a tight budget per IP that resets after its window', async () => {
   const login = () => app.http.post('/api/auth/local').send({ identifier: 'nobody@example.com', password: 'wrong-password' });
   const statuses: number[] = [];
@@ -127,7 +138,9 @@ it('is ready while PostgreSQL and Redis answer, and says which is not', async ()
   const unready = await app.http.get('/api/health/ready');
   expect(unready.status).toBe(503);
   expect(unready.body.checks.database).toBe('ok');
-  expect(unready.body.checks.redis).not.toBe('ok');
+  expect(unready.body.checks.redis).toBe('unavailable');
+  // Which check failed, never the raw error (hosts, ports, users) to an anonymous caller.
+  expect(JSON.stringify(unready.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|connect|timeout|Error/i);
   // the REST API keeps working without Redis (unlimited rather than unavailable)
   const integrator = await createIntegrator(app, company.id);
   expect((await app.http.get('/api/services').set(integrator.auth)).status).toBe(200);

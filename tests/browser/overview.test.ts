@@ -32,9 +32,9 @@ beforeAll(async () => {
     });
   }
   await createIn(app.strapi, 'api::call.call', company.id, { retellCallId: `call_browser_${company.id}`, state: 'ended', durationMs: 95_000, summary: 'Greta hat einen Termin gebucht.' });
-  await createIn(app.strapi, 'api::staff.staff', company.id, { name: 'Front Desk', email: EMAIL, active: true });
   const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } });
-  await app.strapi.service('admin::user').create({ email: EMAIL, firstname: 'Front', lastname: 'Desk', password: PASSWORD, isActive: true, roles: [role.id], registrationToken: null });
+  const user = await app.strapi.service('admin::user').create({ email: EMAIL, firstname: 'Front', lastname: 'Desk', password: PASSWORD, isActive: true, roles: [role.id], registrationToken: null });
+  await createIn(app.strapi, 'api::staff.staff', company.id, { name: 'Front Desk', email: EMAIL, active: true, adminUser: user.id });
 }, 60_000);
 
 afterAll(async () => {

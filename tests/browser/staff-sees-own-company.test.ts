@@ -31,9 +31,9 @@ beforeAll(async () => {
     const customer = await createIn(app.strapi, 'api::customer.customer', company.id, { name, phone: `+4930777${Math.floor(Math.random() * 1e6)}` });
     await createIn(app.strapi, 'api::appointment.appointment', company.id, { startsAt: start, endsAt: new Date(Date.parse(start) + 1_800_000).toISOString(), state: 'confirmed', customer: customer.documentId, notes: MARK });
   }
-  await createIn(app.strapi, 'api::staff.staff', a.id, { name: 'Anna Staff', email: 'browser-staff-a@example.com', active: true });
   const staffRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } });
-  await createAdmin('browser-staff-a@example.com', staffRole.id);
+  const staffUser = await createAdmin('browser-staff-a@example.com', staffRole.id);
+  await createIn(app.strapi, 'api::staff.staff', a.id, { name: 'Anna Staff', email: 'browser-staff-a@example.com', active: true, adminUser: staffUser.id });
   await createAdmin('browser-super@example.com', (await app.strapi.service('admin::role').getSuperAdmin()).id);
 }, 60_000);
 

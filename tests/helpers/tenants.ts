@@ -55,22 +55,37 @@ export const createIntegrator = async (app: TestApp, companyId: number) => {
 
 const PASSWORD = 'Test-Passw0rd!';
 
-const createAdminUser = async (app: TestApp, email: string, roleId: number) => {
-  await app.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'User', password: PASSWORD, isActive: true, roles: [roleId], registrationToken: null });
+const adminLogin = async (app: TestApp, email: string) => {
   const response = await app.http.post('/admin/login').send({ email, password: PASSWORD });
   if (response.status !== 200) throw new Error(`admin login failed: ${response.status} ${JSON.stringify(response.body)}`);
   const token = response.body.data.token as string;
   return { email, password: PASSWORD, token, auth: { Authorization: `Bearer ${token}` } };
 };
 
+const createAdminUser = async (app: TestApp, email: string, roleId: number) => {
+  const user = await app.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'User', password: PASSWORD, isActive: true, roles: [roleId], registrationToken: null });
+  return { id: Number(user.id), ...(await adminLogin(app, email)) };
+};
+
+export const loginAdmin = adminLogin;
+
 export const createSuperAdmin = async (app: TestApp) => {
   const role = await app.strapi.service('admin::role').getSuperAdmin();
   return createAdminUser(app, `super-${tag()}@example.com`, role.id);
 };
 
+export const staffRoleId = async (app: TestApp): Promise<number> =>
+  (await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } })).id;
+
+/** An admin-panel user with the Company Staff role and no company yet (nothing binds it). */
+export const createUnboundStaffUser = async (app: TestApp) => createAdminUser(app, `staff-${tag()}@example.com`, await staffRoleId(app));
+
+/** What a super admin does: binds an admin user to a company's staff entry (by id). */
+export const bindStaffEntry = (app: TestApp, companyId: number, adminUserId: number, data: Record<string, unknown> = {}) =>
+  createIn(app.strapi, 'api::staff.staff', companyId, { name: 'Staff Member', email: `staff-entry-${tag()}@example.com`, active: true, adminUser: adminUserId, ...data });
+
 export const createStaffAdmin = async (app: TestApp, companyId: number) => {
-  const email = `staff-${tag()}@example.com`;
-  await createIn(app.strapi, 'api::staff.staff', companyId, { name: 'Staff Member', email, active: true });
-  const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } });
-  return createAdminUser(app, email, role.id);
+  const user = await createUnboundStaffUser(app);
+  const entry = await bindStaffEntry(app, companyId, user.id, { email: user.email });
+  return { ...user, staffEntry: entry };
 };

@@ -67,7 +67,7 @@ it('answers 503 with Retry-After when no connection is free within DATABASE_ACQU
 it('on SIGTERM stops accepting, answers the request in flight, finishes the job in progress and exits 0', async () => {
   app = await startApp({ WEBHOOK_WORKER: 'off' });
   company = await createCompany(app.strapi);
-  await createIn(app.strapi, 'api::service.service', company.id, { name: 'Haarschnitt', durationMinutes: 30, price: 30 });
+  await createIn(app.strapi, 'api::service.service', company.id, { name: 'Haarschnitt', durationMinutes: 30 });
   const integrator = await createIntegrator(app, company.id);
   const server = await startApiProcess({ WEBHOOK_WORKER: 'on' });
   const trx = await app.strapi.db.connection.transaction();

@@ -40,8 +40,9 @@ it('sweeps only rows whose job Redis lost or finished without them, not a backlo
     await taken?.moveToFailed({ message: 'the database was away' });
     expect(await taken?.getState()).toBe('failed');
     expect(await sweep()).toBe(2);
+    // Each re-queued row is a new generation of its job (`:r1`); the waiting one is left as it was.
     const after = await waiting();
-    expect(after).toEqual(ids.map((id) => `evt:${id}`).sort());
+    expect(after).toEqual([`evt:${ids[0]}:r1`, `evt:${ids[1]}:r1`, `evt:${ids[2]}`].sort());
     expect(await sweep()).toBe(0);
   } finally {
     await queue.close();

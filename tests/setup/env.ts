@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 
 /**
@@ -8,7 +9,20 @@ export const TEST_RETELL_KEY = 'key_test_123';
 // Two fixed 32-byte test keys: "t2" encrypts, "t1" is an older key still accepted.
 export const TEST_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
+const secret = () => randomBytes(24).toString('base64');
+
+/** The app refuses to boot without its secrets (there are no built-in ones): a fresh set per run. */
+export const testSecrets = (): Record<string, string> => ({
+  APP_KEYS: `${secret()},${secret()}`,
+  API_TOKEN_SALT: secret(),
+  ADMIN_JWT_SECRET: secret(),
+  TRANSFER_TOKEN_SALT: secret(),
+  ENCRYPTION_KEY: secret(),
+  JWT_SECRET: secret(),
+});
+
 export const baseTestEnv = (databaseName: string): Record<string, string> => ({
+  ...testSecrets(),
   NODE_ENV: 'test',
   DATABASE_CLIENT: 'postgres',
   DATABASE_HOST: process.env.PGHOST || '127.0.0.1',

@@ -40,11 +40,12 @@ const buildAdminIfStale = () => {
 };
 
 export default async function globalSetup() {
+  const databaseName = `frontdesk_test_${Date.now()}_${process.pid}`;
+  // Building loads the configuration, which needs the secrets too.
+  Object.assign(process.env, baseTestEnv(databaseName));
   execFileSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   if (process.env.TEST_SKIP_ADMIN_BUILD !== '1') buildAdminIfStale();
 
-  const databaseName = `frontdesk_test_${Date.now()}_${process.pid}`;
-  Object.assign(process.env, baseTestEnv(databaseName));
   await withPostgresAdmin((admin) => admin.query(`CREATE DATABASE "${databaseName}"`));
 
   // One boot creates the schema, runs migrations and seeds roles; test files reuse it.

@@ -86,13 +86,13 @@ describe('secrets at rest', () => {
     const restRead = await app.http.get(`/api/companies/${a.documentId}`).set(integrator.auth);
     const service = await createIn(app.strapi, 'api::service.service', a.id, { name: 'S', durationMinutes: 30, active: true });
     const populated = await app.http.get(`/api/services/${service.documentId}?populate=company`).set(integrator.auth);
-    for (const body of [adminRead.body, restRead.body, populated.body]) expect(JSON.stringify(body)).not.toMatch(/TOPSECRET|enc:v1:/);
+    for (const body of [adminRead.body, restRead.body, populated.body]) expect(JSON.stringify(body)).not.toMatch(/TOPSECRET|enc:v[12]:/);
 
     // the whole database, every table, as a dump
     const { stdout: dump } = await run('pg_dump', ['-h', process.env.DATABASE_HOST as string, '-U', process.env.DATABASE_USERNAME as string, '--data-only', process.env.DATABASE_NAME as string], { maxBuffer: 512 * 1024 * 1024 });
     expect(dump).not.toContain('TOPSECRET');
     const stored = (await app.strapi.db.connection('companies').where('id', a.id).first()).retell_api_key as string;
-    expect(stored).toMatch(/^enc:v1:t2:/);
+    expect(stored).toMatch(/^enc:v2:t2:/);
 
     // the signature check still uses the decrypted key
     const body = fixtureFor('call_started', { callId: 'call_secret_1', agentId: a.retellAgentId });
@@ -103,13 +103,14 @@ describe('secrets at rest', () => {
     const rotated = await run(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'rotate-keys.js')], { cwd: ROOT, env: { ...process.env, SECRETS_KEYRING: newRing, LOG_LEVEL: 'error' } });
     expect(rotated.stdout).toMatch(/Key rotation to "t3": \d+ secret\(s\) re-encrypted/);
     const after = (await app.strapi.db.connection('companies').where('id', a.id).first()).retell_api_key as string;
-    expect(after).toMatch(/^enc:v1:t3:/);
+    expect(after).toMatch(/^enc:v2:t3:/);
     expect(after).not.toBe(stored);
 
     // a ring without the new key cannot read it; the key ring with it can, and the plaintext is the same
     const { open, parseKeyRing } = require('../../dist/src/domain/secret-box') as typeof import('../../src/domain/secret-box');
-    expect(open(parseKeyRing(newRing), after)).toBe(PLAINTEXT);
-    expect(() => open(parseKeyRing(process.env.SECRETS_KEYRING as string), after)).toThrow(/unknown key id "t3"/);
+    const context = `company:${a.documentId}:retellApiKey`;
+    expect(open(parseKeyRing(newRing), after, context)).toBe(PLAINTEXT);
+    expect(() => open(parseKeyRing(process.env.SECRETS_KEYRING as string), after, context)).toThrow(/unknown key id "t3"/);
 
     // and nothing of it in the log files
     const logs = fs.readdirSync(logDir).map((file) => fs.readFileSync(path.join(logDir, file), 'utf8')).join('\n');

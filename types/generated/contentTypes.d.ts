@@ -672,6 +672,93 @@ export interface ApiCustomerCustomer extends Struct.CollectionTypeSchema {
         maxLength: 16;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    unverifiedPhone: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiNotificationNotification
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'notifications';
+  info: {
+    description: 'A message to a customer or the company about an appointment: each change of an appointment is sent once, through a queued job.';
+    displayName: 'Notification';
+    pluralName: 'notifications';
+    singularName: 'notification';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    appointment: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::appointment.appointment'
+    >;
+    attempts: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
+    channel: Schema.Attribute.Enumeration<['email', 'sms']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'email'>;
+    company: Schema.Attribute.Relation<'manyToOne', 'api::company.company'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    dedupeKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    dueAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    kind: Schema.Attribute.Enumeration<
+      ['confirmation', 'update', 'cancellation', 'reminder', 'staff_notice']
+    > &
+      Schema.Attribute.Required;
+    lastError: Schema.Attribute.Text;
+    leaseExpiresAt: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::notification.notification'
+    > &
+      Schema.Attribute.Private;
+    nextAttemptAt: Schema.Attribute.DateTime;
+    publishedAt: Schema.Attribute.DateTime;
+    requeues: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
+    sentAt: Schema.Attribute.DateTime;
+    sequence: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
+    snapshot: Schema.Attribute.JSON;
+    state: Schema.Attribute.Enumeration<
+      ['pending', 'sending', 'sent', 'failed', 'skipped']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'pending'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -727,7 +814,7 @@ export interface ApiServiceService extends Struct.CollectionTypeSchema {
 export interface ApiStaffStaff extends Struct.CollectionTypeSchema {
   collectionName: 'staff_members';
   info: {
-    description: 'People working for a company. An admin user with the same email belongs to that company.';
+    description: 'People working for a company. A super admin binds an admin-panel user to a staff entry (Admin user); that user then works in this company only.';
     displayName: 'Staff';
     pluralName: 'staff-members';
     singularName: 'staff';
@@ -739,6 +826,8 @@ export interface ApiStaffStaff extends Struct.CollectionTypeSchema {
     active: Schema.Attribute.Boolean &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<true>;
+    adminUser: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
     company: Schema.Attribute.Relation<'manyToOne', 'api::company.company'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
@@ -948,6 +1037,7 @@ export interface PluginRetellWebhookEvent extends Struct.CollectionTypeSchema {
         maxLength: 64;
       }>;
     lastError: Schema.Attribute.Text;
+    leaseExpiresAt: Schema.Attribute.DateTime;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
@@ -958,6 +1048,15 @@ export interface PluginRetellWebhookEvent extends Struct.CollectionTypeSchema {
     processedAt: Schema.Attribute.DateTime;
     publishedAt: Schema.Attribute.DateTime;
     receivedAt: Schema.Attribute.DateTime;
+    requeues: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
     state: Schema.Attribute.Enumeration<
       ['received', 'processing', 'processed', 'failed', 'ignored']
     > &
@@ -1346,6 +1445,7 @@ declare module '@strapi/strapi' {
       'api::call.call': ApiCallCall;
       'api::company.company': ApiCompanyCompany;
       'api::customer.customer': ApiCustomerCustomer;
+      'api::notification.notification': ApiNotificationNotification;
       'api::service.service': ApiServiceService;
       'api::staff.staff': ApiStaffStaff;
       'plugin::content-releases.release': PluginContentReleasesRelease;

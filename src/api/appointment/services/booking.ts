@@ -4,7 +4,6 @@ import { DateTime } from 'luxon';
 import { checkSlot, type Refusal, type Slot } from '../../../domain/slots';
 import type { CompanyInfo } from '../../company/company-info';
 import { isPostgres } from '../../../support/dialect';
-import { queuesOf, QueueUnavailableError } from '../../../queues';
 import { OVERLAP_CONSTRAINT } from '../../../../database/constraints';
 
 /**
@@ -14,7 +13,8 @@ import { OVERLAP_CONSTRAINT } from '../../../../database/constraints';
  * No double booking: every booking of a company takes the same PostgreSQL advisory
  * transaction lock, checks the slot and inserts; the EXCLUDE constraint on appointments is
  * the guarantee behind it for every other writer. Idempotent: the same call (or customer)
- * booking the same start again gets the appointment it already has.
+ * booking the same start again gets the appointment it already has. The customer hears of
+ * every booking, move and cancellation through the notification outbox (../changes.ts).
  */
 const UID = 'api::appointment.appointment';
 const BOOKING_LOCK = 424242;
@@ -83,15 +83,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return suggestion?.slots ?? [];
   };
 
-  const requestConfirmation = async (appointment: Appointment, companyId: number) => {
-    try {
-      await queuesOf(strapi).add('notifications', 'appointment-confirmation', { appointmentId: appointment.id, companyId }, { jobId: `confirm:${appointment.id}` });
-    } catch (error) {
-      if (!(error instanceof QueueUnavailableError)) throw error;
-      strapi.log.warn(`confirmation for appointment ${appointment.id} not queued yet (${error.message}); the sweeper will`);
-    }
-  };
-
   const upcomingOf = async (customerId: number, now: number): Promise<Appointment[]> =>
     (await strapi.documents(UID).findMany({
       filters: { customer: { id: customerId }, state: { $in: ['confirmed', 'requested'] }, startsAt: { $gt: new Date(now).toISOString() } },
@@ -158,7 +149,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!reason) throw error;
         return { ok: false, reason, alternatives: await alternativesFor(company, service.durationMinutes, start, now) };
       }
-      if (!outcome.reused) await requestConfirmation(outcome.appointment, company.id);
       return { ok: true, ...outcome };
     },
 
@@ -183,11 +173,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (refusal) throw new Refused(refusal);
           return (await strapi.documents(UID).update({
             documentId: chosen.documentId,
-            data: { startsAt: newStart.toUTC().toISO(), endsAt: newStart.plus({ minutes: durationMinutes }).toUTC().toISO(), confirmationSentAt: null } as never,
+            data: { startsAt: newStart.toUTC().toISO(), endsAt: newStart.plus({ minutes: durationMinutes }).toUTC().toISO() } as never,
             populate: ['service', 'customer'],
           })) as unknown as Appointment;
         });
-        await requestConfirmation(appointment, company.id);
         return { ok: true, appointment, previousStart };
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;

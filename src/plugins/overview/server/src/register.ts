@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { explicitScope } from '../../../../tenancy';
 import { getService } from './utils';
+import { afterCommit, onTable } from '../../../../support/knex';
 
 /**
  * Cached figures go stale the moment a company's appointments, calls or customers change, from
@@ -22,13 +23,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (typeof event.params.data?.company === 'number') return [event.params.data.company];
     const id = event.result?.id;
     if (!id) return [];
-    const row = await strapi.db.connection(MODELS[event.model.uid].table).where('id', id).first('company_id');
+    // On the write's own transaction: no second connection (SQLite has only one), and it sees the row.
+    const row = await onTable<{ company_id?: number } | undefined>(strapi, MODELS[event.model.uid].table, (query) => query.where('id', id).first('company_id'));
     return row?.company_id ? [Number(row.company_id)] : [];
   };
-  const invalidate = async (event: Event) => getService(strapi, 'cache').invalidate(await companiesOf(event), MODELS[event.model.uid].widgets);
+  // Dropped once the write commits: a reader in between would otherwise cache the old figures again.
+  const drop = (companies: Array<number | null>, event: Event) =>
+    afterCommit(strapi, () => getService(strapi, 'cache').invalidate(companies, MODELS[event.model.uid].widgets));
+  const invalidate = async (event: Event) => drop(await companiesOf(event), event);
   const invalidateEverything = async (event: Event) => {
     const scope = explicitScope();
-    await getService(strapi, 'cache').invalidate(scope?.kind === 'company' ? [scope.companyId] : [], MODELS[event.model.uid].widgets);
+    drop(scope?.kind === 'company' ? [scope.companyId] : [], event);
   };
 
   const forgetCompanies = () => getService(strapi, 'scope').forget();

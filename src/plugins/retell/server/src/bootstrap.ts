@@ -19,4 +19,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     queues.handle(WEBHOOK_QUEUE, event, (data) => getService(strapi, 'events').process(data));
   }
   queues.sweep({ name: 'retell inbox', run: () => runAsSystem('retell: inbox sweeper', () => getService(strapi, 'inbox').sweep()) });
+  queues.sweep({ name: 'retell inbox retention', run: () => runAsSystem('retell: inbox retention', () => getService(strapi, 'inbox').prune()) });
 };

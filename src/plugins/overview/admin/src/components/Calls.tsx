@@ -46,7 +46,7 @@ export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boo
             <Td>
               <Flex gap={2}>
                 <Link href={`${CM}/api::call.call/${call.documentId}`}>Transcript</Link>
-                {call.recordingUrl ? (
+                {call.recordingUrl && /^https?:\/\//i.test(call.recordingUrl) ? (
                   <Link href={call.recordingUrl} isExternal>
                     Recording
                   </Link>

@@ -14,9 +14,18 @@ import type { Scope } from './figures';
 const PAGE = 1000;
 const BOM = '\uFEFF';
 
-const cell = (value: unknown): string => {
+/**
+ * A spreadsheet reads a cell that starts with = + - @ (or a tab or CR before them) as a formula —
+ * and caller names and summaries come from a phone call's LLM. Such a cell gets a leading
+ * apostrophe, which Excel and LibreOffice show as text and do not display (a phone number like
+ * +4930… stays text, as it should).
+ */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+export const cell = (value: unknown): string => {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const raw = String(value);
+  const text = FORMULA_START.has(raw.charAt(0)) ? `'${raw}` : raw;
   return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 const line = (values: unknown[]) => `${values.map(cell).join(';')}\r\n`;

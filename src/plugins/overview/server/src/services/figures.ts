@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import { periodRange, type Period } from './periods';
 import { sqlHelpers } from './sql';
+import { httpUrl } from '../../../../../domain/urls';
 
 /**
  * The overview's figures, each widget one SQL statement (joins and aggregates, never a
@@ -101,7 +102,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         startedAt: row.started_at ? new Date(number(row.started_at)).toISOString() : new Date(number(row.created_at)).toISOString(),
         durationMs: row.duration_ms === null ? null : number(row.duration_ms),
         summary: row.summary,
-        recordingUrl: row.recording_url,
+        recordingUrl: httpUrl(row.recording_url),
         successful: row.successful === null ? null : Boolean(row.successful),
         sentiment: row.sentiment,
         disconnectionReason: row.disconnection_reason,

@@ -13,8 +13,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async replay(ctx: Ctx) {
     const row = (await strapi.documents('plugin::retell.webhook-event').findOne({ documentId: ctx.params.documentId })) as unknown as Row | null;
     if (!row) throw new errors.NotFoundError('Not Found');
-    if (row.state === 'processing') throw new errors.ApplicationError('This event is being processed right now', { code: 'IN_PROGRESS' });
-    const queued = await getService(strapi, 'inbox').replay(row.id, row.event);
-    ctx.body = { data: { documentId: row.documentId, state: 'received', queued } };
+    const outcome = await getService(strapi, 'inbox').replay(row.id, row.event);
+    if (outcome === 'held') throw new errors.ApplicationError('This event is being processed right now', { code: 'IN_PROGRESS' });
+    ctx.body = { data: { documentId: row.documentId, state: 'received', queued: outcome === 'queued' } };
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventJob } from './types';
 import { basePatch, customerOf, endPatch, services } from './call-context';
 import { getService } from '../utils';
+import { normaliseEmail } from '../../../../../domain/email';
 
 /**
  * call_analyzed: summary, sentiment, success and the extracted data. If the analysis holds a
@@ -9,11 +10,9 @@ import { getService } from '../utils';
  * now by the same rules as in the call; if that slot is gone, the call keeps a note for staff.
  */
 const BookingRequestSchema = z.object({
-  customer_name: z.string().optional().nullable(),
-  customer_email: z.string().email().optional().nullable().catch(null),
-  service: z.string().min(1),
-  appointment_date: z.string().min(1),
-  appointment_time: z.string().min(1),
+  service: z.string().min(1).max(200),
+  appointment_date: z.string().min(1).max(100),
+  appointment_time: z.string().min(1).max(100),
   booking_confirmed: z.boolean().optional().nullable(),
 });
 
@@ -22,8 +21,8 @@ const callAnalyzed: EventJob = {
   async handle({ strapi, company, call, now }) {
     const analysis = call.call_analysis ?? {};
     const extracted = (analysis.custom_analysis_data ?? {}) as Record<string, unknown>;
-    const name = typeof extracted.customer_name === 'string' ? extracted.customer_name : null;
-    const email = typeof extracted.customer_email === 'string' && /.+@.+\..+/.test(extracted.customer_email) ? extracted.customer_email : null;
+    const name = typeof extracted.customer_name === 'string' ? extracted.customer_name.trim().slice(0, 200) || null : null;
+    const email = normaliseEmail(extracted.customer_email);
     const customer = await customerOf(strapi, company, call, { name, email });
     const tracked = await services(strapi).calls.track({
       ...basePatch(call),

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { countryOf, toE164 } from '../../../../../domain/phone';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
 import type { RetellCall } from '../schemas';
+import { httpUrl } from '../../../../../domain/urls';
 
 /**
  * What every call event does first: the caller as a customer of the company (by E.164
@@ -10,6 +11,7 @@ import type { RetellCall } from '../schemas';
 type CustomerService = {
   findByPhone(phone: string): Promise<{ id: number; documentId: string; name: string | null } | null>;
   upsertByPhone(phone: string, details?: { name?: string | null; email?: string | null }): Promise<{ id: number; documentId: string; name: string | null }>;
+  createUnverified(phone: string, details?: { name?: string | null; email?: string | null }): Promise<{ id: number; documentId: string; name: string | null } | null>;
 };
 type CallService = {
   track(patch: Record<string, unknown>): Promise<{ id: number; documentId: string; appointment?: { id: number } | null }>;
@@ -46,6 +48,6 @@ export const endPatch = (call: RetellCall) => ({
   endedAt: iso(call.end_timestamp),
   durationMs: call.duration_ms ?? (call.start_timestamp && call.end_timestamp ? call.end_timestamp - call.start_timestamp : undefined),
   transcript: call.transcript ?? undefined,
-  recordingUrl: call.recording_url ?? undefined,
+  recordingUrl: httpUrl(call.recording_url) ?? undefined,
   disconnectionReason: call.disconnection_reason ?? undefined,
 });

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import getRawBody from 'raw-body';
 import { authenticateRetell } from './authenticate';
+import { inspectInput } from '../../../../../support/input-shape';
 import { countWebhook, type WebhookOutcome } from '../../../../../ops/metrics';
 
 /**
@@ -55,6 +56,8 @@ const ingest = async (strapi: Core.Strapi, ctx: Ctx) => {
       throw new errors.ValidationError('The request body is not valid JSON');
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be a JSON object');
+    const problem = inspectInput(body);
+    if (problem) throw new errors.ValidationError(problem);
     const agent = await authenticateRetell(strapi, { raw, body, signature: ctx.get('x-retell-signature') });
     ctx.request.body = body;
     ctx.state.retell = { agent, rawBody: raw };

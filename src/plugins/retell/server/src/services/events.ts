@@ -19,25 +19,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const inbox = getService(strapi, 'inbox');
     const row = await runAsSystem('retell: claim event', () => inbox.claim(eventId));
     if (!row) return 'already done';
-
-    const job = EVENT_JOBS[row.event];
-    if (!job) {
-      await inbox.finish(row.id, 'ignored', `no handler for ${row.event}`);
-      return 'ignored';
-    }
     try {
+      const job = EVENT_JOBS[row.event];
+      if (!job) {
+        await inbox.finish(row, 'ignored', `no handler for ${row.event}`);
+        return 'ignored';
+      }
       const { call } = WebhookSchema.parse(row.payload);
       const company = (await runAsSystem('retell: company of event', () =>
         (strapi.service('api::company.company') as unknown as { info(id: number): Promise<CompanyInfo | null> }).info(row.company_id)
       )) as CompanyInfo | null;
       if (!company) throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
       await runAsCompany(company.id, () => job.handle({ strapi, company, call, now: Date.now() }));
-      await inbox.finish(row.id, 'processed');
+      if (!(await inbox.finish(row, 'processed'))) strapi.log.warn(`retell event ${row.id} (${row.event}) was taken over by another worker while this one worked`);
       return 'processed';
     } catch (error) {
-      await inbox.fail(row.id, error);
+      await inbox.fail(row, error);
       strapi.log.error(`retell event ${row.id} (${row.event}) failed on attempt ${row.attempts}: ${(error as Error).message}`);
       throw error;
+    } finally {
+      row.release();
     }
   },
 });

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { matchByName } from '../../../../../domain/match';
 import { countryOf, toE164 } from '../../../../../domain/phone';
 import { say } from '../../../../../domain/speech';
-import { atTime, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
+import { normaliseEmail } from '../../../../../domain/email';
+import { atTime, dayPart, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
 import { startIn, type Slot } from '../../../../../domain/slots';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
 import type { BookingResult, ChangeResult, CustomerInfo, ServiceInfo } from '../../../../../api/appointment/services/booking';
@@ -29,14 +30,6 @@ type Booking = {
   cancel(request: Record<string, unknown>): Promise<ChangeResult>;
   reschedule(request: Record<string, unknown>): Promise<ChangeResult>;
 };
-
-/** Spoken time-of-day wishes, most specific first ("nachmittags" contains "mittag"). */
-const PREFERENCES: Array<[RegExp, { from: number; to: number }]> = [
-  [/nachmittag|afternoon/i, { from: 12 * 60, to: 17 * 60 }],
-  [/vormittag|morgens|früh|morning/i, { from: 0, to: 12 * 60 - 1 }],
-  [/abend|evening/i, { from: 17 * 60, to: 24 * 60 - 1 }],
-  [/mittag|noon|lunch/i, { from: 11 * 60, to: 14 * 60 }],
-];
 
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -71,9 +64,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { service: matchByName(wanted, offered), offered };
   };
 
-  const callerPhone = (company: CompanyInfo, call: RetellCall, args: FunctionArgs) =>
-    toE164(call.direction === 'outbound' ? call.to_number : call.from_number, countryOf(company.phoneNumber)) ??
-    toE164(args.customer_phone, countryOf(company.phoneNumber));
+  /**
+   * Who is on the line, as far as we know it: the number Retell's call object names (the
+   * telephone network's caller ID). A number the caller speaks is no proof of identity: it may
+   * only create a new customer, flagged as unverified — never act on, read out or complete the
+   * record of a customer who already has it.
+   */
+  const verifiedPhone = (company: CompanyInfo, call: RetellCall) =>
+    toE164(call.direction === 'outbound' ? call.to_number : call.from_number, countryOf(company.phoneNumber));
+  const spokenPhone = (company: CompanyInfo, args: FunctionArgs) => toE164(args.customer_phone, countryOf(company.phoneNumber));
 
   const wishedStart = (company: CompanyInfo, dateText: string | null | undefined, timeText: string | null | undefined, startText: string | null | undefined, now: number) => {
     const start = parseStart(startText, company.timezone);
@@ -139,7 +138,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { date, minutes, start } = past ? { date: today, minutes: null, start: null } : wished;
       const from = parseTime(args.earliest_time);
       const to = parseTime(args.latest_time);
-      const preferred = PREFERENCES.find(([pattern]) => pattern.test(args.preference ?? ''))?.[1] ?? null;
+      const preferred = dayPart(args.preference);
       const window = from !== null || to !== null ? { from: from ?? 0, to: to ?? 24 * 60 - 1 } : preferred;
       const wish = start ?? (date && minutes === null && window ? atTime(date, window.from, company.timezone) : null);
       const suggestion = await availability().suggest(company, service.durationMinutes, { date, wish, window, limit: maxSlots(), now });
@@ -164,7 +163,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { language } = company;
       const { service, offered } = await serviceFor(company.id, args.service, { required: true });
       const { start } = wishedStart(company, args.date, args.time, args.start, now);
-      const phone = callerPhone(company, call, args);
+      const verified = verifiedPhone(company, call);
+      const phone = verified ?? spokenPhone(company, args);
       const missing = [!service && !args.service ? 'service' : null, !start && !args.date && !args.start ? 'date' : null, !start && !args.time && !args.start ? 'time' : null, !phone ? 'phone' : null].filter(
         (field): field is string => !!field
       );
@@ -174,8 +174,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (missing.length) return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
       if (!start) return { success: false, reason: 'invalid', missing: ['date', 'time'], message: say.refused(language, 'invalid', null, []) };
 
-      const email = args.email || args.customer_email || null;
-      const customer = await appServices(strapi).customers.upsertByPhone(phone as string, { name: args.customer_name || null, email: email && /.+@.+\..+/.test(email) ? email : null });
+      const details = { name: args.customer_name || null, email: normaliseEmail(args.email || args.customer_email) };
+      const customer = verified
+        ? await appServices(strapi).customers.upsertByPhone(verified, details)
+        : await appServices(strapi).customers.createUnverified(phone as string, details);
+      if (!customer) return { success: false, reason: 'unverified_caller', message: say.unverifiedCaller(language) };
       const tracked = await appServices(strapi).calls.track({ ...basePatch(call), state: 'ongoing', customer: customer.id });
       const result = await booking().book({ company, service, customer, start, callId: tracked.id, notes: args.notes || null, source: 'phone', now });
       return bookingAnswer(company, result, service as ServiceInfo, customer.name ?? args.customer_name ?? null, start);
@@ -183,8 +186,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async cancel_appointment({ company, call, now }, args) {
       const { language } = company;
-      const phone = callerPhone(company, call, args);
-      const customer = phone ? await appServices(strapi).customers.findByPhone(phone) : null;
+      const phone = verifiedPhone(company, call);
+      if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
+      const customer = await appServices(strapi).customers.findByPhone(phone);
       if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const { date, minutes } = wishedStart(company, args.date, args.time, args.start, now);
       const result = await booking().cancel({ company, customer, target: { documentId: args.booking_id, date, minutes }, now });
@@ -195,8 +199,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async reschedule_appointment({ company, call, now }, args) {
       const { language } = company;
-      const phone = callerPhone(company, call, args);
-      const customer = phone ? await appServices(strapi).customers.findByPhone(phone) : null;
+      const phone = verifiedPhone(company, call);
+      if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
+      const customer = await appServices(strapi).customers.findByPhone(phone);
       if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const next = wishedStart(company, args.new_date, args.new_time, args.new_start, now);
       if (!next.start) {

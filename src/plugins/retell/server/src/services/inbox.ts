@@ -2,12 +2,23 @@ import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { queuesOf, QueueUnavailableError } from '../../../../../queues';
 import { onTable } from '../../../../../support/knex';
+import { intFromEnv } from '../../../../../support/env';
+import { claimWithLease, endAttempt, newGeneration, type Leased } from '../../../../../queues/lease';
 
 /**
  * The durable inbox of Retell call events. A row is written before anything is queued, with
- * a unique `dedupeKey` (`<call_id>:<event>`), so that an acknowledged event is never lost and
+ * a unique `dedupeKey` (`<company>:<call_id>:<event>`), so that an acknowledged event is never lost and
  * never applied twice: a duplicate delivery finds the row and stops; a job whose enqueue
  * failed (Redis down) is found by the sweeper; a worker claims a row before applying it.
+ *
+ * A claim is a lease: the worker renews it while it works (every third of WEBHOOK_LEASE_MS).
+ * A worker that dies — killed, out of memory, its machine gone — stops renewing, and once the
+ * lease has run out the row is taken over, by the sweeper or by the row's next job. Every claim
+ * counts an attempt; only the holder of the current attempt may finish the row.
+ *
+ * The row's job id is `evt:<row id>`, and `evt:<row id>:r<n>` after its n-th re-queue (a replay,
+ * a lost or abandoned job): one id per generation, so Bull never ignores a re-queue as a
+ * duplicate of a job it keeps.
  */
 const TABLE = 'retell_webhook_events';
 export const WEBHOOK_QUEUE = 'webhooks' as const;
@@ -23,13 +34,40 @@ export type InboxRow = {
   payload: unknown;
   state: InboxState;
   attempts: number;
+  requeues: number;
 };
+export type Claim = Leased<InboxRow>;
 
-const STALE_PROCESSING_MS = 10 * 60_000;
 const SWEEP_GRACE_MS = 2_000;
+const PRUNE_BATCH = 1_000;
+
+export const jobIdOf = (row: { id: number; requeues?: number | null }) => (row.requeues ? `evt:${row.id}:r${row.requeues}` : `evt:${row.id}`);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const now = () => new Date();
+  const config = () => queuesOf(strapi).config;
+
+  /**
+   * Starts a new generation of the row's job — `received` again, queued under a new id — if the
+   * row is still in a state it was seen in (and, if it was being processed, its lease ran out).
+   */
+  const requeue = async (id: number, event: string, seenIn: InboxState[], patch: Record<string, unknown> = {}): Promise<'queued' | 'unqueued' | 'held'> => {
+    const row = await newGeneration<{ id: number; requeues: number }>(strapi, TABLE, id, { seenIn, working: 'processing', to: 'received', patch }, ['id', 'requeues']);
+    if (!row) return 'held';
+    return (await enqueue({ id, requeues: Number(row.requeues) }, event)) ? 'queued' : 'unqueued';
+  };
+
+  /** Queues the row's current job; false when Redis did not take it (the sweeper will). */
+  const enqueue = async (row: { id: number; requeues?: number | null }, event: string): Promise<boolean> => {
+    try {
+      await queuesOf(strapi).add(WEBHOOK_QUEUE, event, { eventId: row.id }, { jobId: jobIdOf(row) });
+      return true;
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      strapi.log.warn(`webhook event ${row.id} stored but not queued (${error.message}); the sweeper will queue it`);
+      return false;
+    }
+  };
 
   return {
     /** Writes the event; `duplicate` when this call's event was already received. */
@@ -39,13 +77,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         query
           .insert({
             document_id: createId(),
-            dedupe_key: `${callId}:${event}`,
+            // Per company: an agent of one company can never pre-empt another's events.
+            dedupe_key: `${companyId}:${callId}:${event}`,
             event,
             call_id: callId,
             company_id: companyId,
             payload: rawBody,
             state,
             attempts: 0,
+            requeues: 0,
             received_at: at,
             created_at: at,
             updated_at: at,
@@ -59,71 +99,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return id ? { id: Number(id), duplicate: false } : { id: null, duplicate: true };
     },
 
-    /** Queues the row for the worker; false when Redis did not take it (the sweeper will). */
-    async enqueue(id: number, event: string, attempt = ''): Promise<boolean> {
-      try {
-        await queuesOf(strapi).add(WEBHOOK_QUEUE, event, { eventId: id }, { jobId: `evt:${id}${attempt}` });
-        return true;
-      } catch (error) {
-        if (!(error instanceof QueueUnavailableError)) throw error;
-        strapi.log.warn(`webhook event ${id} stored but not queued (${error.message}); the sweeper will queue it`);
-        return false;
-      }
-    },
+    enqueue: (id: number, event: string) => enqueue({ id }, event),
 
     /**
-     * Takes a row for processing; null when it is done already, gone, or being processed by
-     * another worker right now (a row stuck in `processing` longer than that is taken over).
+     * Takes a row for processing — one `received` or `failed`, or one whose worker's lease ran
+     * out — and holds it until `release()`, renewing the lease meanwhile. Null when the row is
+     * done, gone, or held by a live worker.
      */
-    async claim(id: number): Promise<InboxRow | null> {
-      const rows = await onTable<InboxRow[]>(strapi, TABLE, (query) =>
-        query
-          .where('id', id)
-          .where((state) =>
-            state
-              .whereIn('state', ['received', 'failed'])
-              .orWhere((stale) => stale.where('state', 'processing').where('updated_at', '<', new Date(Date.now() - STALE_PROCESSING_MS)))
-          )
-          .update({ state: 'processing', attempts: strapi.db.connection.raw('attempts + 1'), updated_at: now() })
-          .returning('*')
-      );
-      const row = rows[0];
+    async claim(id: number): Promise<Claim | null> {
+      const row = await claimWithLease<InboxRow>(strapi, TABLE, id, { from: ['received', 'failed'], working: 'processing', leaseMs: config().leaseMs });
       if (!row) return null;
-      return { ...row, payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload };
+      return { ...row, requeues: Number(row.requeues ?? 0), payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload };
     },
 
-    async finish(id: number, state: 'processed' | 'ignored', note: string | null = null) {
-      await onTable(strapi, TABLE, (query) => query.where('id', id).update({ state, processed_at: now(), last_error: note, updated_at: now() }));
-    },
+    /** Ends the attempt; false when another worker took the row over meanwhile (its result counts). */
+    finish: (claim: Claim, state: 'processed' | 'ignored', note: string | null = null) =>
+      endAttempt(strapi, TABLE, claim, 'processing', { state, processed_at: now(), last_error: note }),
 
-    async fail(id: number, error: unknown) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await onTable(strapi, TABLE, (query) => query.where('id', id).update({ state: 'failed', last_error: message.slice(0, 2000), updated_at: now() }));
-    },
+    fail: (claim: Claim, error: unknown) =>
+      endAttempt(strapi, TABLE, claim, 'processing', { state: 'failed', last_error: (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000) }),
 
-    /** Puts a row back to `received` and queues it again (the admin's replay). */
+    /**
+     * Puts a row back to `received` and queues it again (the admin's replay) — not one a live
+     * worker holds (`held`). `unqueued`: Redis did not take it; the sweeper will.
+     */
     async replay(id: number, event: string) {
-      await onTable(strapi, TABLE, (query) => query.where('id', id).update({ state: 'received', last_error: null, updated_at: now() }));
-      // A new job id: Bull keeps the failed job under the old one and would ignore the add.
-      return this.enqueue(id, event, `:replay:${Date.now()}`);
+      return requeue(id, event, ['received', 'processing', 'processed', 'failed', 'ignored'], { last_error: null });
     },
 
     /**
-     * Rows acknowledged but not queued (Redis was down, or lost its data, or the process died
-     * between the row and the job), or abandoned mid-processing.
+     * Rows acknowledged but never worked: `received` and not held by Redis (Redis was down,
+     * lost its data, or the process died between the row and the job); `processing` with an
+     * expired lease (its worker died); `failed` with attempts left and no retry pending in
+     * Redis (a restart lost the delayed retry). A `received` or `failed` row whose job Redis
+     * still holds waits its turn in a backlog and is left alone.
      */
     async sweep({ batch = 500, maxRows = 10_000 } = {}): Promise<number> {
+      const maxAttempts = config().attempts;
       let queued = 0;
       let after = 0;
       for (let seen = 0; seen < maxRows; ) {
-        const rows = await onTable<Array<{ id: number; event: string; state: InboxState }>>(strapi, TABLE, (query) =>
+        const at = now();
+        const rows = await onTable<Array<{ id: number; event: string; state: InboxState; requeues: number }>>(strapi, TABLE, (query) =>
           query
-            .select('id', 'event', 'state')
+            .select('id', 'event', 'state', 'requeues')
             .where('id', '>', after)
             .where((where) =>
               where
-                .where((received) => received.where('state', 'received').where('received_at', '<', new Date(Date.now() - SWEEP_GRACE_MS)))
-                .orWhere((stale) => stale.where('state', 'processing').where('updated_at', '<', new Date(Date.now() - STALE_PROCESSING_MS)))
+                .where((received) => received.where('state', 'received').where('received_at', '<', new Date(at.getTime() - SWEEP_GRACE_MS)))
+                .orWhere((failed) => failed.where('state', 'failed').where('attempts', '<', maxAttempts))
+                .orWhere((expired) => expired.where('state', 'processing').where('lease_expires_at', '<', at))
             )
             .orderBy('id')
             .limit(batch)
@@ -131,27 +156,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (rows.length === 0) break;
         seen += rows.length;
         after = Number(rows[rows.length - 1].id);
-        // A received row whose job Redis holds unfinished waits its turn in a backlog: left alone.
         let jobs: Map<string, 'pending' | 'finished'>;
         try {
-          jobs = await queuesOf(strapi).jobStates(WEBHOOK_QUEUE, rows.filter((row) => row.state === 'received').map((row) => `evt:${row.id}`));
+          jobs = await queuesOf(strapi).jobStates(WEBHOOK_QUEUE, rows.filter((row) => row.state !== 'processing').map((row) => jobIdOf({ id: Number(row.id), requeues: row.requeues })));
         } catch (error) {
           if (!(error instanceof QueueUnavailableError)) throw error;
           return queued;
         }
         for (const row of rows) {
-          const job = row.state === 'received' ? jobs.get(`evt:${row.id}`) : undefined;
-          if (job === 'pending') continue;
-          // A job that finished without taking its row is dropped, so that its id can be reused.
-          if (job === 'finished') await queuesOf(strapi).remove(WEBHOOK_QUEUE, `evt:${row.id}`);
-          // An abandoned row's job may still exist in Bull (finished as "being processed"): a new id.
-          const attempt = row.state === 'processing' ? `:stale:${Date.now()}` : '';
-          if (!(await this.enqueue(Number(row.id), row.event, attempt))) return queued;
-          queued += 1;
+          const id = Number(row.id);
+          if (row.state !== 'processing' && jobs.get(jobIdOf({ id, requeues: row.requeues })) === 'pending') continue;
+          if (row.state === 'processing') strapi.log.warn(`webhook event ${id} (${row.event}): its worker's lease ran out; queued again`);
+          const outcome = await requeue(id, row.event, [row.state]);
+          if (outcome === 'unqueued') return queued;
+          if (outcome === 'queued') queued += 1;
         }
         if (rows.length < batch) break;
       }
       return queued;
+    },
+
+    /**
+     * Processed and ignored rows keep the call's raw payload (transcript, numbers) only for
+     * INBOX_RETENTION_DAYS (30); then the payload is dropped, the row itself (its dedupe key,
+     * outcome and times) stays. One batch per call.
+     */
+    async prune(): Promise<number> {
+      const days = intFromEnv('INBOX_RETENTION_DAYS', 30, { min: 1, max: 3650 });
+      const cutoff = new Date(Date.now() - days * 24 * 3_600_000);
+      return onTable<number>(strapi, TABLE, (query) =>
+        query
+          .whereIn(
+            'id',
+            strapi.db
+              .connection(TABLE)
+              .select('id')
+              .whereIn('state', ['processed', 'ignored'])
+              .whereNotNull('payload')
+              .where('received_at', '<', cutoff)
+              .limit(PRUNE_BATCH)
+          )
+          .update({ payload: null, updated_at: now() })
+      );
     },
   };
 };

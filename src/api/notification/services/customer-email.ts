@@ -1,0 +1,88 @@
+import type { Core } from '@strapi/strapi';
+import { DateTime } from 'luxon';
+import { renderEmail, type MessageKind } from '../../../domain/messages';
+import { invitationFile } from '../../../domain/invitation';
+import { toCompanyInfo } from '../../company/company-info';
+import { onTable } from '../../../support/knex';
+import type { Delivery, NotificationRow } from './outbox';
+
+/**
+ * The customer's email about a change of their appointment: text in the company's language and
+ * the calendar invitation (same UID for the appointment's whole life, SEQUENCE = its change).
+ * The times come from the row's snapshot — the message describes its own change, even when it
+ * goes out after a later one.
+ */
+type Snapshot = { startsAt: string; endsAt: string };
+type Loaded = {
+  id: number;
+  documentId: string;
+  customer: { name: string | null; email: string | null } | null;
+  service: { name: string } | null;
+  company: Parameters<typeof toCompanyInfo>[0] & { notificationEmail?: string | null };
+};
+
+const UID = 'api::appointment.appointment';
+const DEFAULT_FROM = 'no-reply@frontdesk.local';
+
+/** The address part of "Name <address>" (EMAIL_FROM's form), without a regular expression. */
+const addressOf = (from: string) => {
+  const open = from.lastIndexOf('<');
+  const close = from.lastIndexOf('>');
+  return open >= 0 && close > open ? from.slice(open + 1, close).trim() : from.trim();
+};
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async send(row: NotificationRow): Promise<Delivery> {
+    const kind = row.kind as MessageKind;
+    const appointment = (await strapi.db.query(UID).findOne({
+      where: { id: row.appointment_id },
+      populate: { customer: true, service: true, company: { populate: ['openingHours'] } },
+    })) as Loaded | null;
+    if (!appointment) return { outcome: 'skipped', reason: 'the appointment no longer exists' };
+    const email = appointment.customer?.email;
+    if (!email) return { outcome: 'skipped', reason: 'no email address' };
+
+    const company = toCompanyInfo(appointment.company);
+    const snapshot = row.snapshot as Snapshot;
+    const start = DateTime.fromISO(snapshot.startsAt, { zone: company.timezone });
+    const service = appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
+    const { subject, text } = renderEmail({ kind, language: company.language, company, customerName: appointment.customer?.name ?? null, service, start });
+    const organizer = company.notificationEmail || addressOf(process.env.EMAIL_FROM || DEFAULT_FROM);
+    const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
+    const ics = invitationFile({
+      uid: `${appointment.documentId}@frontdesk`,
+      sequence: row.sequence,
+      method,
+      start: new Date(snapshot.startsAt),
+      end: new Date(snapshot.endsAt),
+      summary: `${service} – ${company.name}`,
+      description: text,
+      organizer: { name: company.name, email: organizer },
+      attendee: { name: appointment.customer?.name ?? null, email },
+      alarmMinutes: 60,
+      calendarName: company.name,
+    });
+
+    await strapi.plugin('email').service('email').send({
+      to: email,
+      ...(company.notificationEmail ? { replyTo: company.notificationEmail } : {}),
+      subject,
+      text,
+      attachments: [
+        {
+          filename: company.language === 'de' ? 'termin.ics' : 'appointment.ics',
+          content: ics,
+          contentType: `text/calendar; charset=utf-8; method=${method}`,
+        },
+      ],
+    });
+    if (kind === 'confirmation' || kind === 'update') {
+      // A plain column write (the appointment's lifecycles have no part in it), and a best effort:
+      // the message is out, so a failure here must not make it go out again.
+      await onTable(strapi, 'appointments', (query) => query.where('id', appointment.id).update({ confirmation_sent_at: new Date() })).catch((error: Error) =>
+        strapi.log.warn(`appointment ${appointment.id}: confirmation sent, but not recorded: ${error.message}`)
+      );
+    }
+    return { outcome: 'sent' };
+  },
+});

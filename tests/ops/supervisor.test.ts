@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'child_process';
+import path from 'path';
+import { ROOT, startApp, stopApp, type TestApp } from '../helpers/app';
+import { freePort } from '../helpers/processes';
+import { createCompany, type Company } from '../helpers/tenants';
+import { eventually, fixtureFor, inboxRows, signature } from '../helpers/retell';
+
+/**
+ * The production start (`npm start`): a supervisor runs 2 API processes and a queue worker; a
+ * process that dies is replaced, one whose event loop is frozen (it ignores SIGTERM) is found by
+ * the heartbeat, killed and replaced; SIGTERM stops everything. Timings shortened by config.
+ */
+let app: TestApp;
+let company: Company;
+let supervisor: ChildProcess;
+let output = '';
+let url = '';
+
+type Ready = { role: string; slot: number; pid: number };
+const readyLines = (): Ready[] =>
+  [...output.matchAll(/"message":"(api|worker) process (\d+) \(pid (\d+)\) is ready"/g)].map((match) => ({ role: match[1], slot: Number(match[2]), pid: Number(match[3]) }));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const health = async () => {
+  try {
+    return (await fetch(`${url}/_health`, { signal: AbortSignal.timeout(2000) })).status;
+  } catch {
+    return 0;
+  }
+};
+
+beforeAll(async () => {
+  // The test app only creates data; the supervised processes do the work.
+  app = await startApp({ WEBHOOK_WORKER: 'off' });
+  company = await createCompany(app.strapi);
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  supervisor = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      WEB_CONCURRENCY: '2',
+      WORKER_PROCESSES: '1',
+      SUPERVISOR_HEARTBEAT_MS: '300',
+      SUPERVISOR_HEARTBEAT_TIMEOUT_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  supervisor.stdout?.on('data', (chunk) => (output += chunk));
+  supervisor.stderr?.on('data', (chunk) => (output += chunk));
+  await eventually(async () => readyLines().length === 3, { timeoutMs: 60_000 });
+}, 90_000);
+
+afterAll(async () => {
+  if (supervisor && supervisor.exitCode === null) supervisor.kill('SIGKILL');
+  for (const { pid } of readyLines()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await stopApp(app);
+});
+
+it('runs two API processes sharing the port and a queue worker that applies the events', async () => {
+  const roles = readyLines().map((line) => line.role).sort();
+  expect(roles).toEqual(['api', 'api', 'worker']);
+  const body = fixtureFor('call_started', { callId: 'call_supervised_1', agentId: company.retellAgentId });
+  const response = await fetch(`${url}/api/retell/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) }, body });
+  expect(response.status).toBe(202);
+  await eventually(async () => (await inboxRows(app, 'call_supervised_1'))[0]?.state === 'processed', { timeoutMs: 20_000 });
+});
+
+it('replaces an API process that is killed, and keeps answering meanwhile', async () => {
+  const [victim] = readyLines().filter((line) => line.role === 'api');
+  const seen = readyLines().length;
+  process.kill(victim.pid, 'SIGKILL');
+  // The other process answers at once; the supervisor starts a new one for the dead one's slot.
+  await eventually(async () => (await health()) === 204, { timeoutMs: 5_000 });
+  await eventually(async () => readyLines().slice(seen).some((line) => line.role === 'api' && line.slot === victim.slot), { timeoutMs: 30_000 });
+  const statuses = await Promise.all(Array.from({ length: 20 }, () => health()));
+  expect(statuses.every((status) => status === 204)).toBe(true);
+  expect(output).toContain(`api process ${victim.slot} (pid ${victim.pid}) exited (SIGKILL)`);
+}, 60_000);
+
+it('kills and replaces a process whose event loop no longer answers (it would ignore SIGTERM)', async () => {
+  const apis = readyLines().filter((line) => line.role === 'api' && alive(line.pid));
+  const frozen = apis[apis.length - 1];
+  const seen = readyLines().length;
+  process.kill(frozen.pid, 'SIGSTOP'); // as frozen as a process gets: not a single callback runs
+  await eventually(async () => output.includes(`(pid ${frozen.pid}) has not answered for`), { timeoutMs: 10_000 });
+  await eventually(async () => !alive(frozen.pid), { timeoutMs: 5_000 });
+  await eventually(async () => readyLines().slice(seen).some((line) => line.role === 'api' && line.slot === frozen.slot), { timeoutMs: 30_000 });
+  expect(await health()).toBe(204);
+}, 60_000);
+
+it('stops every process on SIGTERM and exits 0', async () => {
+  const pids = readyLines().map((line) => line.pid).filter(alive);
+  const exited = new Promise<number | null>((resolve) => supervisor.on('exit', (code) => resolve(code)));
+  supervisor.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  await eventually(async () => pids.every((pid) => !alive(pid)), { timeoutMs: 10_000 });
+}, 30_000);
