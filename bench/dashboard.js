@@ -97,7 +97,8 @@ const pageLoads = async (token, count) => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/admin/auth/login`);
-    await page.evaluate((jwt) => localStorage.setItem('jwtToken', JSON.stringify(jwt)), token);
+    // Runs in the browser page, where localStorage exists.
+    await page.evaluate((jwt) => globalThis.localStorage.setItem('jwtToken', JSON.stringify(jwt)), token);
     await page.goto(`http://127.0.0.1:${PORT}/admin/plugins/overview`);
     await rendered(page);
     for (let index = 0; index < count; index += 1) {

@@ -133,7 +133,7 @@ main(async () => {
     `- [${single.p95Ratio <= 1.2 ? 'x' : ' '}] p95 ratio on/off ≤ 1.2: ${single.p95Ratio}`,
     `- [${single.errors + many.errors === 0 ? 'x' : ' '}] 0 errors: ${single.errors + many.errors}`,
     '',
-    `With 20 tenants the layer also narrows every query to the integrator\'s ${many.onTotal} rows: req/s ratio ${many.rpsRatio}, p95 ratio ${many.p95Ratio}.`,
+    `With 20 tenants the layer also narrows every query to the integrator’s ${many.onTotal} rows: req/s ratio ${many.rpsRatio}, p95 ratio ${many.p95Ratio}.`,
     '',
   ].join('\n');
   writeReport('tenancy', results, report);

@@ -1,3 +1,4 @@
+import type { Core } from '@strapi/strapi';
 import path from 'path';
 import fs from 'fs';
 import { ConfigError, boolFromEnv, intFromEnv, oneOfFromEnv } from '../src/support/env';
@@ -6,7 +7,7 @@ import { ConfigError, boolFromEnv, intFromEnv, oneOfFromEnv } from '../src/suppo
  * PostgreSQL from env (DATABASE_URL, or host/port/name/user/password), SQLite when
  * DATABASE_CLIENT=sqlite (the zero-setup default for a first look).
  */
-export default ({ env }) => {
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
   const client = oneOfFromEnv('DATABASE_CLIENT', ['postgres', 'sqlite'] as const, 'sqlite');
   const acquireTimeout = intFromEnv('DATABASE_ACQUIRE_TIMEOUT_MS', 10_000, { min: 100 });
 
@@ -41,18 +42,19 @@ export default ({ env }) => {
       }
     : false;
 
+  // DATABASE_URL, or the parts; the URL's parts win where both are given.
   const url = env('DATABASE_URL', '');
-  const connection = url
-    ? { connectionString: url, ssl, schema: env('DATABASE_SCHEMA', 'public') }
-    : {
-        host: env('DATABASE_HOST', '127.0.0.1'),
-        port: intFromEnv('DATABASE_PORT', 5432, { min: 1, max: 65535 }),
-        database: env('DATABASE_NAME', 'frontdesk'),
-        user: env('DATABASE_USERNAME', 'postgres'),
-        password: env('DATABASE_PASSWORD', ''),
-        ssl,
-        schema: env('DATABASE_SCHEMA', 'public'),
-      };
+  const parsed = url ? new URL(url) : null;
+  const connection = {
+    ...(url ? { connectionString: url } : {}),
+    host: parsed?.hostname || env('DATABASE_HOST', '127.0.0.1'),
+    port: parsed?.port ? Number(parsed.port) : intFromEnv('DATABASE_PORT', 5432, { min: 1, max: 65535 }),
+    database: parsed?.pathname.slice(1) || env('DATABASE_NAME', 'frontdesk'),
+    user: parsed?.username ? decodeURIComponent(parsed.username) : env('DATABASE_USERNAME', 'postgres'),
+    password: parsed?.password ? decodeURIComponent(parsed.password) : env('DATABASE_PASSWORD', ''),
+    ssl,
+    schema: env('DATABASE_SCHEMA', 'public'),
+  };
 
   return {
     connection: {

@@ -1,6 +1,7 @@
+import type { Core } from '@strapi/strapi';
 import { intFromEnv, boolFromEnv, requireSecret } from '../src/support/env';
 
-export default ({ env }) => ({
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   'users-permissions': {
     config: {
       jwtSecret: requireSecret('JWT_SECRET'),

@@ -1,3 +1,4 @@
+import type { Core } from '@strapi/strapi';
 import { boolFromEnv, intFromEnv, requireSecretList } from '../src/support/env';
 
 /**
@@ -6,7 +7,7 @@ import { boolFromEnv, intFromEnv, requireSecretList } from '../src/support/env';
  * is ignored). Only the last PROXY_HOPS entries of X-Forwarded-For are trusted — the ones our
  * own proxies appended — so a client cannot choose its address by sending the header itself.
  */
-export default ({ env }) => ({
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
   host: env('HOST', '127.0.0.1'),
   port: intFromEnv('PORT', 1337, { min: 0, max: 65535 }),
   url: env('PUBLIC_URL', ''),

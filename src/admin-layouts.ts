@@ -1,4 +1,4 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 
 /**
  * The content manager's list views and labels, kept in code so every deployment shows the same
@@ -84,9 +84,9 @@ type Configuration = {
 export const applyAdminLayouts = async (strapi: Core.Strapi) => {
   const contentTypes = strapi.plugin('content-manager').service('content-types');
   for (const [uid, layout] of Object.entries(LAYOUTS)) {
-    const contentType = strapi.contentType(uid as never) as { attributes: Record<string, unknown> } | undefined;
+    const contentType = strapi.contentType(uid as UID.ContentType);
     if (!contentType) continue;
-    const current = (await contentTypes.findConfiguration(contentType as never)) as Configuration & { uid: string };
+    const current = (await contentTypes.findConfiguration(contentType)) as Configuration & { uid: string };
     const metadatas = { ...current.metadatas };
     const setMeta = (field: string, section: 'edit' | 'list' | 'both', patch: Record<string, unknown>) => {
       if (!metadatas[field]) return;
@@ -100,7 +100,7 @@ export const applyAdminLayouts = async (strapi: Core.Strapi) => {
     for (const [field, mainField] of Object.entries(layout.relationLabels ?? {})) {
       setMeta(field, 'both', { mainField });
     }
-    await contentTypes.updateConfiguration(contentType as never, {
+    await contentTypes.updateConfiguration(contentType, {
       settings: {
         ...current.settings,
         mainField: layout.mainField,

@@ -8,6 +8,7 @@ import { createWriteInput } from './support/write-input';
 import { applyAdminLayouts } from './admin-layouts';
 import { closeQueues, queuesOf } from './queues';
 import { closeRateLimit } from './ops/rate-limit';
+import { closeCacheBus } from './support/ttl-cache';
 import { registerGracefulShutdown } from './ops/shutdown';
 import { guardProcess } from './ops/process-guard';
 import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
@@ -19,11 +20,11 @@ export default {
     guardProcess(strapi);
     registerGracefulShutdown(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
-    strapi.documents.use(mapConstraintErrors as never);
+    strapi.documents.use(mapConstraintErrors);
     // Then the shape of writes: known fields only, valid relation input, join columns as ids.
-    strapi.documents.use(createWriteInput(strapi) as never);
+    strapi.documents.use(createWriteInput(strapi));
     registerTenancy(strapi);
-    strapi.documents.use(createAppointmentRules(strapi) as never);
+    strapi.documents.use(createAppointmentRules(strapi));
     watchAppointmentChanges(strapi);
   },
 
@@ -42,5 +43,6 @@ export default {
     await stopMetricsServer(strapi);
     await closeQueues(strapi);
     await closeRateLimit(strapi);
+    await closeCacheBus(strapi);
   },
 };

@@ -85,13 +85,14 @@ const createStaff = async (client, runId, companyIds, { perCompany = 1 } = {}) =
     const suffix = round === 0 ? '' : `-${round}`;
     for (const companyId of companyIds) {
       const email = `staff-${runId}-${companyId}${suffix}@example.com`;
-      await client.query(`INSERT INTO staff_members (document_id, company_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, 'Staff', $3, true, now(), now(), now())`, [`ds-${companyId}${suffix}`, companyId, email]);
       const user = (await client.query(
         `INSERT INTO admin_users (document_id, firstname, lastname, email, password, is_active, blocked, prefered_language, created_at, updated_at, published_at)
          VALUES ($1, 'Staff', 'Bench', $2, $3, true, false, 'en', now(), now(), now()) RETURNING id`,
         [`du-${companyId}${suffix}`, email, hash]
       )).rows[0].id;
       await client.query(`INSERT INTO admin_users_roles_lnk (user_id, role_id, role_ord, user_ord) VALUES ($1, $2, 1, 1)`, [user, role]);
+      // The login works in its company through the staff entry bound to it (by id, as a super admin binds it).
+      await client.query(`INSERT INTO staff_members (document_id, company_id, admin_user_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, 'Staff', $4, true, now(), now(), now())`, [`ds-${companyId}${suffix}`, companyId, user, email]);
       staff.push({ companyId, email });
     }
   }

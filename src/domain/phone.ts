@@ -15,5 +15,3 @@ export const toE164 = (raw: string | null | undefined, defaultCountry: CountryCo
   return parsed && parsed.isPossible() ? parsed.number : null;
 };
 
-/** For logs and spoken confirmations: never the whole number. */
-export const maskedPhone = (e164: string): string => `${e164.slice(0, 4)}…${e164.slice(-2)}`;

@@ -9,11 +9,20 @@ import { inspectInput } from '../support/input-shape';
  */
 type Ctx = { path: string; query?: unknown; request: { body?: unknown } };
 
-/** The path is matched against routes and its parts become ids: an encoded NUL there too. */
+/** The path is matched against routes and its parts become ids: an encoded NUL or broken text there too. */
 const ENCODED_NUL = /%00/i;
+const pathProblem = (path: string) => {
+  if (ENCODED_NUL.test(path)) return 'The path must not contain NUL characters';
+  try {
+    decodeURIComponent(path);
+    return null;
+  } catch {
+    return 'The path is not valid percent-encoded UTF-8';
+  }
+};
 
 export default () => async (ctx: Ctx, next: () => Promise<void>) => {
-  const problem = (ENCODED_NUL.test(ctx.path) ? 'The path must not contain NUL characters' : null) ?? inspectInput(ctx.query) ?? inspectInput(ctx.request.body);
+  const problem = pathProblem(ctx.path) ?? inspectInput(ctx.query) ?? inspectInput(ctx.request.body);
   if (problem) throw new errors.ValidationError(problem);
   await next();
 };

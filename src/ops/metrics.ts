@@ -1,28 +1,22 @@
 import type { Core } from '@strapi/strapi';
 import client from 'prom-client';
-import { queuesOf, type QueueName } from '../queues';
 
 /**
  * Prometheus metrics of this process: prom-client's process metrics; HTTP request durations
  * by route pattern, method and status; webhook ingest outcomes; job durations and failures by
- * event; and, read when Prometheus scrapes (never on a timer): queue depths, the webhook inbox
- * by state, the overview cache's hits and misses, the database pool.
+ * event; and the gauges features register (see below) plus the database pool.
  */
 const processRegistry = new client.Registry();
 client.collectDefaultMetrics({ register: processRegistry, prefix: 'frontdesk_' });
+
+/** Where a feature puts a process-wide metric of its own (a counter, a histogram). */
+export const processMetrics = processRegistry;
 
 const httpDuration = new client.Histogram({
   name: 'frontdesk_http_request_duration_seconds',
   help: 'HTTP requests by route pattern, method and status',
   labelNames: ['route', 'method', 'status'],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [processRegistry],
-});
-
-const webhookOutcomes = new client.Counter({
-  name: 'frontdesk_webhook_ingest_total',
-  help: 'Retell webhooks received, by outcome (accepted, duplicate, ignored, rejected) and reason of a rejection',
-  labelNames: ['outcome', 'reason'],
   registers: [processRegistry],
 });
 
@@ -44,47 +38,57 @@ const jobFailures = new client.Counter({
 export const observeRequest = (route: string, method: string, status: number, seconds: number) =>
   httpDuration.observe({ route, method, status: String(status) }, seconds);
 
-export type WebhookOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
-export const countWebhook = (outcome: WebhookOutcome, reason = '') => webhookOutcomes.inc({ outcome, reason });
 
 export const observeJob = (queue: string, job: string, ok: boolean, seconds: number) => {
   jobDuration.observe({ queue, job, outcome: ok ? 'completed' : 'failed' }, seconds);
   if (!ok) jobFailures.inc({ queue, job });
 };
 
-type CacheStats = { hits: number; misses: number; hitRate: number | null };
 type Pool = { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number };
+
+/**
+ * Gauges read when Prometheus scrapes (never on a timer), registered by the features that own
+ * them — queue depths by the queues, the inbox by the Retell plugin, the cache by the overview —
+ * per app instance. This module imports no feature.
+ */
+export type GaugeReading = { labels?: Record<string, string>; value: number };
+export type GaugeDefinition = { name: string; help: string; labelNames?: string[]; read: () => Promise<GaugeReading[]> | GaugeReading[] };
+const gauges = new WeakMap<object, GaugeDefinition[]>();
+
+export const registerGauge = (owner: object, definition: GaugeDefinition) => {
+  const list = gauges.get(owner) ?? [];
+  list.push(definition);
+  gauges.set(owner, list);
+};
+
+/** The database pool: infrastructure, not a feature. */
+const poolReadings = (strapi: Core.Strapi): GaugeReading[] => {
+  const tarn = (strapi.db.connection.client as { pool?: Pool }).pool;
+  if (!tarn) return [];
+  return [
+    { labels: { state: 'used' }, value: tarn.numUsed() },
+    { labels: { state: 'free' }, value: tarn.numFree() },
+    { labels: { state: 'pending' }, value: tarn.numPendingAcquires() },
+    { labels: { state: 'max' }, value: tarn.max },
+  ];
+};
 
 export const renderMetrics = async (strapi: Core.Strapi): Promise<{ contentType: string; body: string }> => {
   const registry = new client.Registry();
-  const queueJobs = new client.Gauge({ name: 'frontdesk_queue_jobs', help: 'Bull jobs by queue and state (waiting, active, completed, failed, delayed)', labelNames: ['queue', 'state'], registers: [registry] });
-  const inbox = new client.Gauge({ name: 'frontdesk_webhook_inbox_rows', help: 'Retell webhook inbox rows by state', labelNames: ['state'], registers: [registry] });
-  const cache = new client.Gauge({ name: 'frontdesk_overview_cache_lookups', help: 'Overview cache lookups in this process since it started', labelNames: ['result'], registers: [registry] });
-  const hitRate = new client.Gauge({ name: 'frontdesk_overview_cache_hit_ratio', help: 'Overview cache hit ratio in this process', registers: [registry] });
-  const pool = new client.Gauge({ name: 'frontdesk_db_pool_connections', help: 'Database pool: connections used and free, acquires pending, and the maximum', labelNames: ['state'], registers: [registry] });
-
-  for (const name of ['webhooks', 'notifications'] as QueueName[]) {
+  const definitions: GaugeDefinition[] = [
+    { name: 'frontdesk_db_pool_connections', help: 'Database pool: connections used and free, acquires pending, and the maximum', labelNames: ['state'], read: () => poolReadings(strapi) },
+    ...(gauges.get(strapi) ?? []),
+  ];
+  for (const definition of definitions) {
+    const gauge = new client.Gauge({ name: definition.name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [registry] });
     try {
-      const counts = await queuesOf(strapi).counts(name);
-      for (const [state, value] of Object.entries(counts)) queueJobs.set({ queue: name, state }, Number(value));
+      for (const { labels, value } of await definition.read()) {
+        if (labels) gauge.set(labels, value);
+        else gauge.set(value);
+      }
     } catch {
-      /* Redis away: the queue gauges are absent, the rest still answers */
+      /* a source that does not answer (Redis away) leaves its gauge empty; the rest still answers */
     }
-  }
-  const rows = (await strapi.db.connection('retell_webhook_events').select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: string; n: string | number }>;
-  for (const row of rows) inbox.set({ state: row.state }, Number(row.n));
-  const stats = (strapi.plugin('overview')?.service('cache') as { stats(): CacheStats } | undefined)?.stats();
-  if (stats) {
-    cache.set({ result: 'hit' }, stats.hits);
-    cache.set({ result: 'miss' }, stats.misses);
-    if (stats.hitRate !== null) hitRate.set(stats.hitRate);
-  }
-  const tarn = (strapi.db.connection.client as { pool?: Pool }).pool;
-  if (tarn) {
-    pool.set({ state: 'used' }, tarn.numUsed());
-    pool.set({ state: 'free' }, tarn.numFree());
-    pool.set({ state: 'pending' }, tarn.numPendingAcquires());
-    pool.set({ state: 'max' }, tarn.max);
   }
   const merged = client.Registry.merge([processRegistry, registry]);
   return { contentType: merged.contentType, body: await merged.metrics() };

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedis, keyPrefix } from '../support/redis';
 import ratelimit from 'koa-ratelimit';
 import { intFromEnv } from '../support/env';
 
@@ -22,7 +23,7 @@ import { intFromEnv } from '../support/env';
  * Not limited: `/api/health/…` (probes), the admin panel (Strapi limits its own login).
  * With Redis away requests are let through rather than refused.
  */
-type Ctx = { path: string; ip: string; get(name: string): string; set(name: string, value: string): void; status: number; state: Record<string, unknown> };
+type Ctx = { path: string; ip: string; get(name: string): string; set(name: string, value: string): void; status: number; body: unknown; state: Record<string, unknown> };
 type BudgetName = 'auth' | 'retell' | 'api';
 type Budget = { name: BudgetName; max: number; duration: number };
 const clients = new WeakMap<Core.Strapi, Redis>();
@@ -76,12 +77,12 @@ const createIdentities = (strapi: Core.Strapi) => {
   };
 };
 
-type Limiter = (ctx: never, next: () => Promise<void>) => Promise<void>;
+type Limiter = ReturnType<typeof ratelimit>;
 
 export const createRateLimit = (strapi: Core.Strapi) => {
   const budgets = budgetsFromEnv();
   if (budgets.length === 0) return null;
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false, keyPrefix: `${process.env.QUEUE_PREFIX || 'frontdesk'}:ratelimit:` });
+  const redis = createRedis({ keyPrefix: `${keyPrefix()}:ratelimit:` });
   let warned = 0;
   redis.on('error', (error: Error) => {
     if (Date.now() - warned < 60_000) return;
@@ -91,7 +92,7 @@ export const createRateLimit = (strapi: Core.Strapi) => {
   clients.set(strapi, redis);
   const identities = createIdentities(strapi);
   const limiters = new Map<BudgetName, Limiter>(
-    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => ctx.state.rateLimitClient as string }) as Limiter])
+    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => String(ctx.state.rateLimitClient) })])
   );
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
@@ -101,7 +102,7 @@ export const createRateLimit = (strapi: Core.Strapi) => {
     ctx.state.rateLimitClient = await identities.of(budget, ctx);
     let passed = false;
     try {
-      await limiter(ctx as never, async () => {
+      await limiter(ctx, async () => {
         passed = true;
         await next();
         identities.learn(ctx);

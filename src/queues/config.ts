@@ -1,9 +1,10 @@
 import { boolFromEnv, intFromEnv } from '../support/env';
+import { keyPrefix, redisUrl } from '../support/redis';
 
 /** Queue and worker settings, from env (see .env.example). */
 export const queueConfig = () => ({
-  redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  prefix: process.env.QUEUE_PREFIX || 'frontdesk',
+  redisUrl: redisUrl(),
+  prefix: keyPrefix(),
   worker: boolFromEnv('WEBHOOK_WORKER', true),
   concurrency: intFromEnv('WEBHOOK_CONCURRENCY', 4, { min: 1, max: 64 }),
   attempts: intFromEnv('WEBHOOK_ATTEMPTS', 5, { min: 1, max: 50 }),

@@ -2,21 +2,23 @@ import Bull from 'bull';
 import Redis from 'ioredis';
 import type { Core } from '@strapi/strapi';
 import { queueConfig, type QueueConfig } from './config';
-import { observeJob } from '../ops/metrics';
+import { observeJob, registerGauge } from '../ops/metrics';
 import { currentContext, runWithContext } from '../support/request-context';
+import type { JobDefinition, JobName, JobPayloads, QueueName } from './jobs';
+
+export { defineJob, type JobDefinition, type JobName, type JobPayloads, type QueueName } from './jobs';
 
 /**
  * Bull queues, one per purpose (`webhooks`, `notifications`), shared by the API process and
- * `npm run worker`. Features register job handlers and sweepers; `start()` (only where the
- * worker runs) works every queue with one `process('*', concurrency)` that dispatches on the
- * job name, and runs the sweepers on an interval.
+ * `npm run worker`. Features register their job definitions (./jobs.ts) and sweepers in every
+ * process — producers queue by name through them — and `start()` (only where the worker runs)
+ * works every queue with one `process('*', concurrency)` that dispatches on the job name, and
+ * runs the sweepers on an interval.
  *
  * Redis being down never fails a request: `add` gives up after a short wait and throws
  * QueueUnavailableError; the caller has written what it needs to the database first, and a
  * sweeper enqueues it once Redis is back.
  */
-export type QueueName = 'webhooks' | 'notifications';
-export type JobHandler = (data: Record<string, unknown>, job: Bull.Job) => Promise<unknown>;
 export type Sweeper = { name: string; run: () => Promise<unknown> };
 
 export class QueueUnavailableError extends Error {
@@ -30,7 +32,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   const clients = new Set<Redis>();
   const shared: Partial<Record<'client' | 'subscriber', Redis>> = {};
   const queues = new Map<QueueName, Bull.Queue>();
-  const handlers = new Map<QueueName, Map<string, JobHandler>>();
+  /** Each registered job, its types erased behind closures that parse with the job's own schema. */
+  type Registered = { queue: QueueName; options?: JobDefinition['options']; parse: (data: unknown) => unknown; jobId: (data: unknown) => string; run: (data: unknown, job: Bull.Job) => Promise<unknown> };
+  const definitions = new Map<string, Registered>();
   const sweepers: Sweeper[] = [];
   const timers: NodeJS.Timeout[] = [];
   let started = false;
@@ -69,6 +73,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
           removeOnComplete: 1000,
           removeOnFail: 5000,
         },
+        // Bull's own lease on a job a worker took, on the same clock as the rows' leases: a job a
+        // dead worker had taken (before it claimed its row) is found stalled and run again as soon.
+        settings: { lockDuration: config.leaseMs, lockRenewTime: Math.floor(config.leaseMs / 2), stalledInterval: config.leaseMs },
       });
       existing.on('error', logRedisError);
       queues.set(name, existing);
@@ -77,15 +84,15 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   };
 
   const dispatch = (name: QueueName) => async (job: Bull.Job) => {
-    const handler = handlers.get(name)?.get(job.name);
-    if (!handler) throw new Error(`no handler for job "${job.name}" on queue "${name}"`);
+    const definition = definitions.get(job.name);
+    if (!definition || definition.queue !== name) throw new Error(`no job "${job.name}" on queue "${name}"`);
     // The job's log lines name the request that queued it, and the job.
     const requestId = typeof job.data?.requestId === 'string' ? job.data.requestId : undefined;
     return runWithContext({ requestId, jobId: `${name}:${job.id}` }, async () => {
       const start = process.hrtime.bigint();
       let ok = false;
       try {
-        const result = await handler(job.data, job);
+        const result = await definition.run(job.data, job);
         ok = true;
         return result;
       } finally {
@@ -94,6 +101,12 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
         strapi.log.verbose(`job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms (attempt ${job.attemptsMade + 1})`);
       }
     });
+  };
+
+  const definitionOf = (name: JobName) => {
+    const definition = definitions.get(name);
+    if (!definition) throw new Error(`job "${name}" is not registered`);
+    return definition;
   };
 
   const runSweeper = (sweeper: Sweeper) => {
@@ -136,20 +149,29 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       return started;
     },
 
-    async add(name: QueueName, jobName: string, data: Record<string, unknown>, options: Bull.JobOptions = {}) {
+    /** Makes a job known in this process (to queue it, and to work it where the worker runs). */
+    register<N extends JobName>(definition: JobDefinition<N>) {
+      definitions.set(definition.name, {
+        queue: definition.queue,
+        options: definition.options,
+        parse: (data) => definition.schema.parse(data),
+        jobId: (data) => definition.jobId(definition.schema.parse(data)),
+        run: (data, job) => definition.handler(definition.schema.parse(data), { strapi, job }),
+      });
+    },
+
+    /** Queues a job by its definition: the payload checked against its schema, the id its own. */
+    async add<N extends JobName>(name: N, payload: JobPayloads[N], options: Pick<Bull.JobOptions, 'delay'> = {}) {
+      const definition = definitionOf(name);
+      const data = definition.parse(payload);
       // A connection that was up and is lost fails at once; one still coming up gets the timeout.
       const status = shared.client?.status;
       if (status === 'reconnecting' || status === 'close' || status === 'end') {
-        throw new QueueUnavailableError(`queue ${name} is unavailable: Redis connection ${status}`);
+        throw new QueueUnavailableError(`queue ${definition.queue} is unavailable: Redis connection ${status}`);
       }
       const requestId = currentContext()?.requestId;
-      const payload = requestId && data.requestId === undefined ? { ...data, requestId } : data;
-      return bounded(name, () => queue(name).add(jobName, payload, options), 'did not accept the job');
-    },
-
-    handle(name: QueueName, jobName: string, handler: JobHandler) {
-      if (!handlers.has(name)) handlers.set(name, new Map());
-      handlers.get(name)?.set(jobName, handler);
+      const withRequest = requestId ? { ...(data as object), requestId } : data;
+      return bounded(definition.queue, () => queue(definition.queue).add(name, withRequest, { ...definition.options, ...options, jobId: definition.jobId(data) }), 'did not accept the job');
     },
 
     sweep(sweeper: Sweeper) {
@@ -160,7 +182,7 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     start() {
       if (started) return;
       started = true;
-      for (const name of handlers.keys()) {
+      for (const name of new Set([...definitions.values()].map((definition) => definition.queue))) {
         queue(name).process('*', config.concurrency, dispatch(name)).catch(logRedisError);
       }
       queue('webhooks');
@@ -177,29 +199,23 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     },
 
     /**
-     * What Redis holds of these jobs: `pending` (waiting, active, or delayed for a retry) or
-     * `finished` (completed or failed and kept); a job Redis does not hold is left out. Lets a
-     * sweeper tell a row that waits its turn in a backlog from one whose job is lost.
+     * What Redis holds of these jobs, in order: `pending` (waiting, active, or delayed for a
+     * retry), `finished` (completed or failed and kept), or undefined (Redis does not hold it).
+     * Lets a sweeper tell a row that waits its turn in a backlog from one whose job is lost.
      * Throws QueueUnavailableError when Redis does not answer in time.
      */
-    async jobStates(name: QueueName, jobIds: string[]): Promise<Map<string, 'pending' | 'finished'>> {
-      const states = new Map<string, 'pending' | 'finished'>();
-      if (jobIds.length === 0) return states;
-      const target = queue(name);
+    async jobStates<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>): Promise<Array<'pending' | 'finished' | undefined>> {
+      if (payloads.length === 0) return [];
+      const definition = definitionOf(name);
+      const target = queue(definition.queue);
       const pipeline = target.client.pipeline();
-      for (const id of jobIds) pipeline.hmget(target.toKey(id), 'timestamp', 'finishedOn');
-      const results = (await bounded(name, () => pipeline.exec(), 'did not answer')) ?? [];
-      results.forEach(([error, fields], index) => {
-        if (error) throw new QueueUnavailableError(`queue ${name} is unavailable: ${error.message}`);
+      for (const payload of payloads) pipeline.hmget(target.toKey(definition.jobId(payload)), 'timestamp', 'finishedOn');
+      const results = (await bounded(definition.queue, () => pipeline.exec(), 'did not answer')) ?? [];
+      return results.map(([error, fields]) => {
+        if (error) throw new QueueUnavailableError(`queue ${definition.queue} is unavailable: ${error.message}`);
         const [timestamp, finishedOn] = (fields ?? []) as Array<string | null>;
-        if (timestamp) states.set(jobIds[index], finishedOn ? 'finished' : 'pending');
+        return timestamp ? (finishedOn ? 'finished' : 'pending') : undefined;
       });
-      return states;
-    },
-
-    /** Drops a job Redis keeps (one `jobStates` found finished), so that its id can be queued again. */
-    async remove(name: QueueName, jobId: string) {
-      await (await queue(name).getJob(jobId))?.remove();
     },
 
     async counts(name: QueueName) {
@@ -219,6 +235,8 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
 
 export type Queues = ReturnType<typeof createQueues>;
 
+const QUEUE_NAMES: QueueName[] = ['webhooks', 'notifications'];
+
 const registry = new WeakMap<Core.Strapi, Queues>();
 const closed = new WeakSet<Core.Strapi>();
 
@@ -227,8 +245,16 @@ export const queuesOf = (strapi: Core.Strapi): Queues => {
   let queues = registry.get(strapi);
   if (!queues) {
     if (closed.has(strapi)) throw new QueueUnavailableError('the queues of this instance are closed');
-    queues = createQueues(strapi, queueConfig());
-    registry.set(strapi, queues);
+    const created = createQueues(strapi, queueConfig());
+    queues = created;
+    registry.set(strapi, created);
+    registerGauge(strapi, {
+      name: 'frontdesk_queue_jobs',
+      help: 'Bull jobs by queue and state (waiting, active, completed, failed, delayed)',
+      labelNames: ['queue', 'state'],
+      read: async () =>
+        (await Promise.all(QUEUE_NAMES.map(async (name) => Object.entries(await created.counts(name)).map(([state, value]) => ({ labels: { queue: name, state }, value: Number(value) }))))).flat(),
+    });
   }
   return queues;
 };

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import { runAsSystem, STAFF_ROLE_CODE } from '../tenancy';
+import { utcIso } from '../domain/times';
+import { tableOf } from '../support/knex';
 
 /**
  * The demo tenant: a Berlin hair salon with opening hours, 3 services, 2 staff, 20 customers,
@@ -48,17 +50,17 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
       slotMinutes: 15,
       language: 'de',
       notificationEmail: 'team@salon-lindenblatt.example',
-    } as never,
+    },
   });
   const companyId = company.id as number;
   const inCompany = { company: companyId };
 
   const services: Array<{ id: number | string; documentId: string }> = [];
   for (const service of SERVICES) {
-    services.push(await strapi.documents('api::service.service').create({ data: { ...service, active: true, ...inCompany } as never }));
+    services.push(await strapi.documents('api::service.service').create({ data: { ...service, active: true, ...inCompany } }));
   }
-  await strapi.documents('api::staff.staff').create({ data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany } as never });
-  await strapi.documents('api::staff.staff').create({ data: { name: 'Tarek Aydin', email: 'tarek@salon-lindenblatt.example', active: true, ...inCompany } as never });
+  await strapi.documents('api::staff.staff').create({ data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany } });
+  await strapi.documents('api::staff.staff').create({ data: { name: 'Tarek Aydin', email: 'tarek@salon-lindenblatt.example', active: true, ...inCompany } });
 
   const customers: Array<{ id: number | string; documentId: string; name?: string | null; phone?: string | null }> = [];
   for (let index = 0; index < 20; index += 1) {
@@ -68,9 +70,9 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         data: {
           name,
           phone: `+4930555${String(1470 + index * 7).padStart(4, '0')}`,
-          email: index % 3 === 0 ? null : `${FIRST[index].toLowerCase()}.${LAST[index].toLowerCase().replace('ü', 'ue').replace('ö', 'oe')}@example.com`,
+          email: index % 3 === 0 ? undefined : `${FIRST[index].toLowerCase()}.${LAST[index].toLowerCase().replace('ü', 'ue').replace('ö', 'oe')}@example.com`,
           ...inCompany,
-        } as never,
+        },
       })
     );
   }
@@ -99,14 +101,14 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         const state = past ? (random() < 0.15 ? 'no_show' : 'completed') : random() < 0.08 ? 'cancelled' : 'confirmed';
         const created = await strapi.documents('api::appointment.appointment').create({
           data: {
-            startsAt: cursor.toUTC().toISO(),
-            endsAt: end.toUTC().toISO(),
+            startsAt: utcIso(cursor),
+            endsAt: utcIso(end),
             state,
             source: random() < 0.6 ? 'phone' : 'admin',
             customer: customer.documentId,
             service: services[serviceIndex].documentId,
             ...inCompany,
-          } as never,
+          },
         });
         appointments.push({ id: created.id as number, documentId: created.documentId, startsAt: cursor.toUTC().toISO() as string, customer: customer.id as number });
         cursor = end;
@@ -128,11 +130,11 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         retellCallId: `call_demo_${String(index + 1).padStart(4, '0')}`,
         agentId: DEMO_AGENT_ID,
         direction: 'inbound',
-        fromNumber: customer.phone,
+        fromNumber: customer.phone ?? undefined,
         toNumber: '+49305550100',
         state: 'ended',
-        startedAt: startedAt.toUTC().toISO(),
-        endedAt: startedAt.plus({ milliseconds: durationMs }).toUTC().toISO(),
+        startedAt: utcIso(startedAt),
+        endedAt: utcIso(startedAt.plus({ milliseconds: durationMs })),
         durationMs,
         transcript: 'Agent: Salon Lindenblatt, guten Tag.\nUser: Ich hätte gern einen Termin.\n',
         summary: booked
@@ -144,11 +146,11 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         customer: customer.documentId,
         ...(booked ? { appointment: booked.documentId } : {}),
         ...inCompany,
-      } as never,
+      },
     });
   }
   // A call's row is written when the call happens: let the demo's history look that way.
-  await strapi.db.connection('calls').where('company_id', companyId).update({ created_at: strapi.db.connection.ref('started_at') });
+  await strapi.db.connection(tableOf(strapi, 'api::call.call')).where('company_id', companyId).update({ created_at: strapi.db.connection.ref('started_at') });
   return { companyId, created: true };
 };
 
@@ -164,8 +166,8 @@ const ensureAdminUser = async (
 
 /** The front-desk login works in the demo salon because its staff entry is bound to it (by id). */
 const bindStaffEntry = async (strapi: Core.Strapi, companyId: number, email: string, adminUserId: number) => {
-  const entry = await strapi.db.connection('staff_members').where({ email, company_id: companyId }).first('document_id');
-  if (entry) await strapi.documents('api::staff.staff').update({ documentId: entry.document_id, data: { adminUser: adminUserId } as never });
+  const entry = await strapi.db.connection(tableOf(strapi, 'api::staff.staff')).where({ email, company_id: companyId }).first('document_id');
+  if (entry) await strapi.documents('api::staff.staff').update({ documentId: entry.document_id, data: { adminUser: adminUserId } });
 };
 
 export type DemoSeedResult = {

@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import type { DocumentMiddleware } from './documents';
 
 /**
  * Turns constraint violations raised by the database into the 400 a client should see (the
@@ -37,7 +38,7 @@ const isBadValue = (error: unknown) => {
   return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code === '54001');
 };
 
-export const mapConstraintErrors = async (_ctx: unknown, next: () => Promise<unknown>) => {
+export const mapConstraintErrors: DocumentMiddleware = async (_ctx, next) => {
   try {
     return await next();
   } catch (error) {
@@ -48,4 +49,11 @@ export const mapConstraintErrors = async (_ctx: unknown, next: () => Promise<unk
       constraint,
     });
   }
+};
+
+/** The constraint a write broke, as the 400 mapped above carries it (null for any other error). */
+export const violatedConstraint = (error: unknown): string | null => {
+  if (!(error instanceof errors.ValidationError)) return null;
+  const details = error.details as { constraint?: unknown } | undefined;
+  return typeof details?.constraint === 'string' ? details.constraint : null;
 };

@@ -9,9 +9,8 @@
  */
 export const MAX_DEPTH = 32;
 
-type WellFormed = { isWellFormed(): boolean };
-/** ES2024's String.prototype.isWellFormed (Node 20 has it; TypeScript's ES2022 lib does not know it). */
-const wellFormed = (text: string) => (text as unknown as WellFormed).isWellFormed();
+/** ES2024's String.prototype.isWellFormed (declared in types/es2024-string.d.ts). */
+const wellFormed = (text: string) => text.isWellFormed();
 
 export const inspectInput = (input: unknown): string | null => {
   const stack: Array<[unknown, number]> = [[input, 0]];

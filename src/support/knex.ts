@@ -1,4 +1,4 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 import type { Knex } from 'knex';
 
 /**
@@ -15,7 +15,20 @@ export const onTable = async <T>(strapi: Core.Strapi, table: string, build: (que
   return (await build(query)) as T;
 };
 
-export const tableOf = (strapi: Core.Strapi, uid: string): string => strapi.db.metadata.get(uid as never).tableName;
+/** `onTable` for a model's table, by uid: table names come from Strapi's metadata, never typed out. */
+export const onModel = <T>(strapi: Core.Strapi, uid: string, build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder): Promise<T> => onTable<T>(strapi, tableOf(strapi, uid), build);
+
+/** The database metadata of a model (table, columns, join columns), by uid. */
+export const metaOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid);
+
+export const tableOf = (strapi: Core.Strapi, uid: string): string => metaOf(strapi, uid).tableName;
+
+/** What this app reads of a model's attributes. */
+export type ModelAttribute = { type: string; target?: string; relation?: string; useJoinTable?: boolean; component?: string; required?: boolean };
+export type ModelShape = { attributes: Record<string, ModelAttribute> };
+
+/** A content type's or component's schema, by uid (any string: unknown ones are undefined). */
+export const modelOf = (strapi: Core.Strapi, uid: string): ModelShape | undefined => strapi.getModel(uid as UID.Schema) as ModelShape | undefined;
 
 /**
  * Runs `work` once the surrounding transaction has committed (at once when there is none), so

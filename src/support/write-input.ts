@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { clearsRelation, isRelationInput, leavesRelation, linkedRefs } from './relation-input';
-import { onTable, tableOf } from './knex';
+import { modelOf, onTable, tableOf } from './knex';
+import { paramsOf, type DocumentMiddleware } from './documents';
 
 /**
  * What a write may carry, checked on every write of every content type (the users-permissions
@@ -24,10 +25,8 @@ import { onTable, tableOf } from './knex';
  * input into null; `{ connect: [], disconnect: [] }` leaves the relation as it is; anything
  * else, or an entry that does not exist, is a 400.
  */
-type Attribute = { type: string; relation?: string; target?: string; useJoinTable?: boolean };
 /** Keys Strapi itself puts into write data besides the attributes. */
 const META_KEYS = new Set(['id', 'documentId', 'locale', 'status']);
-type Context = { uid: string; action: string; params: { data?: Record<string, unknown> } };
 
 const WRITES = new Set(['create', 'update', 'clone']);
 
@@ -35,7 +34,7 @@ type Relation = { name: string; target: string; joinColumn: boolean };
 type Shape = { attributes: Set<string>; relations: Relation[] };
 
 const shapeOf = (strapi: Core.Strapi, uid: string): Shape | null => {
-  const model = strapi.getModel(uid as never) as { attributes: Record<string, Attribute> } | undefined;
+  const model = modelOf(strapi, uid);
   if (!model) return null;
   const relations = Object.entries(model.attributes)
     .filter(([, attribute]) => attribute.type === 'relation' && !!attribute.target)
@@ -43,7 +42,7 @@ const shapeOf = (strapi: Core.Strapi, uid: string): Shape | null => {
   return { attributes: new Set(Object.keys(model.attributes)), relations };
 };
 
-export const createWriteInput = (strapi: Core.Strapi) => {
+export const createWriteInput = (strapi: Core.Strapi): DocumentMiddleware => {
   const cache = new Map<string, Shape | null>();
   const shape = (uid: string) => {
     if (!cache.has(uid)) cache.set(uid, shapeOf(strapi, uid));
@@ -63,8 +62,8 @@ export const createWriteInput = (strapi: Core.Strapi) => {
     return Number(row.id);
   };
 
-  return async (context: Context, next: () => Promise<unknown>) => {
-    const data = context.params.data;
+  return async (context, next) => {
+    const { data } = paramsOf(context);
     const model = shape(context.uid);
     if (!WRITES.has(context.action) || !data || typeof data !== 'object' || !model) return next();
     const unknown = Object.keys(data).find((key) => !model.attributes.has(key) && !META_KEYS.has(key));

@@ -4,9 +4,10 @@ import { COMPANY_UID, isTenantGuarded, isTenantScoped } from './model';
 import { clearsRelation, leavesRelation, linkedRefs, type RelationRef } from '../support/relation-input';
 import { scopePopulate, type GetModel } from './populate';
 import { maskSecrets } from './secrets';
-import { explicitScope, runAsCompany, type Scope } from './scope';
-import type { PrincipalResolver } from './principal';
-import { onTable, tableOf } from '../support/knex';
+import { runAsCompany, type Scope } from './scope';
+import { resolveScope, type PrincipalResolver } from './principal';
+import { modelOf, onTable, tableOf } from '../support/knex';
+import { paramsOf, type DocumentContext, type DocumentMiddleware } from '../support/documents';
 
 /**
  * The tenant rules on the Document Service, which every path goes through (REST, the admin's
@@ -18,14 +19,6 @@ import { onTable, tableOf } from '../support/knex';
  * - update / delete of another company's document: 404, as if it did not exist;
  * - a relation to another company's document: 400.
  */
-type Params = {
-  documentId?: string;
-  data?: Record<string, unknown>;
-  populate?: unknown;
-  [key: string]: unknown;
-};
-type DocumentContext = { uid: string; action: string; params: Params };
-type Next = () => Promise<unknown>;
 
 const WRITES = new Set(['create', 'update', 'clone']);
 
@@ -50,7 +43,7 @@ const refuseOperatorFields = (uid: string, action: string, data: Record<string, 
 };
 
 export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: PrincipalResolver) => {
-  const getModel: GetModel = (uid) => strapi.getModel(uid as never) as ReturnType<GetModel>;
+  const getModel: GetModel = (uid) => modelOf(strapi, uid);
   const on = <T>(uid: string, build: Parameters<typeof onTable<T>>[2]) => onTable<T>(strapi, tableOf(strapi, uid), build);
 
   const assertVisible = async (uid: string, documentId: string | undefined, companyId: number) => {
@@ -94,7 +87,8 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
   };
 
   const confineToCompany = async (context: DocumentContext, companyId: number) => {
-    const { uid, action, params } = context;
+    const { uid, action } = context;
+    const params = paramsOf(context);
     const isCompany = uid === COMPANY_UID;
     switch (action) {
       case 'create':
@@ -127,13 +121,13 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
     if (params.populate !== undefined) params.populate = scopePopulate(getModel, uid, params.populate, companyId);
   };
 
-  const middleware = async (context: DocumentContext, next: Next) => {
+  const middleware: DocumentMiddleware = async (context, next) => {
     if (!isTenantGuarded(context.uid)) return maskSecrets(await next());
 
-    const scope: Scope | null = explicitScope() ?? (await principal.forRequest());
+    const scope: Scope | null = await resolveScope(principal);
     if (!scope) throw new errors.ForbiddenError('This request is not bound to a company');
 
-    // Relation input on join columns (`company`) is already a numeric id here (support/join-columns).
+    // Relation input on join columns (`company`) is already a numeric id here (support/write-input).
     if (scope.kind === 'system') return maskSecrets(await next());
 
     const { companyId } = scope;

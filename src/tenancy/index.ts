@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { createPrincipalResolver, type PrincipalResolver } from './principal';
+import { createPrincipalResolver, resolveScope, type PrincipalResolver } from './principal';
 import { createTenantDocumentMiddleware } from './document-middleware';
 import { createLifecycleGuard } from './lifecycle-guard';
 import { registerCompanyCondition } from './admin-condition';
 import { ensureTenantRoles } from './roles';
-import { explicitScope, runAsSystem } from './scope';
+import { runAsSystem } from './scope';
 import { scopeRelationList } from './relation-lists';
 
 export { runAsCompany, runAsSystem, explicitScope, type Scope } from './scope';
@@ -33,14 +33,14 @@ export const registerTenancy = (strapi: Core.Strapi) => {
   principal = createPrincipalResolver(strapi);
   const enforce = enforcementEnabled();
   if (enforce) {
-    strapi.documents.use(createTenantDocumentMiddleware(strapi, principal) as never);
+    strapi.documents.use(createTenantDocumentMiddleware(strapi, principal));
     // before the routes bind their handlers (initRouting runs before bootstrap)
     const relations = strapi.plugin('content-manager').controller('relations') as unknown as Record<string, Parameters<typeof scopeRelationList>[2]>;
     relations.findExisting = scopeRelationList(strapi, principal, relations.findExisting);
   } else {
     strapi.log.warn('TENANCY_ENFORCEMENT=off: tenant isolation is disabled (benchmark mode)');
   }
-  strapi.db.lifecycles.subscribe(createLifecycleGuard(strapi, principal, { enforce }) as never);
+  strapi.db.lifecycles.subscribe(createLifecycleGuard(strapi, principal, { enforce }));
   // Staff and integrator bindings are cached briefly; any change to them applies at once.
   strapi.db.lifecycles.subscribe({
     models: ['api::staff.staff', 'plugin::users-permissions.user'],
@@ -53,7 +53,7 @@ export const registerTenancy = (strapi: Core.Strapi) => {
 };
 
 /** The scope of the work in progress: explicit, else the HTTP request's principal's. */
-export const currentScope = async () => explicitScope() ?? (principal ? await principal.forRequest() : null);
+export const currentScope = () => resolveScope(principal);
 
 export const bootstrapTenancy = async (strapi: Core.Strapi) => {
   if (!principal) throw new Error('registerTenancy must run before bootstrapTenancy');

@@ -2,9 +2,11 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
 import { COMPANY_SECRET_FIELDS, COMPANY_UID, TENANT_SCOPED_UIDS } from './model';
-import { explicitScope, type Scope } from './scope';
+import type { Scope } from './scope';
 import { sealSecretFields } from './secrets';
-import type { PrincipalResolver } from './principal';
+import { resolveScope, type PrincipalResolver } from './principal';
+import { metaOf } from '../support/knex';
+import type { LifecycleEvent, LifecycleSubscriber } from '../support/lifecycles';
 
 /**
  * The query-level half of tenant isolation, on Strapi's database lifecycles, so it also holds
@@ -14,17 +16,13 @@ import type { PrincipalResolver } from './principal';
  * column condition, so lists stay an index scan without joins or DISTINCT.
  * Company secrets are sealed here, on every write path.
  */
-type Event = {
-  action?: string;
-  model: { uid: string };
-  params: { where?: Record<string, unknown>; data?: Record<string, unknown> | Record<string, unknown>[] };
-};
-
-const READ_OR_CHANGE = ['beforeFindOne', 'beforeFindMany', 'beforeCount', 'beforeUpdate', 'beforeUpdateMany', 'beforeDelete', 'beforeDeleteMany'] as const;
+type Event = LifecycleEvent;
+type Row = Record<string, unknown>;
+const rowsOf = (event: Event): Row[] => (Array.isArray(event.params.data) ? event.params.data : event.params.data ? [event.params.data] : []);
 
 export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalResolver, { enforce }: { enforce: boolean }) => {
   const scopeOf = async (): Promise<Scope> => {
-    const scope = explicitScope() ?? (await principal.forRequest());
+    const scope = await resolveScope(principal);
     if (!scope) throw new errors.ForbiddenError('This request is not bound to a company');
     return scope;
   };
@@ -35,8 +33,7 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
     if (event.params.data) {
       dropColumnNames(event);
       // An update moves nothing to another company.
-      const rows = Array.isArray(event.params.data) ? event.params.data : [event.params.data];
-      if (event.model.uid !== COMPANY_UID) for (const row of rows) if ('company' in row) row.company = scope.companyId;
+      if (event.model.uid !== COMPANY_UID) for (const row of rowsOf(event)) if ('company' in row) row.company = scope.companyId;
     }
     const condition = event.model.uid === COMPANY_UID ? { id: scope.companyId } : { company_id: scope.companyId };
     const { where } = event.params;
@@ -51,17 +48,16 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
   const joinColumnsOf = (uid: string) => {
     let names = columnNames.get(uid);
     if (!names) {
-      const attributes = strapi.db.metadata.get(uid as never).attributes as Record<string, { joinColumn?: { name?: string } }>;
+      const attributes = metaOf(strapi, uid).attributes as Record<string, { joinColumn?: { name?: string } }>;
       names = Object.entries(attributes)
-        .map(([name, attribute]) => attribute.joinColumn?.name)
+        .map(([, attribute]) => attribute.joinColumn?.name)
         .filter((column): column is string => !!column && !(column in attributes));
       columnNames.set(uid, names);
     }
     return names;
   };
   const dropColumnNames = (event: Event) => {
-    const rows = Array.isArray(event.params.data) ? event.params.data : [event.params.data ?? {}];
-    for (const row of rows) for (const column of joinColumnsOf(event.model.uid)) delete row[column];
+    for (const row of rowsOf(event)) for (const column of joinColumnsOf(event.model.uid)) delete row[column];
   };
 
   const stampCompany = async (event: Event) => {
@@ -69,10 +65,7 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
     if (scope.kind === 'system') return;
     if (event.model.uid === COMPANY_UID) throw new errors.ForbiddenError('Companies are created by operators');
     dropColumnNames(event);
-    const rows = Array.isArray(event.params.data) ? event.params.data : [event.params.data ?? {}];
-    rows.forEach((row) => {
-      row.company = scope.companyId;
-    });
+    for (const row of rowsOf(event)) row.company = scope.companyId;
   };
 
   const holdsSecret = (row: Record<string, unknown> | undefined) => !!row && COMPANY_SECRET_FIELDS.some((field) => field in row);
@@ -80,7 +73,7 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
   /** Seals a company's secrets for the company they belong to (its documentId is their context). */
   const sealSecrets = async (event: Event, action: 'create' | 'update') => {
     if (event.model.uid !== COMPANY_UID) return;
-    const rows = Array.isArray(event.params.data) ? event.params.data : [event.params.data];
+    const rows = rowsOf(event);
     if (!rows.some(holdsSecret)) return;
     if (action === 'create') {
       for (const row of rows) {
@@ -96,22 +89,27 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
     sealSecretFields(event.params.data, company.documentId);
   };
 
-  const subscriber: Record<string, unknown> = {
-    models: [COMPANY_UID, ...TENANT_SCOPED_UIDS],
-    async beforeCreate(event: Event) {
-      await sealSecrets(event, 'create');
-      if (enforce) await stampCompany(event);
-    },
-    async beforeCreateMany(event: Event) {
-      await sealSecrets(event, 'create');
-      if (enforce) await stampCompany(event);
-    },
+  const beforeCreate = async (event: Event) => {
+    await sealSecrets(event, 'create');
+    if (enforce) await stampCompany(event);
   };
-  for (const action of READ_OR_CHANGE) {
-    subscriber[action] = async (event: Event) => {
-      if (enforce) await confineWhere(event);
-      if (action === 'beforeUpdate' || action === 'beforeUpdateMany') await sealSecrets(event, 'update');
-    };
-  }
-  return subscriber;
+  const beforeRead = async (event: Event) => {
+    if (enforce) await confineWhere(event);
+  };
+  const beforeChange = async (event: Event) => {
+    if (enforce) await confineWhere(event);
+    await sealSecrets(event, 'update');
+  };
+  return {
+    models: [COMPANY_UID, ...TENANT_SCOPED_UIDS],
+    beforeCreate,
+    beforeCreateMany: beforeCreate,
+    beforeFindOne: beforeRead,
+    beforeFindMany: beforeRead,
+    beforeCount: beforeRead,
+    beforeDelete: beforeRead,
+    beforeDeleteMany: beforeRead,
+    beforeUpdate: beforeChange,
+    beforeUpdateMany: beforeChange,
+  } satisfies LifecycleSubscriber;
 };

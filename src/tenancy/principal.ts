@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import type { Scope } from './scope';
+import { explicitScope, type Scope } from './scope';
 import { onTable, tableOf } from '../support/knex';
+import { ttlCache } from '../support/ttl-cache';
 
 /**
  * Maps the authenticated principal of an HTTP request to its tenant scope:
@@ -15,7 +16,6 @@ import { onTable, tableOf } from '../support/knex';
 const SUPER_ADMIN = 'strapi-super-admin';
 const TTL_MS = 30_000;
 
-type Cached = { companyId: number | null; expires: number };
 type AuthState = {
   strategy?: { name?: string };
   credentials?: { id?: number | string; roles?: Array<{ code?: string }> } | null;
@@ -28,19 +28,12 @@ export const numericId = (value: unknown): number | null => {
 };
 
 export const createPrincipalResolver = (strapi: Core.Strapi) => {
-  const staffCache = new Map<number, Cached>();
-  const userCache = new Map<number, Cached>();
-
-  const cached = async <K>(cache: Map<K, Cached>, key: K, load: () => Promise<number | null>) => {
-    const hit = cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.companyId;
-    const companyId = await load();
-    cache.set(key, { companyId, expires: Date.now() + TTL_MS });
-    return companyId;
-  };
+  // Bindings change rarely and are read on every request; any change to them is forgotten at once, in every process.
+  const staffCache = ttlCache<number, number | null>(strapi, 'tenancy:admin-users', { ttlMs: TTL_MS });
+  const userCache = ttlCache<number, number | null>(strapi, 'tenancy:api-users', { ttlMs: TTL_MS });
 
   const companyOfAdminUser = (adminUserId: number) =>
-    cached(staffCache, adminUserId, async () => {
+    staffCache.remember(adminUserId, async () => {
       const row = await onTable(strapi, tableOf(strapi, 'api::staff.staff'), (query) =>
         query.select('company_id').where('admin_user_id', adminUserId).andWhere('active', true).whereNotNull('company_id').first()
       );
@@ -48,7 +41,7 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     });
 
   const companyOfUser = (userId: number) =>
-    cached(userCache, userId, async () => {
+    userCache.remember(userId, async () => {
       const row = await onTable(strapi, tableOf(strapi, 'plugin::users-permissions.user'), (query) =>
         query.select('company_id').where('id', userId).first()
       );
@@ -88,10 +81,13 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     },
     companyOfAdminUser,
     forget() {
-      staffCache.clear();
-      userCache.clear();
+      staffCache.forget();
+      userCache.forget();
     },
   };
 };
 
 export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;
+
+/** The scope of the work in progress: explicit (a job, a seed, boot), else the HTTP request's principal's. */
+export const resolveScope = async (principal: PrincipalResolver | null): Promise<Scope | null> => explicitScope() ?? (principal ? await principal.forRequest() : null);

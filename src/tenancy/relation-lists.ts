@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { COMPANY_UID, isTenantGuarded } from './model';
-import { explicitScope } from './scope';
-import type { PrincipalResolver } from './principal';
-import { onTable, tableOf } from '../support/knex';
+import { resolveScope, type PrincipalResolver } from './principal';
+import { modelOf, onTable, tableOf } from '../support/knex';
 
 /**
  * The admin's relation lists (`GET /content-manager/relations/:model/:id/:field`) load the
@@ -18,11 +17,11 @@ type Controller = (this: unknown, ctx: Ctx, next?: unknown) => Promise<unknown>;
 export const scopeRelationList = (strapi: Core.Strapi, principal: PrincipalResolver, original: Controller): Controller =>
   async function scopedFindExisting(this: unknown, ctx: Ctx, next?: unknown) {
     const result = await original.call(this, ctx, next);
-    const model = strapi.getModel(ctx.params.model as never) as { attributes: Record<string, { target?: string }> } | undefined;
+    const model = modelOf(strapi, ctx.params.model);
     const target = model?.attributes?.[ctx.params.targetField]?.target;
     const results = ctx.body?.results;
     if (!target || !isTenantGuarded(target) || !Array.isArray(results) || results.length === 0) return result;
-    const scope = explicitScope() ?? (await principal.forRequest());
+    const scope = await resolveScope(principal);
     if (scope?.kind === 'system') return result;
     const companyId = scope?.kind === 'company' ? scope.companyId : -1;
     const visible = new Set(

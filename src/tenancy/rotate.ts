@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { isSealed, keyIdOf, reseal, type KeyRing } from '../domain/secret-box';
 import { COMPANY_SECRET_FIELDS, COMPANY_UID } from './model';
 import { keyRing, secretContext } from './secrets';
+import { metaOf } from '../support/knex';
 
 /**
  * Re-encrypts every company secret under the current key of SECRETS_KEYRING (the first one),
@@ -21,7 +22,7 @@ export type RotationPlan = {
 };
 export type RotationReport = Omit<RotationPlan, 'steps'> & { rotated: number; changedMeanwhile: number };
 
-const tableOfCompanies = (strapi: Core.Strapi) => strapi.db.metadata.get(COMPANY_UID as never);
+const tableOfCompanies = (strapi: Core.Strapi) => metaOf(strapi, COMPANY_UID);
 
 export const planRotation = async (strapi: Core.Strapi, ring: KeyRing = keyRing()): Promise<RotationPlan> => {
   const meta = tableOfCompanies(strapi);

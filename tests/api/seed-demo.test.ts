@@ -21,7 +21,7 @@ const countRows = async (companyId: number) =>
   });
 
 it('seeds the demo tenant once, with its admin logins, and is idempotent', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { seedDemoTenant } = require('../../dist/src/seed/demo-tenant') as typeof import('../../src/seed/demo-tenant');
   const first = await seedDemoTenant(app.strapi, { password: 'Demo-Passw0rd!' });
   expect(first.companyCreated).toBe(true);

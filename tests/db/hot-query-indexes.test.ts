@@ -62,7 +62,7 @@ const sqlOf = async (companyId: number, table: string, read: () => Promise<unkno
   const listener = (query: { sql: string; bindings: unknown[] }) => statements.push(query);
   app.strapi.db.connection.on('query', listener);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const { runAsCompany } = require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
     await runAsCompany(companyId, read);
   } finally {

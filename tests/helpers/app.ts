@@ -30,7 +30,7 @@ export const startApp = async (env: Record<string, string> = {}, { listen = fals
     }
   };
 
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
   const strapi = createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist'), autoReload: false, serveAdminPanel: admin });
   try {
@@ -54,4 +54,19 @@ export const stopApp = async (app: TestApp | undefined) => {
   if (!app) return;
   await app.strapi.destroy();
   app.restoreEnv();
+};
+
+/**
+ * Waits until the app's database pool is idle: Strapi keeps working after an answer (its content
+ * history takes a snapshot of what was written, in the background), and a test that counts
+ * statements or closes the pool must not catch that work.
+ */
+export const settle = async (app: TestApp, { timeoutMs = 10_000 } = {}) => {
+  const pool = (app.strapi.db.connection.client as unknown as { pool: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 3 && Date.now() < deadline) {
+    quiet = pool.numUsed() === 0 && pool.numPendingAcquires() === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 };

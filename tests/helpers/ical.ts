@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const ICAL = require('ical.js');
 
 /** An .ics file read with Mozilla's ical.js, as a calendar client would: the method and the event's properties. */

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
-import { freePort } from './processes';
+import { freePort, reachable } from './processes';
 
 /**
  * Debian's nginx as the reverse proxy in front of an API process, as operators run it: it
@@ -17,16 +16,6 @@ export const externalAddress = (): string => {
   }
   throw new Error('this machine has no non-loopback IPv4 address for the proxy test');
 };
-
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 export const startNginx = async (upstreamPort: number) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-nginx-'));

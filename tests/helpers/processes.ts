@@ -27,6 +27,17 @@ export const freePort = () =>
     server.on('error', reject);
   });
 
+/** Whether something accepts TCP connections on a loopback port. */
+export const reachable = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
 const launch = (args: string[], env: Record<string, string>, url: string): Proc => {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,27 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
-import net from 'net';
+import { freePort, reachable } from './processes';
 
 /** A Redis server of the test's own, on a free loopback port, that the test can stop and restart. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 export const ownRedis = async () => {
   const port = await freePort();
   let child: ChildProcess | null = null;

@@ -5,7 +5,7 @@ import type { TestApp } from './app';
 /** Test data through the app's own services, each test with its own companies and users. */
 const tag = () => randomBytes(4).toString('hex');
 const inSystem = <T>(fn: () => Promise<T>): Promise<T> => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { runAsSystem } = require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
   return runAsSystem('test setup', fn);
 };

@@ -1,5 +1,5 @@
-import { startApp, stopApp, type TestApp } from '../helpers/app';
-import { asSystem, createCompany, createIn, createStaffAdmin, createSuperAdmin, type Company } from '../helpers/tenants';
+import { settle, startApp, stopApp, type TestApp } from '../helpers/app';
+import { asSystem, createCompany, createIn, createStaffAdmin, createSuperAdmin } from '../helpers/tenants';
 
 /**
  * The overview's routes with known data: exact figures, one statement per widget whatever
@@ -141,6 +141,7 @@ describe('no N+1', () => {
       const staff = await createStaffAdmin(app, company.id);
       for (const route of ['kpis?period=30d', 'appointments', 'calls', 'queue']) {
         await getService().cache.invalidate([company.id], ['kpis', 'appointments', 'calls']);
+        await settle(app);
         let statements = 0;
         const count = () => (statements += 1);
         knex.on('query', count);

@@ -1,9 +1,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { startApp, stopApp, type TestApp } from '../helpers/app';
+import { settle, startApp, stopApp, type TestApp } from '../helpers/app';
 import { createCompany, createIn, createSuperAdmin } from '../helpers/tenants';
-import { eventually } from '../helpers/retell';
 
 /**
  * Dropping a company's cached overview figures after a write must not need a second database
@@ -34,8 +33,7 @@ it('a super admin’s write on PostgreSQL with a pool of one connection succeeds
     expect(status).toBe(200);
     expect(ms).toBeLessThan(3000);
     // Strapi keeps working after the answer (the content history snapshot): let it finish first.
-    const pool = (app.strapi.db.connection.client as unknown as { pool: { numUsed(): number; numPendingAcquires(): number } }).pool;
-    await eventually(async () => pool.numUsed() === 0 && pool.numPendingAcquires() === 0);
+    await settle(app);
   } finally {
     await stopApp(app);
   }

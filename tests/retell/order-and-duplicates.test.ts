@@ -33,7 +33,7 @@ const finalRows = (callId: string) =>
   asSystem(async () => {
     const call = await app.strapi.db.query('api::call.call').findOne({ where: { retellCallId: callId }, populate: ['customer'] });
     const { id, documentId, createdAt, updatedAt, publishedAt, customer, ...rest } = call;
-    void id, documentId, createdAt, updatedAt, publishedAt;
+    void [id, documentId, createdAt, updatedAt, publishedAt];
     const fields = JSON.parse(JSON.stringify(rest).split(callId).join('<call>').split(customer.phone).join('<caller>'));
     const customers = await app.strapi.db.query('api::customer.customer').count({ where: { company: { id: company.id }, phone: customer.phone } });
     return { fields, customers };

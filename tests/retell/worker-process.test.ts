@@ -36,7 +36,7 @@ it('sweeps only rows whose job Redis lost or finished without them, not a backlo
     await (await queue.getJob(`evt:${ids[0]}`))?.remove();
     const taken = await queue.getNextJob();
     expect(taken?.id).toBe(`evt:${ids[1]}`);
-    taken?.discard(); // no retries left
+    await taken?.discard(); // no retries left
     await taken?.moveToFailed({ message: 'the database was away' });
     expect(await taken?.getState()).toBe('failed');
     expect(await sweep()).toBe(2);

@@ -1,5 +1,5 @@
 import { withPostgresAdmin } from './env';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { deleteKeys } = require('../../bench/lib/redis-keys') as { deleteKeys: (url: string, prefix: string) => Promise<void> };
 
 export default async function globalTeardown() {

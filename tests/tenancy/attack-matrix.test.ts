@@ -308,7 +308,7 @@ beforeAll(async () => {
   foreign = await createCompany(app.strapi);
   auth.rest = (await createIntegrator(app, own.id)).auth;
   auth.admin = (await createStaffAdmin(app, own.id)).auth;
-  // eslint-disable-next-line no-console -- the case count belongs in the test output
+   
   console.log(
     `tenant attack matrix: ${matrix.length + EXTRAS.length} cases — ${matrix.length} (${TYPES.length} types × ${OPS.length} operations × ${SIDES.length} sides × ${SURFACES.length} surfaces) + ${EXTRAS.length} on companies and the webhook inbox`
   );

@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { ROOT, startApp, stopApp, type TestApp } from '../helpers/app';
-import { asSystem, createCompany, createIn, createIntegrator, createSuperAdmin, type Company } from '../helpers/tenants';
+import { createCompany, createIn, createIntegrator, createSuperAdmin, type Company } from '../helpers/tenants';
 import { eventually, fixtureFor, inboxRows, webhook } from '../helpers/retell';
 
 /**

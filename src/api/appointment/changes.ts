@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import type outboxFactory from '../notification/services/outbox';
 import type { Planned } from '../notification/services/outbox';
-import { onTable } from '../../support/knex';
+import { appService } from '../services';
+import { onModel } from '../../support/knex';
 import { isPostgres } from '../../support/dialect';
+import type { LifecycleSubscriber } from '../../support/lifecycles';
 
 /**
  * Every change of an appointment that the customer must hear about, whoever makes it (the phone
@@ -19,17 +20,16 @@ const UID = 'api::appointment.appointment';
 const LIVE = new Set(['requested', 'confirmed']);
 
 type Row = { id: number; startsAt: string | Date | null; endsAt: string | Date | null; state: string; sequence: number | null; company?: { id: number } | null };
-type Event = { params: { where?: unknown; data?: Record<string, unknown> }; result?: Row | null; state: { before?: Row | null } };
 
 const ms = (value: unknown) => (value === null || value === undefined || value === '' ? null : new Date(value as string).getTime());
 
 export const watchAppointmentChanges = (strapi: Core.Strapi) => {
-  const outbox = () => strapi.service('api::notification.outbox') as unknown as ReturnType<typeof outboxFactory>;
-  const load = async (where: unknown) =>
-    (await strapi.db.query(UID).findOne({ where: where as Record<string, unknown>, select: ['id', 'startsAt', 'endsAt', 'state', 'sequence'], populate: { company: { select: ['id'] } } })) as Row | null;
+  const outbox = () => appService(strapi, 'api::notification.outbox');
+  const load = async (where: Record<string, unknown>) =>
+    (await strapi.db.query(UID).findOne({ where, select: ['id', 'startsAt', 'endsAt', 'state', 'sequence'], populate: { company: { select: ['id'] } } })) as Row | null;
 
   const lockedState = async (id: number): Promise<Partial<Row>> => {
-    const row = await onTable<{ starts_at: Date; ends_at: Date; state: string; sequence: number } | undefined>(strapi, 'appointments', (query) => {
+    const row = await onModel<{ starts_at: Date; ends_at: Date; state: string; sequence: number } | undefined>(strapi, UID, (query) => {
       query.where('id', id).first('starts_at', 'ends_at', 'state', 'sequence');
       return isPostgres(strapi) ? query.forUpdate() : query;
     });
@@ -48,18 +48,18 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
   });
   const future = (row: Row) => (ms(row.endsAt) ?? 0) > Date.now();
 
-  strapi.db.lifecycles.subscribe({
+  const appointments: LifecycleSubscriber = {
     models: [UID],
 
-    async afterCreate(event: Event) {
+    async afterCreate(event) {
       const created = event.result ? await load({ id: event.result.id }) : null;
       const companyId = created?.company?.id;
       if (!created || !companyId || !LIVE.has(created.state) || !created.startsAt || !future(created)) return;
       await outbox().plan([message(created, companyId, 'confirmation', created.sequence ?? 0)]);
     },
 
-    async beforeUpdate(event: Event) {
-      const data = event.params.data;
+    async beforeUpdate(event) {
+      const data: Record<string, unknown> | undefined = event.params.data;
       if (!data || !('startsAt' in data || 'endsAt' in data || 'state' in data)) return;
       const found = await load(event.params.where);
       if (!found) return;
@@ -73,27 +73,28 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
       if ((moved && LIVE.has(next)) || cancelled || rebooked) data.sequence = (before.sequence ?? 0) + 1;
     },
 
-    async afterUpdate(event: Event) {
-      const before = event.state.before;
+    async afterUpdate(event) {
+      const before = event.state.before as Row | null | undefined;
       if (!before?.company?.id || !event.result) return;
       const after = await load({ id: before.id });
       if (!after || (after.sequence ?? 0) === (before.sequence ?? 0) || !after.startsAt || !future(after)) return;
       const kind = after.state === 'cancelled' ? 'cancellation' : 'update';
       await outbox().plan([message(after, before.company.id, kind, after.sequence ?? 0)]);
     },
-  } as never);
+  };
+  strapi.db.lifecycles.subscribe(appointments);
 
   // An email address given later still brings the customer the latest message they missed.
   strapi.db.lifecycles.subscribe({
     models: ['api::customer.customer'],
-    async beforeUpdate(event: { params: { where?: unknown; data?: Record<string, unknown> }; state: { hadEmail?: boolean; id?: number } }) {
+    async beforeUpdate(event) {
       if (!event.params.data?.email) return;
-      const before = (await strapi.db.query('api::customer.customer').findOne({ where: event.params.where as Record<string, unknown>, select: ['id', 'email'] })) as { id: number; email: string | null } | null;
+      const before = (await strapi.db.query('api::customer.customer').findOne({ where: event.params.where, select: ['id', 'email'] })) as { id: number; email: string | null } | null;
       event.state.id = before?.id;
       event.state.hadEmail = !!before?.email;
     },
-    async afterUpdate(event: { state: { hadEmail?: boolean; id?: number } }) {
-      if (event.state.id && event.state.hadEmail === false) await outbox().revive(event.state.id);
+    async afterUpdate(event) {
+      if (typeof event.state.id === 'number' && event.state.hadEmail === false) await outbox().revive(event.state.id);
     },
-  } as never);
+  } satisfies LifecycleSubscriber);
 };

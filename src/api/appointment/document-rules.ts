@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { paramsOf, type DocumentMiddleware } from '../../support/documents';
 
 /**
  * Rules of an appointment on every write path:
@@ -8,7 +9,6 @@ import { errors } from '@strapi/utils';
  */
 const UID = 'api::appointment.appointment';
 
-type Context = { uid: string; action: string; params: { documentId?: string; data?: Record<string, unknown> } };
 type RequestState = { auth?: { strategy?: { name?: string } } };
 
 const toDate = (value: unknown, field: string): Date | null => {
@@ -18,7 +18,7 @@ const toDate = (value: unknown, field: string): Date | null => {
   return date;
 };
 
-export const createAppointmentRules = (strapi: Core.Strapi) => {
+export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware => {
   const serviceDuration = async (value: unknown): Promise<number | null> => {
     const raw = value && typeof value === 'object' && 'connect' in (value as object) ? (value as { connect: unknown[] }).connect?.[0] : value;
     const ref = Array.isArray(raw) ? raw[0] : raw;
@@ -39,10 +39,11 @@ export const createAppointmentRules = (strapi: Core.Strapi) => {
     return strategy === 'admin' ? 'admin' : 'api';
   };
 
-  return async (context: Context, next: () => Promise<unknown>) => {
+  return async (context, next) => {
     if (context.uid !== UID || (context.action !== 'create' && context.action !== 'update')) return next();
-    const data = context.params.data ?? {};
-    context.params.data = data;
+    const params = paramsOf(context);
+    const data = params.data ?? {};
+    params.data = data;
 
     if (context.action === 'create' && data.source === undefined) {
       const source = sourceOfRequest();
@@ -52,9 +53,9 @@ export const createAppointmentRules = (strapi: Core.Strapi) => {
     if ('startsAt' in data || 'endsAt' in data || 'service' in data) {
       let startsAt = toDate(data.startsAt, 'startsAt');
       let endsAt = toDate(data.endsAt, 'endsAt');
-      if (context.action === 'update' && (!startsAt || !endsAt) && context.params.documentId) {
+      if (context.action === 'update' && (!startsAt || !endsAt) && params.documentId) {
         const current = await strapi.db.query(UID).findOne({
-          where: { documentId: context.params.documentId },
+          where: { documentId: params.documentId },
           select: ['startsAt', 'endsAt'],
         });
         startsAt = startsAt ?? toDate(current?.startsAt, 'startsAt');

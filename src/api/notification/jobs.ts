@@ -1,26 +1,37 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
-import { queuesOf } from '../../queues';
+import { defineJob, queuesOf } from '../../queues';
 import { runAsCompany, runAsSystem } from '../../tenancy';
-import { NOTIFY_QUEUE, SEND_JOB } from './services/outbox';
-import type outboxFactory from './services/outbox';
-import type customerEmailFactory from './services/customer-email';
+import { appService } from '../services';
 
 /**
- * The notification job (queue `notifications`): one outbox row, sent in its company's scope; and
- * the sweeper that queues what is due, retries what failed and takes over what a dead worker left.
+ * The notification job (queue `notifications`): one outbox row, sent in its company's scope —
+ * its id `ntf:<row>`, `ntf:<row>:r<n>` after the n-th re-queue; one attempt per job (the outbox
+ * retries with its own backoff). And the sweeper that queues what is due, retries what failed
+ * and takes over what a dead worker left.
  */
-const SendJobSchema = z.object({ notificationId: z.number().int().positive(), companyId: z.number().int().positive() });
+export const SEND_NOTIFICATION = 'notification:send';
+const SendPayload = z.object({ notificationId: z.number().int().positive(), companyId: z.number().int().positive(), generation: z.number().int().min(0) });
+
+declare module '../../queues/jobs' {
+  interface JobPayloads {
+    [SEND_NOTIFICATION]: z.infer<typeof SendPayload>;
+  }
+}
+
+export const sendNotificationJob = defineJob({
+  queue: 'notifications',
+  name: SEND_NOTIFICATION,
+  schema: SendPayload,
+  jobId: ({ notificationId, generation }) => (generation ? `ntf:${notificationId}:r${generation}` : `ntf:${notificationId}`),
+  options: { attempts: 1 },
+  handler: ({ notificationId, companyId }, { strapi }) => runAsCompany(companyId, () => appService(strapi, 'api::notification.outbox').dispatch(notificationId)),
+});
 
 export const registerNotificationJobs = (strapi: Core.Strapi) => {
-  const outbox = () => strapi.service('api::notification.outbox') as unknown as ReturnType<typeof outboxFactory>;
-  const customerEmail = () => strapi.service('api::notification.customer-email') as unknown as ReturnType<typeof customerEmailFactory>;
-  for (const kind of ['confirmation', 'update', 'cancellation', 'reminder'] as const) outbox().useSender(kind, (row) => customerEmail().send(row));
-
+  const outbox = () => appService(strapi, 'api::notification.outbox');
+  for (const kind of ['confirmation', 'update', 'cancellation', 'reminder'] as const) outbox().useSender(kind, (row) => appService(strapi, 'api::notification.customer-email').send(row));
   const queues = queuesOf(strapi);
-  queues.handle(NOTIFY_QUEUE, SEND_JOB, async (data) => {
-    const { notificationId, companyId } = SendJobSchema.parse(data);
-    return runAsCompany(companyId, () => outbox().dispatch(notificationId));
-  });
+  queues.register(sendNotificationJob);
   queues.sweep({ name: 'notifications', run: () => runAsSystem('sweeper: notifications', () => outbox().sweep()) });
 };

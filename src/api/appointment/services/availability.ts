@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import { freeSlots, nearestFree, type Busy, type Rules, type Slot } from '../../../domain/slots';
 import type { CompanyInfo } from '../../company/company-info';
-import { onTable } from '../../../support/knex';
+import { onModel } from '../../../support/knex';
 
 /**
  * Free slots of a company: the company's rules (zone, opening hours, grid) and the busy
@@ -24,7 +24,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * bounded below by the longest possible appointment.
    */
   async busyBetween(companyId: number, from: DateTime, to: DateTime, exceptAppointmentId?: number): Promise<Busy[]> {
-    const rows = await onTable<Array<{ starts_at: Date; ends_at: Date }>>(strapi, 'appointments', (query) => {
+    const rows = await onModel<Array<{ starts_at: Date; ends_at: Date }>>(strapi, 'api::appointment.appointment', (query) => {
       query
         .select('starts_at', 'ends_at')
         .where('company_id', companyId)

@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import { checkSlot, type Refusal, type Slot } from '../../../domain/slots';
 import type { CompanyInfo } from '../../company/company-info';
 import { isPostgres } from '../../../support/dialect';
 import { OVERLAP_CONSTRAINT } from '../../../../database/constraints';
+import { appService } from '../../services';
+import { violatedConstraint } from '../../../support/db-errors';
+import { toAppointment, type Appointment } from '../appointment-view';
+import { utcIso } from '../../../domain/times';
 
 /**
  * Booking, cancelling and moving appointments by the booking rules, for the phone agent
@@ -18,18 +21,11 @@ import { OVERLAP_CONSTRAINT } from '../../../../database/constraints';
  */
 const UID = 'api::appointment.appointment';
 const BOOKING_LOCK = 424242;
+const DEFAULT_ALTERNATIVES = 3;
 
 export type ServiceInfo = { id: number; documentId: string; name: string; durationMinutes: number };
 export type CustomerInfo = { id: number; documentId: string; name: string | null };
-export type Appointment = {
-  id: number;
-  documentId: string;
-  startsAt: string;
-  endsAt: string;
-  state: string;
-  service?: { name: string; durationMinutes: number } | null;
-  customer?: { id: number; name: string | null } | null;
-};
+export type { Appointment } from '../appointment-view';
 
 export type BookingRequest = {
   company: CompanyInfo;
@@ -40,6 +36,8 @@ export type BookingRequest = {
   notes?: string | null;
   source: 'phone' | 'admin' | 'api';
   now: number;
+  /** How many other free slots a refusal offers. */
+  alternatives?: number;
 };
 export type BookingResult =
   | { ok: true; appointment: Appointment; reused: boolean }
@@ -51,8 +49,7 @@ export type ChangeResult =
   | { ok: false; reason: 'none' | 'ambiguous'; candidates: Appointment[] }
   | { ok: false; reason: Refusal; alternatives: Slot[] };
 
-const isOverlap = (error: unknown) =>
-  error instanceof errors.ValidationError && (error.details as { constraint?: string } | undefined)?.constraint === OVERLAP_CONSTRAINT;
+const isOverlap = (error: unknown) => violatedConstraint(error) === OVERLAP_CONSTRAINT;
 
 class Refused extends Error {
   constructor(readonly reason: Refusal) {
@@ -61,7 +58,7 @@ class Refused extends Error {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const availability = () => strapi.service('api::appointment.availability') as ReturnType<typeof import('./availability').default>;
+  const availability = () => appService(strapi, 'api::appointment.availability');
 
   /** One booking at a time per company, for the length of the surrounding transaction. */
   const lockCompany = async (trx: { raw: (sql: string, bindings: unknown[]) => Promise<unknown> }, companyId: number) => {
@@ -73,23 +70,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return [local.startOf('day'), local.endOf('day')] as const;
   };
 
-  const alternativesFor = async (company: CompanyInfo, durationMinutes: number, start: DateTime, now: number) => {
+  const alternativesFor = async (company: CompanyInfo, durationMinutes: number, start: DateTime, now: number, limit = DEFAULT_ALTERNATIVES) => {
     const suggestion = await availability().suggest(company, durationMinutes, {
       date: start.setZone(company.timezone).toISODate(),
       wish: start,
-      limit: 3,
+      limit,
       now,
     });
     return suggestion?.slots ?? [];
   };
 
   const upcomingOf = async (customerId: number, now: number): Promise<Appointment[]> =>
-    (await strapi.documents(UID).findMany({
-      filters: { customer: { id: customerId }, state: { $in: ['confirmed', 'requested'] }, startsAt: { $gt: new Date(now).toISOString() } },
-      sort: 'startsAt:asc',
-      populate: ['service', 'customer'],
-      limit: 20,
-    })) as unknown as Appointment[];
+    (
+      await strapi.documents(UID).findMany({
+        filters: { customer: { id: customerId }, state: { $in: ['confirmed', 'requested'] }, startsAt: { $gt: new Date(now).toISOString() } },
+        sort: 'startsAt:asc',
+        populate: ['service', 'customer'],
+        limit: 20,
+      })
+    ).map(toAppointment);
 
   const pick = (upcoming: Appointment[], target: Target, zone: string): ChangeResult | Appointment => {
     let candidates = upcoming;
@@ -114,40 +113,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         outcome = await strapi.db.transaction(async ({ trx }) => {
           await lockCompany(trx, company.id);
-          const same = (await strapi.documents(UID).findFirst({
+          const same = await strapi.documents(UID).findFirst({
             filters: {
-              startsAt: start.toUTC().toISO() as string,
+              startsAt: utcIso(start),
               state: { $ne: 'cancelled' },
               $or: [...(request.callId ? [{ call: { id: request.callId } }] : []), { customer: { id: customer.id } }],
             },
             populate: ['service', 'customer'],
-          })) as unknown as Appointment | null;
-          if (same) return { appointment: same, reused: true };
+          });
+          if (same) return { appointment: toAppointment(same), reused: true };
 
           const [dayStart, dayEnd] = dayBounds(start, company.timezone);
           const busy = await availability().busyBetween(company.id, dayStart, dayEnd);
           const refusal = checkSlot(start, availability().rules(company, service.durationMinutes, now), busy);
           if (refusal) throw new Refused(refusal);
 
-          const appointment = (await strapi.documents(UID).create({
+          const created = await strapi.documents(UID).create({
             data: {
-              startsAt: start.toUTC().toISO(),
-              endsAt: end.toUTC().toISO(),
+              startsAt: utcIso(start),
+              endsAt: utcIso(end),
               state: 'confirmed',
               source: request.source,
-              notes: request.notes || null,
+              notes: request.notes || undefined,
               customer: customer.id,
               service: service.id,
               ...(request.callId ? { call: request.callId } : {}),
-            } as never,
+            },
             populate: ['service', 'customer'],
-          })) as unknown as Appointment;
-          return { appointment, reused: false };
+          });
+          return { appointment: toAppointment(created), reused: false };
         });
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;
-        return { ok: false, reason, alternatives: await alternativesFor(company, service.durationMinutes, start, now) };
+        return { ok: false, reason, alternatives: await alternativesFor(company, service.durationMinutes, start, now, request.alternatives) };
       }
       return { ok: true, ...outcome };
     },
@@ -155,11 +154,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async cancel({ company, customer, target, now }: { company: CompanyInfo; customer: CustomerInfo; target: Target; now: number }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
-      const appointment = (await strapi.documents(UID).update({ documentId: chosen.documentId, data: { state: 'cancelled' } as never, populate: ['service', 'customer'] })) as unknown as Appointment;
-      return { ok: true, appointment };
+      const cancelled = await strapi.documents(UID).update({ documentId: chosen.documentId, data: { state: 'cancelled' }, populate: ['service', 'customer'] });
+      if (!cancelled) return { ok: false, reason: 'none', candidates: [] };
+      return { ok: true, appointment: toAppointment(cancelled) };
     },
 
-    async reschedule({ company, customer, target, newStart, now }: { company: CompanyInfo; customer: CustomerInfo; target: Target; newStart: DateTime; now: number }): Promise<ChangeResult> {
+    async reschedule({ company, customer, target, newStart, now, alternatives }: { company: CompanyInfo; customer: CustomerInfo; target: Target; newStart: DateTime; now: number; alternatives?: number }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
       const previousStart = DateTime.fromISO(chosen.startsAt, { zone: company.timezone });
@@ -171,17 +171,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const busy = await availability().busyBetween(company.id, dayStart, dayEnd, chosen.id);
           const refusal = checkSlot(newStart, availability().rules(company, durationMinutes, now), busy);
           if (refusal) throw new Refused(refusal);
-          return (await strapi.documents(UID).update({
+          return strapi.documents(UID).update({
             documentId: chosen.documentId,
-            data: { startsAt: newStart.toUTC().toISO(), endsAt: newStart.plus({ minutes: durationMinutes }).toUTC().toISO() } as never,
+            data: { startsAt: utcIso(newStart), endsAt: utcIso(newStart.plus({ minutes: durationMinutes })) },
             populate: ['service', 'customer'],
-          })) as unknown as Appointment;
+          });
         });
-        return { ok: true, appointment, previousStart };
+        if (!appointment) return { ok: false, reason: 'none', candidates: [] };
+        return { ok: true, appointment: toAppointment(appointment), previousStart };
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;
-        return { ok: false, reason, alternatives: await alternativesFor(company, durationMinutes, newStart, now) };
+        return { ok: false, reason, alternatives: await alternativesFor(company, durationMinutes, newStart, now, alternatives) };
       }
     },
   };

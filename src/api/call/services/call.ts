@@ -1,4 +1,5 @@
-import { factories } from '@strapi/strapi';
+import { factories, type Core } from '@strapi/strapi';
+import { isPostgres } from '../../../support/dialect';
 
 /**
  * The call log. `track` merges what one event knows about a call into its row, whatever the
@@ -26,37 +27,36 @@ export type CallPatch = {
   summary?: string;
   sentiment?: string;
   successful?: boolean;
-  analysis?: Record<string, unknown>;
+  analysis?: Record<string, string | number | boolean | null>;
   customer?: number;
 };
 type CallRow = Record<string, unknown> & { id: number; documentId: string; state: string };
 
-const merge = (current: CallRow | null, patch: CallPatch) => {
-  const data: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined || value === null || value === '' || key === 'state') continue;
-    if (key === 'customer' && current?.customer) continue;
-    data[key] = value;
-  }
+const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> => {
+  const kept = Object.entries(patch).filter(([key, value]) => value !== undefined && value !== null && value !== '' && key !== 'state' && !(key === 'customer' && current?.customer));
+  const data = Object.fromEntries(kept) as Partial<CallPatch>;
   if (patch.state && (!current || (STATE_RANK[patch.state] ?? 0) > (STATE_RANK[current.state] ?? 0))) data.state = patch.state;
   return data;
 };
 
-export default factories.createCoreService(UID, ({ strapi }) => ({
+/** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
+export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   async findByRetellId(retellCallId: string): Promise<CallRow | null> {
     return (await strapi.documents(UID).findFirst({ filters: { retellCallId }, populate: ['customer', 'appointment'] })) as CallRow | null;
   },
 
   async track(patch: CallPatch): Promise<CallRow> {
     return strapi.db.transaction(async ({ trx }) => {
-      if (strapi.db.dialect.client === 'postgres') {
+      if (isPostgres(strapi)) {
         await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`call:${patch.retellCallId}`]);
       }
       const current = (await strapi.documents(UID).findFirst({ filters: { retellCallId: patch.retellCallId }, populate: ['customer'] })) as CallRow | null;
       const data = merge(current, patch);
-      if (!current) return (await strapi.documents(UID).create({ data: { state: 'registered', ...data } as never })) as CallRow;
+      if (!current) return (await strapi.documents(UID).create({ data: { state: 'registered', ...data, retellCallId: patch.retellCallId } })) as CallRow;
       if (Object.keys(data).length === 0) return current;
-      return (await strapi.documents(UID).update({ documentId: current.documentId, data: data as never })) as CallRow;
+      return (await strapi.documents(UID).update({ documentId: current.documentId, data })) as CallRow;
     });
   },
-}));
+});
+
+export default factories.createCoreService(UID, callMethods);

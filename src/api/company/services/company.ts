@@ -1,10 +1,11 @@
-import { factories } from '@strapi/strapi';
+import { factories, type Core } from '@strapi/strapi';
 import { toCompanyInfo, type CompanyInfo } from '../company-info';
 import { openSecret } from '../../../tenancy';
 
 const UID = 'api::company.company';
 
-export default factories.createCoreService(UID, ({ strapi }) => ({
+/** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
+export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The booking view of a company (with opening hours), by numeric id. */
   async info(id: number): Promise<CompanyInfo | null> {
     const company = await strapi.db.query(UID).findOne({ where: { id }, populate: ['openingHours'] });
@@ -27,4 +28,6 @@ export default factories.createCoreService(UID, ({ strapi }) => ({
       return { info: toCompanyInfo(company), retellApiKey: null, keyUnreadable: true };
     }
   },
-}));
+});
+
+export default factories.createCoreService(UID, companyMethods);

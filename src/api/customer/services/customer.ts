@@ -1,5 +1,5 @@
-import { factories } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { factories, type Core } from '@strapi/strapi';
+import { violatedConstraint } from '../../../support/db-errors';
 
 /**
  * Customers are found by phone number within the company in scope. `upsertByPhone` is safe
@@ -8,8 +8,10 @@ import { errors } from '@strapi/utils';
  */
 type Customer = { id: number; documentId: string; name: string | null; phone: string; email: string | null; unverifiedPhone?: boolean | null };
 const UID = 'api::customer.customer';
+const PHONE_UNIQUE = 'customers_company_phone_uq';
 
-export default factories.createCoreService(UID, ({ strapi }) => ({
+/** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
+export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   async findByPhone(phone: string): Promise<Customer | null> {
     return (await strapi.documents(UID).findFirst({ filters: { phone } })) as Customer | null;
   },
@@ -18,12 +20,9 @@ export default factories.createCoreService(UID, ({ strapi }) => ({
     const existing = await this.findByPhone(phone);
     if (existing) return this.complete(existing, details);
     try {
-      return (await strapi.documents(UID).create({
-        data: { phone, name: details.name || null, email: details.email || null } as never,
-      })) as Customer;
+      return (await strapi.documents(UID).create({ data: { phone, name: details.name || undefined, email: details.email || undefined } })) as Customer;
     } catch (error) {
-      const constraint = error instanceof errors.ValidationError ? (error.details as { constraint?: string })?.constraint : null;
-      if (constraint !== 'customers_company_phone_uq') throw error;
+      if (violatedConstraint(error) !== PHONE_UNIQUE) throw error;
       const winner = await this.findByPhone(phone);
       if (!winner) throw error;
       return this.complete(winner, details);
@@ -38,12 +37,9 @@ export default factories.createCoreService(UID, ({ strapi }) => ({
   async createUnverified(phone: string, details: { name?: string | null; email?: string | null } = {}): Promise<Customer | null> {
     if (await this.findByPhone(phone)) return null;
     try {
-      return (await strapi.documents(UID).create({
-        data: { phone, name: details.name || null, email: details.email || null, unverifiedPhone: true } as never,
-      })) as Customer;
+      return (await strapi.documents(UID).create({ data: { phone, name: details.name || undefined, email: details.email || undefined, unverifiedPhone: true } })) as Customer;
     } catch (error) {
-      const constraint = error instanceof errors.ValidationError ? (error.details as { constraint?: string })?.constraint : null;
-      if (constraint === 'customers_company_phone_uq') return null;
+      if (violatedConstraint(error) === PHONE_UNIQUE) return null;
       throw error;
     }
   },
@@ -55,15 +51,15 @@ export default factories.createCoreService(UID, ({ strapi }) => ({
    */
   async complete(customer: Customer, details: { name?: string | null; email?: string | null }): Promise<Customer> {
     if (customer.unverifiedPhone) {
-      return (await strapi.documents(UID).update({
-        documentId: customer.documentId,
-        data: { name: details.name || null, email: details.email || null, unverifiedPhone: false } as never,
-      })) as Customer;
+      // Cleared, not merely left out: the Document Service's input type has no null, the query layer does.
+      return (await strapi.db.query(UID).update({ where: { id: customer.id }, data: { name: details.name || null, email: details.email || null, unverifiedPhone: false } })) as Customer;
     }
-    const patch: Record<string, string> = {};
+    const patch: { name?: string; email?: string } = {};
     if (details.name && !customer.name) patch.name = details.name;
     if (details.email && !customer.email) patch.email = details.email;
     if (Object.keys(patch).length === 0) return customer;
-    return (await strapi.documents(UID).update({ documentId: customer.documentId, data: patch as never })) as Customer;
+    return (await strapi.documents(UID).update({ documentId: customer.documentId, data: patch })) as Customer;
   },
-}));
+});
+
+export default factories.createCoreService(UID, customerMethods);

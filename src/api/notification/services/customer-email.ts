@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { renderEmail, type MessageKind } from '../../../domain/messages';
 import { invitationFile } from '../../../domain/invitation';
 import { toCompanyInfo } from '../../company/company-info';
-import { onTable } from '../../../support/knex';
+import { onModel } from '../../../support/knex';
 import type { Delivery, NotificationRow } from './outbox';
 
 /**
@@ -79,7 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (kind === 'confirmation' || kind === 'update') {
       // A plain column write (the appointment's lifecycles have no part in it), and a best effort:
       // the message is out, so a failure here must not make it go out again.
-      await onTable(strapi, 'appointments', (query) => query.where('id', appointment.id).update({ confirmation_sent_at: new Date() })).catch((error: Error) =>
+      await onModel(strapi, 'api::appointment.appointment', (query) => query.where('id', appointment.id).update({ confirmation_sent_at: new Date() })).catch((error: Error) =>
         strapi.log.warn(`appointment ${appointment.id}: confirmation sent, but not recorded: ${error.message}`)
       );
     }

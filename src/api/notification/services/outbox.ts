@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { queuesOf, QueueUnavailableError } from '../../../queues';
 import { claimWithLease, endAttempt, newGeneration } from '../../../queues/lease';
-import { afterCommit, onTable } from '../../../support/knex';
+import { afterCommit, onTable, tableOf } from '../../../support/knex';
 import { intFromEnv } from '../../../support/env';
 
 /**
@@ -11,8 +11,7 @@ import { intFromEnv } from '../../../support/env';
  * change (`<appointment>:<kind>:<sequence>:<channel>`, or the reminder's start and offset) —
  * so each message exists once, however often the change is saved, retried or replayed.
  *
- * After the commit the row is queued (queue `notifications`, job `notification:send`, job id
- * `ntf:<row>` and `ntf:<row>:r<n>` after the n-th re-queue). The job claims the row with a lease,
+ * After the commit the row is queued (job `notification:send`, ../jobs.ts). The job claims the row with a lease,
  * sends, and marks it sent. A failed send (SMTP or the SMS provider away) marks the row `failed`
  * with the time of its next attempt (NOTIFY_BACKOFF_MS doubling up to NOTIFY_BACKOFF_MAX_MS);
  * the sweeper queues it again then — an outage of minutes or hours delays messages and loses
@@ -20,9 +19,7 @@ import { intFromEnv } from '../../../support/env';
  * by the sweeper when they come near. Messages of one appointment go out in the order of its
  * changes.
  */
-export const NOTIFY_QUEUE = 'notifications' as const;
-export const SEND_JOB = 'notification:send';
-const TABLE = 'notifications';
+const UID = 'api::notification.notification';
 
 export type NotificationKind = 'confirmation' | 'update' | 'cancellation' | 'reminder' | 'staff_notice';
 export type Channel = 'email' | 'sms';
@@ -63,17 +60,18 @@ export const notifyConfig = () => ({
   giveUpMs: intFromEnv('NOTIFY_GIVE_UP_HOURS', 48, { min: 1 }) * 3_600_000,
 });
 
-export const jobIdOf = (row: { id: number; requeues?: number | null }) => (row.requeues ? `ntf:${row.id}:r${row.requeues}` : `ntf:${row.id}`);
+const payloadOf = (row: { id: number; requeues?: number | null; company_id: number }) => ({ notificationId: Number(row.id), companyId: Number(row.company_id), generation: Number(row.requeues ?? 0) });
 const toMs = (value: Date | string) => new Date(value).getTime();
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const TABLE = tableOf(strapi, UID);
   const queues = () => queuesOf(strapi);
   const senders = new Map<NotificationKind, Sender>();
 
   const enqueue = async (row: { id: number; requeues?: number | null; company_id: number; due_at: Date | string }) => {
     try {
       const delay = Math.max(0, toMs(row.due_at) - Date.now());
-      await queues().add(NOTIFY_QUEUE, SEND_JOB, { notificationId: row.id, companyId: row.company_id }, { jobId: jobIdOf(row), delay, attempts: 1 });
+      await queues().add('notification:send', payloadOf(row), { delay });
       return true;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
@@ -247,16 +245,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         seen += rows.length;
         after = Number(rows[rows.length - 1].id);
         const pending = rows.filter((row) => row.state === 'pending');
-        let jobs: Map<string, 'pending' | 'finished'>;
+        let jobs: Map<number, 'pending' | 'finished' | undefined>;
         try {
-          jobs = await queues().jobStates(NOTIFY_QUEUE, pending.map((row) => jobIdOf({ id: Number(row.id), requeues: row.requeues })));
+          jobs = new Map((await queues().jobStates('notification:send', pending.map(payloadOf))).map((state, index) => [Number(pending[index].id), state]));
         } catch (error) {
           if (!(error instanceof QueueUnavailableError)) throw error;
           return queued;
         }
         for (const row of rows) {
           const id = Number(row.id);
-          const job = row.state === 'pending' ? jobs.get(jobIdOf({ id, requeues: row.requeues })) : 'finished';
+          const job = row.state === 'pending' ? jobs.get(id) : 'finished';
           if (job === 'pending') continue;
           const outcome = job === undefined ? ((await enqueue({ ...row, id })) ? 'queued' : 'unqueued') : await requeue(id, [row.state]);
           if (outcome === 'unqueued') return queued;

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { explicitScope } from '../../../../tenancy';
 import { getService } from './utils';
 import { afterCommit, onTable } from '../../../../support/knex';
+import type { LifecycleEvent, LifecycleSubscriber } from '../../../../support/lifecycles';
 
 /**
  * Cached figures go stale the moment a company's appointments, calls or customers change, from
@@ -14,7 +15,7 @@ const MODELS: Record<string, { table: string; widgets: readonly string[] }> = {
   'api::call.call': { table: 'calls', widgets: ['kpis', 'calls'] },
   'api::customer.customer': { table: 'customers', widgets: ['kpis', 'appointments', 'calls'] },
 };
-type Event = { model: { uid: string }; params: { data?: { company?: unknown } }; result?: { id?: number } | null };
+type Event = LifecycleEvent;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const companiesOf = async (event: Event): Promise<Array<number | null>> => {
@@ -42,7 +43,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     afterCreate: forgetCompanies,
     afterUpdate: forgetCompanies,
     afterDelete: forgetCompanies,
-  } as never);
+  } satisfies LifecycleSubscriber);
 
   strapi.db.lifecycles.subscribe({
     models: Object.keys(MODELS),
@@ -52,5 +53,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     afterCreateMany: invalidateEverything,
     afterUpdateMany: invalidateEverything,
     afterDeleteMany: invalidateEverything,
-  } as never);
+  } satisfies LifecycleSubscriber);
 };

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { queuesOf } from '../../../../queues';
+import { registerGauge } from '../../../../ops/metrics';
+import { tableOf } from '../../../../support/knex';
 import { runAsSystem } from '../../../../tenancy';
-import { WEBHOOK_QUEUE } from './services/inbox';
 import { EVENT_JOBS } from './jobs';
 import { getService } from './utils';
 
@@ -15,9 +16,14 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   ]);
 
   const queues = queuesOf(strapi);
-  for (const event of Object.keys(EVENT_JOBS)) {
-    queues.handle(WEBHOOK_QUEUE, event, (data) => getService(strapi, 'events').process(data));
-  }
+  for (const job of EVENT_JOBS) queues.register(job);
   queues.sweep({ name: 'retell inbox', run: () => runAsSystem('retell: inbox sweeper', () => getService(strapi, 'inbox').sweep()) });
+  registerGauge(strapi, {
+    name: 'frontdesk_webhook_inbox_rows',
+    help: 'Retell webhook inbox rows by state',
+    labelNames: ['state'],
+    read: async () =>
+      ((await strapi.db.connection(tableOf(strapi, 'plugin::retell.webhook-event')).select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: string; n: string | number }>).map((row) => ({ labels: { state: row.state }, value: Number(row.n) })),
+  });
   queues.sweep({ name: 'retell inbox retention', run: () => runAsSystem('retell: inbox retention', () => getService(strapi, 'inbox').prune()) });
 };

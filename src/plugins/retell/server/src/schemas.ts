@@ -76,8 +76,3 @@ export const FunctionArgsSchema = z.object({
   new_start: arg,
 });
 export type FunctionArgs = z.infer<typeof FunctionArgsSchema>;
-
-/** zod issues as the details of a Strapi ValidationError. */
-export const issuesOf = (error: z.ZodError) => ({
-  errors: error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, name: 'ValidationError' })),
-});

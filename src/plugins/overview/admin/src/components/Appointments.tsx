@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Badge, Box, Flex, SimpleMenu, MenuItem, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { HeaderRow } from './HeaderRow';
 

@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Badge, Flex, Link, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { HeaderRow } from './HeaderRow';
 import { formatDuration } from '../api';

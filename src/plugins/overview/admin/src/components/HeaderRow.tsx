@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Th, Thead, Tr, Typography } from '@strapi/design-system';
 
 /** The header row of the overview's tables. */

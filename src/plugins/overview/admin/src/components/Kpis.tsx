@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { formatDuration, percent } from '../api';
 

@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Badge, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { HeaderRow } from './HeaderRow';
 

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { parseInput } from '../../../../../support/validation';
 import { getService } from '../utils';
 import { PERIODS, periodRange } from '../services/periods';
 
@@ -26,13 +27,7 @@ const ExportQuery = Query.extend({
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 });
 
-const parse = <T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> => {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new errors.ValidationError('Invalid query', { errors: result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) });
-  }
-  return result.data;
-};
+const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> => parseInput(schema, value, 'Invalid query');
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const cached = async <T>(ctx: Ctx, widget: string, compute: (scope: Awaited<ReturnType<ReturnType<typeof getService<'scope'>>['resolve']>>, period: (typeof PERIODS)[number]) => Promise<T>) => {
@@ -67,9 +62,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ForbiddenError('You may not change appointments');
       }
       const { state } = parse(StateChange, ctx.request.body);
-      const updated = await strapi.documents('api::appointment.appointment').update({ documentId: ctx.params.documentId, data: { state } as never });
+      const updated = await strapi.documents('api::appointment.appointment').update({ documentId: ctx.params.documentId, data: { state } });
       if (!updated) throw new errors.NotFoundError('Not Found');
-      ctx.body = { data: { documentId: updated.documentId, state: (updated as unknown as { state: string }).state } };
+      ctx.body = { data: { documentId: updated.documentId, state: updated.state } };
     },
 
     async export(ctx: Ctx) {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { ttlCache } from '../../../../../support/ttl-cache';
 
 /**
  * Admin authentication for the overview's read routes, with what it learns kept for a few
@@ -21,36 +22,31 @@ const MAX_ENTRIES = 10_000;
 type AdminUser = { id: number; email: string; isActive: boolean; roles: Array<{ code: string }> };
 type Ctx = { request: { header: Record<string, string | undefined> }; state: Record<string, unknown> };
 
-const remember = <K, V>(map: Map<K, V & { expires: number }>, key: K, value: V & { expires: number }) => {
-  if (map.size >= MAX_ENTRIES) map.clear();
-  map.set(key, value);
-  return value;
-};
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
-  const sessions = new Map<string, { userId: number | string; expires: number }>();
-  const principals = new Map<number | string, { user: AdminUser; mayRead: boolean; expires: number }>();
+  const sessions = ttlCache<string, { userId: number | string; tokenExpires: number }>(strapi, 'overview:read-auth:sessions', { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES });
+  const principals = ttlCache<number | string, { user: AdminUser; mayRead: boolean }>(strapi, 'overview:read-auth:principals', { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES });
   const manager = () => (strapi as unknown as { sessionManager: (origin: string) => { validateAccessToken(token: string): { isValid: boolean; payload: { userId: string; sessionId: string; exp?: number } | null }; isSessionActive(id: string): Promise<boolean> } }).sessionManager('admin');
 
   const sessionOf = async (token: string) => {
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = sessions.get(key);
-    if (cached && cached.expires > Date.now()) return cached;
+    // Never past the token's own expiry, however fresh the cache entry.
+    if (cached && cached.tokenExpires > Date.now()) return cached;
     const { isValid, payload } = manager().validateAccessToken(token);
     if (!isValid || !payload || !(await manager().isSessionActive(payload.sessionId))) throw new errors.UnauthorizedError('Missing or invalid credentials');
     const numeric = Number(payload.userId);
     const userId = Number.isFinite(numeric) && String(numeric) === payload.userId ? numeric : payload.userId;
-    const expires = Math.min(Date.now() + AUTH_TTL_MS, payload.exp ? payload.exp * 1000 : Infinity);
-    return remember(sessions, key, { userId, expires });
+    return sessions.set(key, { userId, tokenExpires: payload.exp ? payload.exp * 1000 : Infinity });
   };
 
   const principalOf = async (userId: number | string) => {
     const cached = principals.get(userId);
-    if (cached && cached.expires > Date.now()) return cached;
+    if (cached) return cached;
     const user = (await strapi.db.query('admin::user').findOne({ where: { id: userId }, populate: ['roles'] })) as AdminUser | null;
     if (!user || user.isActive !== true) throw new errors.UnauthorizedError('Missing or invalid credentials');
     const ability = await strapi.service('admin::permission').engine.generateUserAbility(user);
-    return remember(principals, userId, { user, mayRead: ability.can(READ_ACTION), expires: Date.now() + AUTH_TTL_MS });
+    return principals.set(userId, { user, mayRead: ability.can(READ_ACTION) });
   };
 
   return async (ctx: Ctx, next: () => Promise<void>) => {

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedis, keyPrefix } from '../../../../../support/redis';
 import { intFromEnv } from '../../../../../support/env';
 
 /**
@@ -14,9 +15,9 @@ import { intFromEnv } from '../../../../../support/env';
 /** Stored: `<written at ms>|<JSON>` — served as the JSON text itself, never parsed again. */
 const SEPARATOR = '|';
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
+export default (_context: { strapi: Core.Strapi }) => {
   const ttlSeconds = intFromEnv('CACHE_TTL_SECONDS', 300, { min: 0, max: 86_400 });
-  const prefix = `${process.env.QUEUE_PREFIX || 'frontdesk'}:overview:`;
+  const prefix = `${keyPrefix()}:overview:`;
   const stats = { hits: 0, misses: 0, invalidations: 0, errors: 0 };
   let redis: Redis | null = null;
   let closed = false;
@@ -24,7 +25,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const client = () => {
     if (!redis) {
       if (closed) throw new Error('the overview cache is closed');
-      redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+      redis = createRedis();
       redis.on('error', () => {
         stats.errors += 1;
       });

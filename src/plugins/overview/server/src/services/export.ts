@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { PassThrough } from 'stream';
+import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { sqlHelpers } from './sql';
 import type { Scope } from './figures';
@@ -49,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { at, millis } = sqlHelpers(strapi);
     const out = new PassThrough();
     const time = (ms: unknown) => (ms === null || ms === undefined ? '' : DateTime.fromMillis(Number(ms), { zone: scope.zone }).toFormat('yyyy-MM-dd HH:mm'));
-    const company = scope.companyId === null ? { clause: '', bindings: [] as unknown[] } : { clause: ' AND x.company_id = ?', bindings: [scope.companyId] };
+    const company = scope.companyId === null ? { clause: '', bindings: [] as Knex.RawBinding[] } : { clause: ' AND x.company_id = ?', bindings: [scope.companyId] };
     const page = async (afterId: number): Promise<Row[]> => {
       const text =
         kind === 'appointments'
@@ -67,7 +68,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
                LEFT JOIN appointments_call_lnk acl ON acl.call_id = x.id LEFT JOIN appointments ap ON ap.id = acl.appointment_id
                LEFT JOIN companies co ON co.id = x.company_id
               WHERE x.created_at >= ? AND x.created_at < ? AND x.id > ?${company.clause} ORDER BY x.id LIMIT ${PAGE}`;
-      const result = await strapi.db.connection.raw(text, [at(from.toJSDate()), at(to.toJSDate()), afterId, ...company.bindings] as never);
+      const result = await strapi.db.connection.raw(text, [at(from.toJSDate()), at(to.toJSDate()), afterId, ...company.bindings]);
       return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
     };
     const yes = language === 'de' ? 'ja' : 'yes';

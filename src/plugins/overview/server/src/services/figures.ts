@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { periodRange, type Period } from './periods';
 import { sqlHelpers } from './sql';
 import { httpUrl } from '../../../../../domain/urls';
+import type { Knex } from 'knex';
 
 /**
  * The overview's figures, each widget one SQL statement (joins and aggregates, never a
@@ -18,7 +19,7 @@ const LIVE_CALL_HOURS = 2;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const sql = () => sqlHelpers(strapi);
   const knex = () => strapi.db.connection;
-  const inCompany = (column: string, scope: Scope) => (scope.companyId === null ? { clause: '', bindings: [] as unknown[] } : { clause: ` AND ${column} = ?`, bindings: [scope.companyId] });
+  const inCompany = (column: string, scope: Scope) => (scope.companyId === null ? { clause: '', bindings: [] as Knex.RawBinding[] } : { clause: ` AND ${column} = ?`, bindings: [scope.companyId] });
 
   return {
     /** Today and the next 7 days, by day and hour, with customer, service and state. */
@@ -209,8 +210,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One statement, normalised over the two drivers (pg returns {rows}, better-sqlite3 an array). */
-    async raw(text: string, bindings: unknown[]): Promise<{ rows: Row[] }> {
-      const result = await knex().raw(text, bindings as never);
+    async raw(text: string, bindings: readonly Knex.RawBinding[]): Promise<{ rows: Row[] }> {
+      const result = await knex().raw(text, bindings);
       return { rows: Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []) };
     },
   };

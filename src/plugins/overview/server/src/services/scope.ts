@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { currentScope, runAsSystem } from '../../../../../tenancy';
 import type { Scope } from './figures';
+import { ttlCache } from '../../../../../support/ttl-cache';
+import { tableOf } from '../../../../../support/knex';
 
 /**
  * Whose figures: staff see their own company, always (a `company` parameter cannot change
@@ -15,20 +17,19 @@ const TTL_MS = 30_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   // Names and zones of companies change rarely; kept 30 s and forgotten on any company change.
-  let cache: { companies: CompanyRow[]; byId: Map<number, CompanyRow>; expires: number } | null = null;
-  const load = async () => {
-    if (cache && cache.expires > Date.now()) return cache;
-    const companies = (await runAsSystem('overview: companies', () =>
-      strapi.db.connection('companies').select('id', 'name', 'timezone', 'language').orderBy('name')
-    )) as CompanyRow[];
-    cache = { companies, byId: new Map(companies.map((row) => [Number(row.id), row])), expires: Date.now() + TTL_MS };
-    return cache;
-  };
+  const cache = ttlCache<'all', { companies: CompanyRow[]; byId: Map<number, CompanyRow> }>(strapi, 'overview:companies', { ttlMs: TTL_MS });
+  const load = () =>
+    cache.remember('all', async () => {
+      const companies = (await runAsSystem('overview: companies', () =>
+        strapi.db.connection(tableOf(strapi, 'api::company.company')).select('id', 'name', 'timezone', 'language').orderBy('name')
+      )) as CompanyRow[];
+      return { companies, byId: new Map(companies.map((row) => [Number(row.id), row])) };
+    });
   const company = async (id: number) => (await load()).byId.get(id);
 
   return {
     forget() {
-      cache = null;
+      cache.forget();
     },
 
     async resolve(requested: unknown): Promise<OverviewScope> {

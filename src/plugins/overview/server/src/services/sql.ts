@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isPostgres } from '../../../../../support/dialect';
 
 /**
  * The few spots where PostgreSQL and SQLite differ for the overview's aggregate queries.
@@ -6,8 +7,7 @@ import type { Core } from '@strapi/strapi';
  * SQLite; both are bucketed by hours since the epoch and turned into local days in code.
  */
 export const sqlHelpers = (strapi: Core.Strapi) => {
-  const client = (strapi.db.config as { connection?: { client?: string } }).connection?.client;
-  const postgres = client === 'postgres' || client === 'pg';
+  const postgres = isPostgres(strapi);
   return {
     postgres,
     /** An hour bucket (integer hours since the epoch) of a datetime column. */

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { runAsCompany } from '../../../../../tenancy';
-import { FunctionBodySchema, issuesOf } from '../schemas';
+import { FunctionBodySchema } from '../schemas';
+import { parseInput } from '../../../../../support/validation';
 import { getService } from '../utils';
 import type { Agent } from '../services/agents';
 
@@ -13,11 +14,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const functions = getService(strapi, 'functions');
     const { name } = ctx.params;
     if (!functions.isKnown(name)) throw new errors.NotFoundError(`Unknown function "${name}"`);
-    const parsed = FunctionBodySchema.safeParse(ctx.request.body);
-    if (!parsed.success) throw new errors.ValidationError('Invalid Retell function call', issuesOf(parsed.error));
+    const { call, args } = parseInput(FunctionBodySchema, ctx.request.body, 'Invalid Retell function call');
     const { agent } = ctx.state.retell;
-    if (!agent) throw new errors.NotFoundError(`No company owns the agent ${parsed.data.call.agent_id}`);
-    const { call, args } = parsed.data;
+    if (!agent) throw new errors.NotFoundError(`No company owns the agent ${call.agent_id}`);
     ctx.body = await runAsCompany(agent.company.id, () => functions.invoke(name, { company: agent.company, call, args, now: Date.now() }));
   },
 });

@@ -7,13 +7,12 @@ import { getService } from '../utils';
  * read through the Document Service, so staff can only replay their own company's events.
  */
 type Ctx = { params: { documentId: string }; body: unknown };
-type Row = { id: number; documentId: string; event: string; state: string };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async replay(ctx: Ctx) {
-    const row = (await strapi.documents('plugin::retell.webhook-event').findOne({ documentId: ctx.params.documentId })) as unknown as Row | null;
+    const row = await strapi.documents('plugin::retell.webhook-event').findOne({ documentId: ctx.params.documentId });
     if (!row) throw new errors.NotFoundError('Not Found');
-    const outcome = await getService(strapi, 'inbox').replay(row.id, row.event);
+    const outcome = await getService(strapi, 'inbox').replay(Number(row.id), row.event ?? '');
     if (outcome === 'held') throw new errors.ApplicationError('This event is being processed right now', { code: 'IN_PROGRESS' });
     ctx.body = { data: { documentId: row.documentId, state: 'received', queued: outcome === 'queued' } };
   },

@@ -3,7 +3,8 @@ import { errors } from '@strapi/utils';
 import getRawBody from 'raw-body';
 import { authenticateRetell } from './authenticate';
 import { inspectInput } from '../../../../../support/input-shape';
-import { countWebhook, type WebhookOutcome } from '../../../../../ops/metrics';
+import { countWebhook } from '../metrics';
+import { getService } from '../utils';
 
 /**
  * POST /api/retell/webhook, served before the rest of Strapi's middleware stack.
@@ -12,7 +13,7 @@ import { countWebhook, type WebhookOutcome } from '../../../../../ops/metrics';
  * hot path. Through the full stack (security headers, CORS, sessions, query and body
  * parsers, the router) it spends ~0.7 ms of CPU before our code runs; here it reads the raw
  * bytes itself — before any parser touches them, ≤ 1 MiB else 413 —, parses them (400),
- * authenticates them (401) and hands them to the same controller the route declares. Placed
+ * authenticates them (401) and runs the same use case as the route's controller (services/webhook). Placed
  * after `strapi::errors` (config/middlewares.ts), so every refusal keeps Strapi's error
  * envelope. Without this middleware the declared route serves the same contract, slower.
  */
@@ -27,6 +28,8 @@ type Ctx = {
   is: (type: string) => string | false | null;
   get: (header: string) => string;
   state: Record<string, unknown>;
+  status: number;
+  body: unknown;
 };
 
 const readRaw = async (ctx: Ctx) => {
@@ -47,21 +50,20 @@ const reasonOf = (error: unknown) => {
 };
 
 const ingest = async (strapi: Core.Strapi, ctx: Ctx) => {
-    const raw = await readRaw(ctx);
-    if (!ctx.is('application/json')) throw new errors.ValidationError('The body must be JSON (Content-Type: application/json)');
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new errors.ValidationError('The request body is not valid JSON');
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be a JSON object');
-    const problem = inspectInput(body);
-    if (problem) throw new errors.ValidationError(problem);
-    const agent = await authenticateRetell(strapi, { raw, body, signature: ctx.get('x-retell-signature') });
-    ctx.request.body = body;
-    ctx.state.retell = { agent, rawBody: raw };
-    await (strapi.plugin('retell').controller('webhook') as unknown as { receive(context: unknown): Promise<void> }).receive(ctx);
+  const raw = await readRaw(ctx);
+  if (!ctx.is('application/json')) throw new errors.ValidationError('The body must be JSON (Content-Type: application/json)');
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new errors.ValidationError('The request body is not valid JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be a JSON object');
+  const problem = inspectInput(body);
+  if (problem) throw new errors.ValidationError(problem);
+  const agent = await authenticateRetell(strapi, { raw, body, signature: ctx.get('x-retell-signature') });
+  ctx.state.retell = { agent, rawBody: raw };
+  return getService(strapi, 'webhook').receive(body, agent, raw);
 };
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
@@ -69,8 +71,10 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
     if (ctx.method !== 'POST' || ctx.path !== WEBHOOK_PATH) return next();
     ctx.state.route = WEBHOOK_PATH;
     try {
-      await ingest(strapi, ctx);
-      countWebhook(((ctx as unknown as { body?: { status?: string } }).body?.status ?? 'accepted') as WebhookOutcome);
+      const outcome = await ingest(strapi, ctx);
+      ctx.status = outcome.status === 'accepted' ? 202 : 200;
+      ctx.body = outcome;
+      countWebhook(outcome.status);
     } catch (error) {
       countWebhook('rejected', reasonOf(error));
       throw error;

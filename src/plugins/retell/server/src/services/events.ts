@@ -1,36 +1,30 @@
 import type { Core } from '@strapi/strapi';
-import { z } from 'zod';
 import { runAsCompany, runAsSystem } from '../../../../../tenancy';
-import type { CompanyInfo } from '../../../../../api/company/company-info';
-import { EVENT_JOBS } from '../jobs';
+import { appService } from '../../../../../api/services';
+import { isHandledEvent } from '../events';
 import { WebhookSchema } from '../schemas';
 import { getService } from '../utils';
 
 /**
  * The worker's side of the inbox: one job = one inbox row, applied in the company's scope by
- * the handler for its event. The row is claimed first (a second delivery of the same job
- * finds it done), and a failure is kept on the row for the admin before Bull retries.
+ * the handler for its event. The row is claimed first (a second delivery of the same job finds
+ * it done), and a failure is kept on the row for the admin before Bull retries.
  */
-export const EventJobSchema = z.object({ eventId: z.number().int().positive() });
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async process(data: unknown): Promise<string> {
-    const { eventId } = EventJobSchema.parse(data);
+  async process(eventId: number): Promise<string> {
     const inbox = getService(strapi, 'inbox');
     const row = await runAsSystem('retell: claim event', () => inbox.claim(eventId));
     if (!row) return 'already done';
     try {
-      const job = EVENT_JOBS[row.event];
-      if (!job) {
+      if (!isHandledEvent(row.event)) {
         await inbox.finish(row, 'ignored', `no handler for ${row.event}`);
         return 'ignored';
       }
       const { call } = WebhookSchema.parse(row.payload);
-      const company = (await runAsSystem('retell: company of event', () =>
-        (strapi.service('api::company.company') as unknown as { info(id: number): Promise<CompanyInfo | null> }).info(row.company_id)
-      )) as CompanyInfo | null;
+      const company = await runAsSystem('retell: company of event', () => appService(strapi, 'api::company.company').info(row.company_id));
       if (!company) throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
-      await runAsCompany(company.id, () => job.handle({ strapi, company, call, now: Date.now() }));
+      const event = row.event;
+      await runAsCompany(company.id, () => getService(strapi, 'call-events').handle(event, { company, call, now: Date.now() }));
       if (!(await inbox.finish(row, 'processed'))) strapi.log.warn(`retell event ${row.id} (${row.event}) was taken over by another worker while this one worked`);
       return 'processed';
     } catch (error) {

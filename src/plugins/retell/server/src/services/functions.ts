@@ -8,10 +8,11 @@ import { atTime, dayPart, parseDate, parseStart, parseTime } from '../../../../.
 import { startIn, type Slot } from '../../../../../domain/slots';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
 import type { BookingResult, ChangeResult, CustomerInfo, ServiceInfo } from '../../../../../api/appointment/services/booking';
-import type { Suggestion } from '../../../../../api/appointment/services/availability';
 import { FunctionArgsSchema, type FunctionArgs, type RetellCall } from '../schemas';
-import { basePatch, services as appServices } from '../jobs/call-context';
+import { basePatch } from '../calls';
+import { appService } from '../../../../../api/services';
 import { pluginConfig } from '../utils';
+import { ttlCache } from '../../../../../support/ttl-cache';
 
 /**
  * The functions the agent calls while the caller is on the line. Each answers with a short
@@ -24,34 +25,25 @@ export type FunctionAnswer = Record<string, unknown> & { message: string };
 export const FUNCTION_NAMES = ['check_availability', 'book_appointment', 'cancel_appointment', 'reschedule_appointment'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-type Availability = { suggest(company: CompanyInfo, duration: number, options: { date: string | null; wish: DateTime | null; window?: { from: number; to: number } | null; limit: number; now: number }): Promise<Suggestion | null> };
-type Booking = {
-  book(request: Record<string, unknown>): Promise<BookingResult>;
-  cancel(request: Record<string, unknown>): Promise<ChangeResult>;
-  reschedule(request: Record<string, unknown>): Promise<ChangeResult>;
-};
-
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const clockOf = (slot: Slot, zone: string) => startIn(slot, zone).toFormat('HH:mm');
-  const availability = () => strapi.service('api::appointment.availability') as unknown as Availability;
-  const booking = () => strapi.service('api::appointment.booking') as unknown as Booking;
+  const availability = () => appService(strapi, 'api::appointment.availability');
+  const booking = () => appService(strapi, 'api::appointment.booking');
+  const appServices = () => ({ customers: appService(strapi, 'api::customer.customer'), calls: appService(strapi, 'api::call.call') });
   const maxSlots = () => pluginConfig<number>(strapi, 'maxSlots');
 
   // A company's services, read on every in-call request, change rarely: kept 30 s, forgotten on any change.
-  const serviceCache = new Map<number, { services: ServiceInfo[]; expires: number }>();
-  const activeServices = async (companyId: number): Promise<ServiceInfo[]> => {
-    const hit = serviceCache.get(companyId);
-    if (hit && hit.expires > Date.now()) return hit.services;
-    const services = (await strapi.db.query('api::service.service').findMany({
-      where: { active: true },
-      select: ['id', 'documentId', 'name', 'durationMinutes'],
-      orderBy: { name: 'asc' },
-      limit: 100,
-    })) as ServiceInfo[];
-    serviceCache.set(companyId, { services, expires: Date.now() + 30_000 });
-    return services;
-  };
+  const serviceCache = ttlCache<number, ServiceInfo[]>(strapi, 'retell:services', { ttlMs: 30_000 });
+  const activeServices = (companyId: number): Promise<ServiceInfo[]> =>
+    serviceCache.remember(companyId, async () =>
+      (await strapi.db.query('api::service.service').findMany({
+        where: { active: true },
+        select: ['id', 'documentId', 'name', 'durationMinutes'],
+        orderBy: { name: 'asc' },
+        limit: 100,
+      })) as ServiceInfo[]
+    );
 
   /** The service the caller named; without a name, the company's only (or shortest) one. */
   const serviceFor = async (companyId: number, wanted: string | null | undefined, { required }: { required: boolean }) => {
@@ -171,24 +163,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (args.service && !service) {
         return { success: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) };
       }
-      if (missing.length) return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
+      if (missing.length || !service || !phone) return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
       if (!start) return { success: false, reason: 'invalid', missing: ['date', 'time'], message: say.refused(language, 'invalid', null, []) };
 
       const details = { name: args.customer_name || null, email: normaliseEmail(args.email || args.customer_email) };
       const customer = verified
-        ? await appServices(strapi).customers.upsertByPhone(verified, details)
-        : await appServices(strapi).customers.createUnverified(phone as string, details);
+        ? await appServices().customers.upsertByPhone(verified, details)
+        : await appServices().customers.createUnverified(phone, details);
       if (!customer) return { success: false, reason: 'unverified_caller', message: say.unverifiedCaller(language) };
-      const tracked = await appServices(strapi).calls.track({ ...basePatch(call), state: 'ongoing', customer: customer.id });
-      const result = await booking().book({ company, service, customer, start, callId: tracked.id, notes: args.notes || null, source: 'phone', now });
-      return bookingAnswer(company, result, service as ServiceInfo, customer.name ?? args.customer_name ?? null, start);
+      const tracked = await appServices().calls.track({ ...basePatch(call), state: 'ongoing', customer: customer.id });
+      const result = await booking().book({ company, service, customer, start, callId: tracked.id, notes: args.notes || null, source: 'phone', now, alternatives: maxSlots() });
+      return bookingAnswer(company, result, service, customer.name ?? args.customer_name ?? null, start);
     },
 
     async cancel_appointment({ company, call, now }, args) {
       const { language } = company;
       const phone = verifiedPhone(company, call);
       if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
-      const customer = await appServices(strapi).customers.findByPhone(phone);
+      const customer = await appServices().customers.findByPhone(phone);
       if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const { date, minutes } = wishedStart(company, args.date, args.time, args.start, now);
       const result = await booking().cancel({ company, customer, target: { documentId: args.booking_id, date, minutes }, now });
@@ -201,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { language } = company;
       const phone = verifiedPhone(company, call);
       if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
-      const customer = await appServices(strapi).customers.findByPhone(phone);
+      const customer = await appServices().customers.findByPhone(phone);
       if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const next = wishedStart(company, args.new_date, args.new_time, args.new_start, now);
       if (!next.start) {
@@ -209,7 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
       }
       const current = wishedStart(company, args.date, args.time, args.start, now);
-      const result = await booking().reschedule({ company, customer, target: { documentId: args.booking_id, date: current.date, minutes: current.minutes }, newStart: next.start, now });
+      const result = await booking().reschedule({ company, customer, target: { documentId: args.booking_id, date: current.date, minutes: current.minutes }, newStart: next.start, now, alternatives: maxSlots() });
       if (!result.ok) return changeRefusal(company, result, next.start);
       const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
       return {
@@ -223,7 +215,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     forgetServices() {
-      serviceCache.clear();
+      serviceCache.forget();
     },
 
     isKnown(name: string): name is FunctionName {

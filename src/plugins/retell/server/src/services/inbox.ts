@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { queuesOf, QueueUnavailableError } from '../../../../../queues';
-import { onTable } from '../../../../../support/knex';
+import { onTable, tableOf } from '../../../../../support/knex';
 import { intFromEnv } from '../../../../../support/env';
 import { claimWithLease, endAttempt, newGeneration, type Leased } from '../../../../../queues/lease';
+import { eventJobName, HANDLED_EVENTS, isHandledEvent } from '../events';
 
 /**
  * The durable inbox of Retell call events. A row is written before anything is queued, with
@@ -16,12 +17,11 @@ import { claimWithLease, endAttempt, newGeneration, type Leased } from '../../..
  * lease has run out the row is taken over, by the sweeper or by the row's next job. Every claim
  * counts an attempt; only the holder of the current attempt may finish the row.
  *
- * The row's job id is `evt:<row id>`, and `evt:<row id>:r<n>` after its n-th re-queue (a replay,
- * a lost or abandoned job): one id per generation, so Bull never ignores a re-queue as a
+ * The row's job is named after its event (../jobs/webhook-event.ts), one per generation of the row
+ * (`requeues`: a replay, a lost or abandoned job), so Bull never ignores a re-queue as a
  * duplicate of a job it keeps.
  */
-const TABLE = 'retell_webhook_events';
-export const WEBHOOK_QUEUE = 'webhooks' as const;
+const UID = 'plugin::retell.webhook-event';
 
 export type InboxState = 'received' | 'processing' | 'processed' | 'failed' | 'ignored';
 export type InboxRow = {
@@ -41,9 +41,10 @@ export type Claim = Leased<InboxRow>;
 const SWEEP_GRACE_MS = 2_000;
 const PRUNE_BATCH = 1_000;
 
-export const jobIdOf = (row: { id: number; requeues?: number | null }) => (row.requeues ? `evt:${row.id}:r${row.requeues}` : `evt:${row.id}`);
+const payloadOf = (row: { id: number; requeues?: number | null }) => ({ eventId: Number(row.id), generation: Number(row.requeues ?? 0) });
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const TABLE = tableOf(strapi, UID);
   const now = () => new Date();
   const config = () => queuesOf(strapi).config;
 
@@ -57,16 +58,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return (await enqueue({ id, requeues: Number(row.requeues) }, event)) ? 'queued' : 'unqueued';
   };
 
-  /** Queues the row's current job; false when Redis did not take it (the sweeper will). */
+  /** Queues the row's current job; false when Redis did not take it (the sweeper will), or the event is not one we apply. */
   const enqueue = async (row: { id: number; requeues?: number | null }, event: string): Promise<boolean> => {
+    if (!isHandledEvent(event)) return false;
     try {
-      await queuesOf(strapi).add(WEBHOOK_QUEUE, event, { eventId: row.id }, { jobId: jobIdOf(row) });
+      await queuesOf(strapi).add(eventJobName(event), payloadOf(row));
       return true;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       strapi.log.warn(`webhook event ${row.id} stored but not queued (${error.message}); the sweeper will queue it`);
       return false;
     }
+  };
+
+  /** What Redis holds of these rows' current jobs, by row id. */
+  const jobStatesOf = async (rows: Array<{ id: number; event: string; requeues: number }>) => {
+    const states = new Map<number, 'pending' | 'finished' | undefined>();
+    for (const event of HANDLED_EVENTS) {
+      const ofEvent = rows.filter((row) => row.event === event);
+      const found = await queuesOf(strapi).jobStates(eventJobName(event), ofEvent.map(payloadOf));
+      ofEvent.forEach((row, index) => states.set(Number(row.id), found[index]));
+    }
+    return states;
   };
 
   return {
@@ -156,16 +169,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (rows.length === 0) break;
         seen += rows.length;
         after = Number(rows[rows.length - 1].id);
-        let jobs: Map<string, 'pending' | 'finished'>;
+        let jobs: Map<number, 'pending' | 'finished' | undefined>;
         try {
-          jobs = await queuesOf(strapi).jobStates(WEBHOOK_QUEUE, rows.filter((row) => row.state !== 'processing').map((row) => jobIdOf({ id: Number(row.id), requeues: row.requeues })));
+          jobs = await jobStatesOf(rows.filter((row) => row.state !== 'processing'));
         } catch (error) {
           if (!(error instanceof QueueUnavailableError)) throw error;
           return queued;
         }
         for (const row of rows) {
           const id = Number(row.id);
-          if (row.state !== 'processing' && jobs.get(jobIdOf({ id, requeues: row.requeues })) === 'pending') continue;
+          if (row.state !== 'processing' && jobs.get(id) === 'pending') continue;
           if (row.state === 'processing') strapi.log.warn(`webhook event ${id} (${row.event}): its worker's lease ran out; queued again`);
           const outcome = await requeue(id, row.event, [row.state]);
           if (outcome === 'unqueued') return queued;

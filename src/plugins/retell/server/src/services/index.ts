@@ -1,6 +1,8 @@
 import agents from './agents';
 import inbox from './inbox';
 import events from './events';
+import callEvents from './call-events';
 import functions from './functions';
+import webhook from './webhook';
 
-export default { agents, inbox, events, functions };
+export default { agents, inbox, events, 'call-events': callEvents, functions, webhook };
