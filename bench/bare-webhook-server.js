@@ -11,7 +11,14 @@ const { Pool } = require('pg');
 const { verify } = require('retell-sdk');
 
 const env = process.env;
-const pool = new Pool({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME, max: Number(env.DATABASE_POOL_MAX || 10) });
+const pool = new Pool({
+  host: env.DATABASE_HOST,
+  port: Number(env.DATABASE_PORT),
+  user: env.DATABASE_USERNAME,
+  password: env.DATABASE_PASSWORD,
+  database: env.DATABASE_NAME,
+  max: Number(env.DATABASE_POOL_MAX || 10),
+});
 const queue = new Bull('bare-webhooks', env.REDIS_URL, { prefix: `${env.QUEUE_PREFIX}:bare` });
 const KEY = env.RETELL_API_KEY;
 
@@ -40,7 +47,12 @@ app.use(async (ctx) => {
     ctx.status = 401;
     return;
   }
-  if (!body || typeof body.event !== 'string' || !body.call || typeof body.call.call_id !== 'string') {
+  if (
+    !body ||
+    typeof body.event !== 'string' ||
+    !body.call ||
+    typeof body.call.call_id !== 'string'
+  ) {
     ctx.status = 400;
     return;
   }
@@ -54,13 +66,19 @@ app.use(async (ctx) => {
     ctx.body = { status: 'duplicate' };
     return;
   }
-  await queue.add(body.event, { eventId: inserted.rows[0].id }, { jobId: `evt:${inserted.rows[0].id}`, removeOnComplete: true });
+  await queue.add(
+    body.event,
+    { eventId: inserted.rows[0].id },
+    { jobId: `evt:${inserted.rows[0].id}`, removeOnComplete: true }
+  );
   ctx.status = 202;
   ctx.body = { status: 'accepted' };
 });
 
 (async () => {
-  await pool.query(`CREATE TABLE IF NOT EXISTS bare_inbox (id serial PRIMARY KEY, dedupe_key varchar(255) UNIQUE, event varchar(64), call_id varchar(128), payload jsonb, state varchar(32), received_at timestamp)`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS bare_inbox (id serial PRIMARY KEY, dedupe_key varchar(255) UNIQUE, event varchar(64), call_id varchar(128), payload jsonb, state varchar(32), received_at timestamp)`
+  );
   app.listen(Number(env.PORT), '127.0.0.1');
 })();
 

@@ -37,7 +37,14 @@ const routeLoad = (tokens, route, options) => {
     url: `http://127.0.0.1:${PORT}/overview/${route}`,
     connections: 10,
     duration: SECONDS,
-    requests: [{ setupRequest: (request) => ({ ...request, headers: { authorization: `Bearer ${tokens[(turn += 1) % tokens.length]}` } }) }],
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { authorization: `Bearer ${tokens[(turn += 1) % tokens.length]}` },
+        }),
+      },
+    ],
     ...options,
   });
 };
@@ -53,7 +60,11 @@ const mixedLoad = async (tokens, staff) => {
         setupRequest: (request) => {
           turn += 1;
           const route = ROUTES.filter((item) => item !== 'queue')[turn % 5];
-          return { ...request, path: `/overview/${route}`, headers: { authorization: `Bearer ${tokens[turn % tokens.length]}` } };
+          return {
+            ...request,
+            path: `/overview/${route}`,
+            headers: { authorization: `Bearer ${tokens[turn % tokens.length]}` },
+          };
         },
       },
     ],
@@ -64,13 +75,19 @@ const mixedLoad = async (tokens, staff) => {
   const deadline = Date.now() + MIXED_SECONDS * 1000;
   while (Date.now() < deadline) {
     const who = Math.floor(Math.random() * tokens.length);
-    const { rows } = await client.query(`SELECT document_id FROM appointments WHERE company_id = $1 AND state = 'confirmed' AND starts_at > now() ORDER BY random() LIMIT 1`, [staff[who].companyId]);
+    const { rows } = await client.query(
+      `SELECT document_id FROM appointments WHERE company_id = $1 AND state = 'confirmed' AND starts_at > now() ORDER BY random() LIMIT 1`,
+      [staff[who].companyId]
+    );
     if (rows[0]) {
-      const response = await fetch(`http://127.0.0.1:${PORT}/overview/appointments/${rows[0].document_id}/state`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
-        body: JSON.stringify({ state: Math.random() < 0.5 ? 'completed' : 'no_show' }),
-      });
+      const response = await fetch(
+        `http://127.0.0.1:${PORT}/overview/appointments/${rows[0].document_id}/state`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
+          body: JSON.stringify({ state: Math.random() < 0.5 ? 'completed' : 'no_show' }),
+        }
+      );
       if (response.ok) writes += 1;
     }
     await sleep(2000);
@@ -86,10 +103,28 @@ const mixedLoad = async (tokens, staff) => {
  */
 const pageLoads = async (token, count) => {
   const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
   const times = { navigate: [], reload: [] };
   const rendered = async (page) => {
-    for (const selector of ['[data-testid="kpi-calls"] [data-kpi-value]', '[data-testid="appointments-today"]', '[data-testid="live-calls"]', '[data-testid="queue-waiting"]']) {
+    for (const selector of [
+      '[data-testid="kpi-calls"] [data-kpi-value]',
+      '[data-testid="appointments-today"]',
+      '[data-testid="live-calls"]',
+      '[data-testid="queue-waiting"]',
+    ]) {
       await page.locator(selector).waitFor({ timeout: 30_000 });
     }
   };
@@ -98,7 +133,10 @@ const pageLoads = async (token, count) => {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/admin/auth/login`);
     // Runs in the browser page, where localStorage exists.
-    await page.evaluate((jwt) => globalThis.localStorage.setItem('jwtToken', JSON.stringify(jwt)), token);
+    await page.evaluate(
+      (jwt) => globalThis.localStorage.setItem('jwtToken', JSON.stringify(jwt)),
+      token
+    );
     await page.goto(`http://127.0.0.1:${PORT}/admin/plugins/overview`);
     await rendered(page);
     for (let index = 0; index < count; index += 1) {
@@ -131,7 +169,11 @@ const staffBackground = (tokens, seconds) => {
     makeRequest: () => {
       turn += 1;
       const route = ROUTES[turn % ROUTES.length];
-      return { method: 'GET', path: `/overview/${route}`, headers: { authorization: `Bearer ${tokens[turn % tokens.length]}` } };
+      return {
+        method: 'GET',
+        path: `/overview/${route}`,
+        headers: { authorization: `Bearer ${tokens[turn % tokens.length]}` },
+      };
     },
   });
 };
@@ -142,17 +184,27 @@ main(async () => {
   process.benchEnv = env;
   ensureBuilt(env);
   await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
-  const results = { date: new Date().toISOString(), seconds: SECONDS, mixedSeconds: MIXED_SECONDS, cold: {}, warm: {} };
+  const results = {
+    date: new Date().toISOString(),
+    seconds: SECONDS,
+    mixedSeconds: MIXED_SECONDS,
+    cold: {},
+    warm: {},
+  };
   let server = null;
   try {
     server = await startStrapi(env, PORT);
     const client = await pg(env);
-    process.stdout.write('[bench] seeding 100k appointments, 50k calls, 20k customers over 20 companies\n');
+    process.stdout.write(
+      '[bench] seeding 100k appointments, 50k calls, 20k customers over 20 companies\n'
+    );
     const staff = await seed(client);
     await client.end();
     await server.stop();
 
-    process.stdout.write(`[bench] cold: CACHE_TTL_SECONDS=0, every answer computed, ${SECONDS} s per route\n`);
+    process.stdout.write(
+      `[bench] cold: CACHE_TTL_SECONDS=0, every answer computed, ${SECONDS} s per route\n`
+    );
     server = await startStrapi({ ...env, CACHE_TTL_SECONDS: '0' }, PORT);
     let tokens = [];
     for (const member of staff.slice(0, 10)) tokens.push(await login(member.email));
@@ -168,38 +220,89 @@ main(async () => {
     for (const route of ROUTES) results.warm[route] = await routeLoad(tokens, route);
 
     process.stdout.write(`[bench] mixed reads and writes for ${MIXED_SECONDS} s\n`);
-    const statsBefore = (await (await fetch(`http://127.0.0.1:${PORT}/overview/cache`, { headers: { authorization: `Bearer ${tokens[0]}` } })).json()).data;
+    const statsBefore = (
+      await (
+        await fetch(`http://127.0.0.1:${PORT}/overview/cache`, {
+          headers: { authorization: `Bearer ${tokens[0]}` },
+        })
+      ).json()
+    ).data;
     const { reads, writes } = await mixedLoad(tokens, staff.slice(0, 10));
-    const statsAfter = (await (await fetch(`http://127.0.0.1:${PORT}/overview/cache`, { headers: { authorization: `Bearer ${tokens[0]}` } })).json()).data;
+    const statsAfter = (
+      await (
+        await fetch(`http://127.0.0.1:${PORT}/overview/cache`, {
+          headers: { authorization: `Bearer ${tokens[0]}` },
+        })
+      ).json()
+    ).data;
     const hits = statsAfter.hits - statsBefore.hits;
     const misses = statsAfter.misses - statsBefore.misses;
-    results.mixed = { reads, writes, hits, misses, hitRate: Math.round((hits / (hits + misses)) * 10_000) / 10_000 };
+    results.mixed = {
+      reads,
+      writes,
+      hits,
+      misses,
+      hitRate: Math.round((hits / (hits + misses)) * 10_000) / 10_000,
+    };
 
-    process.stdout.write('[bench] page loads in Chromium while 10 staff keep their overview open\n');
+    process.stdout.write(
+      '[bench] page loads in Chromium while 10 staff keep their overview open\n'
+    );
     const background = staffBackground(tokens, 40);
     results.pageLoadsMs = await pageLoads(tokens[0], 5);
     results.background = await background;
   } finally {
     if (server) await server.stop();
-    if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    if (process.env.BENCH_KEEP_DATABASE !== '1')
+      await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(
+        () => undefined
+      );
     await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
   }
 
   const r = results;
-  const warmWorst = Math.max(...ROUTES.filter((route) => route !== 'queue').map((route) => r.warm[route].p95));
+  const warmWorst = Math.max(
+    ...ROUTES.filter((route) => route !== 'queue').map((route) => r.warm[route].p95)
+  );
   const coldWorst = Math.max(...ROUTES.map((route) => r.cold[route].p95));
   const pageWorst = Math.max(...r.pageLoadsMs.navigate);
-  const errors = [...Object.values(r.cold), ...Object.values(r.warm), r.mixed.reads, r.background].reduce((sum, x) => sum + x.errors + non2xx(x), 0);
+  const errors = [
+    ...Object.values(r.cold),
+    ...Object.values(r.warm),
+    r.mixed.reads,
+    r.background,
+  ].reduce((sum, x) => sum + x.errors + non2xx(x), 0);
   const checks = [
     ['warm p95 ≤ 20 ms (cached routes)', warmWorst <= 20, `${warmWorst} ms`],
     ['cold p95 ≤ 300 ms', coldWorst <= 300, `${coldWorst} ms`],
-    ['hit rate ≥ 95 % under mixed load', r.mixed.hitRate >= 0.95, `${(r.mixed.hitRate * 100).toFixed(2)} % (${r.mixed.hits} hits, ${r.mixed.misses} misses, ${r.mixed.writes} writes)`],
-    ['page < 2 s (navigation → widgets rendered)', pageWorst < 2000, `${r.pageLoadsMs.navigate.join(', ')} ms`],
+    [
+      'hit rate ≥ 95 % under mixed load',
+      r.mixed.hitRate >= 0.95,
+      `${(r.mixed.hitRate * 100).toFixed(2)} % (${r.mixed.hits} hits, ${r.mixed.misses} misses, ${r.mixed.writes} writes)`,
+    ],
+    [
+      'page < 2 s (navigation → widgets rendered)',
+      pageWorst < 2000,
+      `${r.pageLoadsMs.navigate.join(', ')} ms`,
+    ],
     ['0 errors', errors === 0, errors],
   ];
   r.checks = checks.map(([name, pass, value]) => ({ name, pass, value }));
-  const rows = [['route', 'cold req/s', 'cold p50', 'cold p95', 'warm req/s', 'warm p50', 'warm p95'], ...ROUTES.map((route) => [route, r.cold[route].rps, r.cold[route].p50, r.cold[route].p95, r.warm[route].rps, r.warm[route].p50, r.warm[route].p95])];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  const rows = [
+    ['route', 'cold req/s', 'cold p50', 'cold p95', 'warm req/s', 'warm p50', 'warm p95'],
+    ...ROUTES.map((route) => [
+      route,
+      r.cold[route].rps,
+      r.cold[route].p50,
+      r.cold[route].p95,
+      r.warm[route].rps,
+      r.warm[route].p50,
+      r.warm[route].p95,
+    ]),
+  ];
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length))
+  );
   const report = [
     `# bench:dashboard — ${r.date} (10 staff of 10 companies, ${SECONDS} s per route, mixed load ${MIXED_SECONDS} s)`,
     '',

@@ -48,7 +48,14 @@ const { createUsers } = require('./lib/load-users');
 const { watchLog, table } = require('./lib/load-report');
 const { deleteKeys } = require('./lib/redis-keys');
 const { writeReport, checklist, main } = require('./lib/report');
-const { seedOverviewData, addBookingSetup, createStaff, createIntegrators, integratorToken, staffLogin } = require('./lib/seed');
+const {
+  seedOverviewData,
+  addBookingSetup,
+  createStaff,
+  createIntegrators,
+  integratorToken,
+  staffLogin,
+} = require('./lib/seed');
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 120);
 const USERS = Number(process.env.BENCH_LOAD_USERS || 200);
@@ -61,7 +68,13 @@ const THINK_MS = [1000, 3000];
 const RAMP_MS = 3000;
 const ZONE = 'Europe/Berlin';
 /** Settings taken at the app's defaults, whatever bench/lib/env.js or the shell say: every RATE_LIMIT_* and these. */
-const APP_DEFAULTS = ['WEBHOOK_WORKER', 'WEBHOOK_CONCURRENCY', 'CACHE_TTL_SECONDS', 'DATABASE_POOL_MAX', 'DATABASE_POOL_MIN'];
+const APP_DEFAULTS = [
+  'WEBHOOK_WORKER',
+  'WEBHOOK_CONCURRENCY',
+  'CACHE_TTL_SECONDS',
+  'DATABASE_POOL_MAX',
+  'DATABASE_POOL_MIN',
+];
 const RETELL_DAYS = [65, 40]; // first day after today, number of days
 const INTEGRATOR_FIRST_DAY = 120;
 const runId = Date.now().toString(36);
@@ -70,7 +83,19 @@ const WINDOW_SECONDS = 10;
 const METRICS_EVERY_MS = 5000;
 const recorder = createRecorder({ port: PORT, seconds: SECONDS });
 const { stats, summarize } = recorder;
-const { caller, integrator, staffMember, runUsers, today: berlinToday } = createUsers(recorder, { runId, zone: ZONE, retellDays: RETELL_DAYS, thinkMs: THINK_MS, rampMs: RAMP_MS });
+const {
+  caller,
+  integrator,
+  staffMember,
+  runUsers,
+  today: berlinToday,
+} = createUsers(recorder, {
+  runId,
+  zone: ZONE,
+  retellDays: RETELL_DAYS,
+  thinkMs: THINK_MS,
+  rampMs: RAMP_MS,
+});
 
 const ROUTE_ORDER = [
   'POST /api/retell/webhook',
@@ -88,7 +113,8 @@ const ROUTE_ORDER = [
 main(async () => {
   const databaseName = newDatabaseName('load');
   const env = benchEnv(databaseName);
-  for (const key of Object.keys(env)) if (key.startsWith('RATE_LIMIT_') || APP_DEFAULTS.includes(key)) delete env[key];
+  for (const key of Object.keys(env))
+    if (key.startsWith('RATE_LIMIT_') || APP_DEFAULTS.includes(key)) delete env[key];
   ensureBuilt(env);
   await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
   const retellCount = Math.round(USERS * 0.35);
@@ -101,7 +127,14 @@ main(async () => {
     warmupSeconds: WARMUP_SECONDS,
     users: { total: USERS, retell: retellCount, integrators: integratorCount, staff: staffCount },
     thinkMs: THINK_MS,
-    env: { rateLimits: 'app defaults (no RATE_LIMIT_* variable set)', worker: WORKER === 'process' ? 'one `npm run worker` process (the API with WEBHOOK_WORKER=off)' : 'in-process (WEBHOOK_WORKER unset)', pool: 'DATABASE_POOL_MAX unset (app default)' },
+    env: {
+      rateLimits: 'app defaults (no RATE_LIMIT_* variable set)',
+      worker:
+        WORKER === 'process'
+          ? 'one `npm run worker` process (the API with WEBHOOK_WORKER=off)'
+          : 'in-process (WEBHOOK_WORKER unset)',
+      pool: 'DATABASE_POOL_MAX unset (app default)',
+    },
   };
   let server = null;
   let worker = null;
@@ -109,44 +142,85 @@ main(async () => {
   try {
     server = await startStrapi(env, PORT);
     const client = await pg(env);
-    process.stdout.write('[bench] seeding 100k appointments, 50k calls, 20k customers over 20 companies; staff, integrators, opening hours, services, agents\n');
+    process.stdout.write(
+      '[bench] seeding 100k appointments, 50k calls, 20k customers over 20 companies; staff, integrators, opening hours, services, agents\n'
+    );
     const ids = await seedOverviewData(client, runId);
     const companies = await addBookingSetup(client, runId, ids);
-    const staff = await createStaff(client, runId, ids, { perCompany: Math.max(1, Math.ceil(staffCount / ids.length)) });
+    const staff = await createStaff(client, runId, ids, {
+      perCompany: Math.max(1, Math.ceil(staffCount / ids.length)),
+    });
     const integrators = await createIntegrators(client, runId, ids, integratorCount);
     await client.query('ANALYZE');
     // Appointments the staff may mark: upcoming (next 7 days), confirmed, per company, in random order.
     const pools = new Map(ids.map((id) => [id, []]));
-    const upcoming = await client.query(`SELECT company_id, document_id FROM appointments WHERE state = 'confirmed' AND starts_at > now() AND starts_at < now() + interval '7 days' ORDER BY random()`);
+    const upcoming = await client.query(
+      `SELECT company_id, document_id FROM appointments WHERE state = 'confirmed' AND starts_at > now() AND starts_at < now() + interval '7 days' ORDER BY random()`
+    );
     for (const row of upcoming.rows) pools.get(row.company_id).push(row.document_id);
-    const seeded = (await client.query(`SELECT (SELECT count(*) FROM appointments) AS appointments, (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM customers) AS customers`)).rows[0];
-    results.data = { companies: ids.length, appointments: Number(seeded.appointments), calls: Number(seeded.calls), customers: Number(seeded.customers), staff: staff.length, integrators: integrators.length };
+    const seeded = (
+      await client.query(
+        `SELECT (SELECT count(*) FROM appointments) AS appointments, (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM customers) AS customers`
+      )
+    ).rows[0];
+    results.data = {
+      companies: ids.length,
+      appointments: Number(seeded.appointments),
+      calls: Number(seeded.calls),
+      customers: Number(seeded.customers),
+      staff: staff.length,
+      integrators: integrators.length,
+    };
     await client.query('CHECKPOINT');
     await server.stop();
 
     // A fresh process: nothing cached, the RSS measured from boot.
     if (WORKER === 'process') {
       env.WEBHOOK_WORKER = 'off';
-      worker = start('worker', process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], env);
+      worker = start(
+        'worker',
+        process.execPath,
+        [path.join(ROOT, 'dist', 'scripts', 'worker.js')],
+        env
+      );
     }
     server = await startStrapi(env, PORT);
     log = watchLog(server);
     const sampler = sampleProcess(server.child.pid, worker?.child.pid);
     const byCompany = new Map(companies.map((company) => [company.id, company]));
     const staffTokens = [];
-    for (const member of staff.slice(0, staffCount)) staffTokens.push({ companyId: member.companyId, token: await staffLogin(PORT, member.email) });
+    for (const member of staff.slice(0, staffCount))
+      staffTokens.push({
+        companyId: member.companyId,
+        token: await staffLogin(PORT, member.email),
+      });
     const slotBase = berlinToday().plus({ days: INTEGRATOR_FIRST_DAY });
     const users = [];
-    for (let index = 0; index < retellCount; index += 1) users.push(caller(index, companies[index % companies.length]));
+    for (let index = 0; index < retellCount; index += 1)
+      users.push(caller(index, companies[index % companies.length]));
     for (let index = 0; index < integratorCount; index += 1) {
       const user = integrators[index];
-      users.push(integrator(index, integratorCount, byCompany.get(user.companyId), integratorToken(user.id, env.JWT_SECRET), slotBase));
+      users.push(
+        integrator(
+          index,
+          integratorCount,
+          byCompany.get(user.companyId),
+          integratorToken(user.id, env.JWT_SECRET),
+          slotBase
+        )
+      );
     }
-    for (const member of staffTokens) users.push(staffMember(member.token, pools.get(member.companyId)));
+    for (const member of staffTokens)
+      users.push(staffMember(member.token, pools.get(member.companyId)));
     // Shuffled, so that the ramp starts all three kinds alike.
-    const order = users.map((act) => ({ act, key: Math.random() })).sort((a, b) => a.key - b.key).map((item) => item.act);
+    const order = users
+      .map((act) => ({ act, key: Math.random() }))
+      .sort((a, b) => a.key - b.key)
+      .map((item) => item.act);
 
-    process.stdout.write(`[bench] ${USERS} users (${retellCount} Retell callers, ${integratorCount} integrators, ${staffCount} staff), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s\n`);
+    process.stdout.write(
+      `[bench] ${USERS} users (${retellCount} Retell callers, ${integratorCount} integrators, ${staffCount} staff), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s\n`
+    );
     const loadStartedWall = new Date();
     const startedAt = performance.now();
     const warmupEnd = startedAt + WARMUP_SECONDS * 1000;
@@ -155,7 +229,9 @@ main(async () => {
     const rssBefore = sampler.series[sampler.series.length - 1];
     const cacheStats = async () => {
       try {
-        const response = await fetch(`http://127.0.0.1:${PORT}/overview/cache`, { headers: { authorization: `Bearer ${staffTokens[0].token}` } });
+        const response = await fetch(`http://127.0.0.1:${PORT}/overview/cache`, {
+          headers: { authorization: `Bearer ${staffTokens[0].token}` },
+        });
         return (await response.json()).data;
       } catch {
         return null;
@@ -164,9 +240,17 @@ main(async () => {
     // PostgreSQL's own counters for this database (each autocommit statement is a transaction).
     const statsClient = await pg(env);
     const databaseStats = async () => ({
-      ...(await statsClient.query(`SELECT xact_commit + xact_rollback AS xacts, tup_returned, tup_fetched, tup_inserted + tup_updated + tup_deleted AS tup_written FROM pg_stat_database WHERE datname = current_database()`)).rows[0],
+      ...(
+        await statsClient.query(
+          `SELECT xact_commit + xact_rollback AS xacts, tup_returned, tup_fetched, tup_inserted + tup_updated + tup_deleted AS tup_written FROM pg_stat_database WHERE datname = current_database()`
+        )
+      ).rows[0],
       tables: Object.fromEntries(
-        (await statsClient.query(`SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan, coalesce(idx_tup_fetch, 0) AS idx_tup_fetch FROM pg_stat_user_tables`)).rows.map((row) => [row.relname, row])
+        (
+          await statsClient.query(
+            `SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan, coalesce(idx_tup_fetch, 0) AS idx_tup_fetch FROM pg_stat_user_tables`
+          )
+        ).rows.map((row) => [row.relname, row])
       ),
     });
     let measureMark = null;
@@ -186,16 +270,36 @@ main(async () => {
     if (scraper) {
       await scraper.stop();
       const list = scraper.series;
-      const of = (key) => list.map((item) => item[key]).filter((item) => item !== null && item !== undefined);
+      const of = (key) =>
+        list.map((item) => item[key]).filter((item) => item !== null && item !== undefined);
       const top = (key) => (of(key).length ? Math.max(...of(key)) : null);
-      const avg = (key) => (of(key).length ? Math.round((of(key).reduce((sum, item) => sum + item, 0) / of(key).length) * 10) / 10 : null);
-      results.appMetrics = { scrapes: list.length, loopMeanMs: avg('loopMeanMs'), loopP99MaxMs: top('loopP99Ms'), loopMaxMs: top('loopMaxMs'), poolMax: top('poolMax'), poolUsedMax: top('poolUsed'), poolPendingMean: avg('poolPending'), poolPendingMax: top('poolPending'), webhooksWaitingMax: top('webhooksWaiting'), series: list };
+      const avg = (key) =>
+        of(key).length
+          ? Math.round((of(key).reduce((sum, item) => sum + item, 0) / of(key).length) * 10) / 10
+          : null;
+      results.appMetrics = {
+        scrapes: list.length,
+        loopMeanMs: avg('loopMeanMs'),
+        loopP99MaxMs: top('loopP99Ms'),
+        loopMaxMs: top('loopMaxMs'),
+        poolMax: top('poolMax'),
+        poolUsedMax: top('poolUsed'),
+        poolPendingMean: avg('poolPending'),
+        poolPendingMax: top('poolPending'),
+        webhooksWaitingMax: top('webhooksWaiting'),
+        series: list,
+      };
     }
     const cacheAfter = await cacheStats();
     if (cacheBefore && cacheAfter) {
       const hits = cacheAfter.hits - cacheBefore.hits;
       const misses = cacheAfter.misses - cacheBefore.misses;
-      results.cache = { hits, misses, invalidations: cacheAfter.invalidations - cacheBefore.invalidations, hitRate: hits + misses ? Math.round((hits / (hits + misses)) * 10_000) / 10_000 : null };
+      results.cache = {
+        hits,
+        misses,
+        invalidations: cacheAfter.invalidations - cacheBefore.invalidations,
+        hitRate: hits + misses ? Math.round((hits / (hits + misses)) * 10_000) / 10_000 : null,
+      };
     }
     const loadEndMark = sampler.mark();
     const elapsedS = (performance.now() - warmupEnd) / 1000;
@@ -205,26 +309,64 @@ main(async () => {
     const drainStarted = Date.now();
     let pending = Infinity;
     while (Date.now() - drainStarted < DRAIN_SECONDS * 1000) {
-      pending = Number((await check.query(`SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`)).rows[0].count);
+      pending = Number(
+        (
+          await check.query(
+            `SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`
+          )
+        ).rows[0].count
+      );
       if (pending === 0) break;
       await sleep(1000);
     }
     const drainSeconds = Math.round((Date.now() - drainStarted) / 100) / 10;
     sampler.stop();
-    const inbox = Object.fromEntries((await check.query(`SELECT state, count(*) FROM retell_webhook_events GROUP BY state ORDER BY state`)).rows.map((row) => [row.state, Number(row.count)]));
-    const failures = (await check.query(`SELECT event, last_error, count(*) FROM retell_webhook_events WHERE state = 'failed' GROUP BY event, last_error ORDER BY count(*) DESC LIMIT 5`)).rows;
-    const created = (await check.query(`SELECT source, count(*) FROM appointments WHERE created_at >= $1 GROUP BY source ORDER BY source`, [loadStartedWall])).rows;
-    const callsTracked = Number((await check.query(`SELECT count(*) FROM calls WHERE retell_call_id LIKE $1`, [`call_load_${runId}_%`])).rows[0].count);
+    const inbox = Object.fromEntries(
+      (
+        await check.query(
+          `SELECT state, count(*) FROM retell_webhook_events GROUP BY state ORDER BY state`
+        )
+      ).rows.map((row) => [row.state, Number(row.count)])
+    );
+    const failures = (
+      await check.query(
+        `SELECT event, last_error, count(*) FROM retell_webhook_events WHERE state = 'failed' GROUP BY event, last_error ORDER BY count(*) DESC LIMIT 5`
+      )
+    ).rows;
+    const created = (
+      await check.query(
+        `SELECT source, count(*) FROM appointments WHERE created_at >= $1 GROUP BY source ORDER BY source`,
+        [loadStartedWall]
+      )
+    ).rows;
+    const callsTracked = Number(
+      (
+        await check.query(`SELECT count(*) FROM calls WHERE retell_call_id LIKE $1`, [
+          `call_load_${runId}_%`,
+        ])
+      ).rows[0].count
+    );
     await check.end();
 
     const all = sampler.series;
     const during = all.slice(measureMark ?? 0, loadEndMark);
     const mean = (key) => {
       const values = during.map((sample) => sample[key]).filter((value) => value !== null);
-      return values.length ? Math.round(values.reduce((sum, value) => sum + value, 0) / values.length) : null;
+      return values.length
+        ? Math.round(values.reduce((sum, value) => sum + value, 0) / values.length)
+        : null;
     };
     const peak = (key) => Math.max(...during.map((sample) => sample[key] ?? 0));
-    results.cpu = { strapiMeanPct: mean('strapiPct'), strapiMaxPct: peak('strapiPct'), workerMeanPct: mean('workerPct'), postgresMeanPct: mean('postgresPct'), benchMeanPct: mean('benchPct'), otherMeanPct: mean('otherPct'), machineMeanPct: mean('machinePct'), machineMaxPct: peak('machinePct') };
+    results.cpu = {
+      strapiMeanPct: mean('strapiPct'),
+      strapiMaxPct: peak('strapiPct'),
+      workerMeanPct: mean('workerPct'),
+      postgresMeanPct: mean('postgresPct'),
+      benchMeanPct: mean('benchPct'),
+      otherMeanPct: mean('otherPct'),
+      machineMeanPct: mean('machinePct'),
+      machineMaxPct: peak('machinePct'),
+    };
     results.rss = {
       beforeLoadMiB: rssBefore?.rssMiB ?? null,
       startMiB: all[measureMark ?? 0]?.rssMiB ?? null,
@@ -234,7 +376,9 @@ main(async () => {
       series: all,
     };
     results.drain = { seconds: drainSeconds, pending, inbox, failures, callsTracked };
-    results.appointmentsCreated = Object.fromEntries(created.map((row) => [row.source, Number(row.count)]));
+    results.appointmentsCreated = Object.fromEntries(
+      created.map((row) => [row.source, Number(row.count)])
+    );
     results.elapsedSeconds = Math.round(elapsedS * 10) / 10;
     if (dbBefore) {
       const dbSeconds = (dbAfter.at - dbBefore.at) / 1000;
@@ -242,27 +386,53 @@ main(async () => {
       // Per table: sequential scans and the rows they read (the usual suspects when tuples returned/s is high).
       const tables = Object.entries(dbAfter.tables)
         .map(([name, after]) => {
-          const before = dbBefore.tables[name] ?? { seq_scan: 0, seq_tup_read: 0, idx_scan: 0, idx_tup_fetch: 0 };
+          const before = dbBefore.tables[name] ?? {
+            seq_scan: 0,
+            seq_tup_read: 0,
+            idx_scan: 0,
+            idx_tup_fetch: 0,
+          };
           const change = (key) => Number(after[key]) - Number(before[key]);
-          return { table: name, seqScans: change('seq_scan'), seqRowsRead: change('seq_tup_read'), indexScans: change('idx_scan'), indexRowsFetched: change('idx_tup_fetch') };
+          return {
+            table: name,
+            seqScans: change('seq_scan'),
+            seqRowsRead: change('seq_tup_read'),
+            indexScans: change('idx_scan'),
+            indexRowsFetched: change('idx_tup_fetch'),
+          };
         })
         .filter((row) => row.seqScans || row.indexScans)
         .sort((a, b) => b.seqRowsRead - a.seqRowsRead);
       const perSecond = (key) => Math.round(delta(key) / dbSeconds);
-      results.database = { seconds: Math.round(dbSeconds * 10) / 10, transactionsPerS: perSecond('xacts'), tuplesReturnedPerS: perSecond('tup_returned'), tuplesFetchedPerS: perSecond('tup_fetched'), tuplesWrittenPerS: perSecond('tup_written'), tables };
+      results.database = {
+        seconds: Math.round(dbSeconds * 10) / 10,
+        transactionsPerS: perSecond('xacts'),
+        tuplesReturnedPerS: perSecond('tup_returned'),
+        tuplesFetchedPerS: perSecond('tup_fetched'),
+        tuplesWrittenPerS: perSecond('tup_written'),
+        tables,
+      };
     }
   } finally {
     if (server) await server.stop();
     if (worker) await worker.stop();
     results.serverLog = log;
-    if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    if (process.env.BENCH_KEEP_DATABASE !== '1')
+      await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(
+        () => undefined
+      );
     await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
   }
 
   /* ------------------------------------------------------------ report */
   const r = results;
-  const templates = [...ROUTE_ORDER.filter((t) => stats.routes.has(t)), ...[...stats.routes.keys()].filter((t) => !ROUTE_ORDER.includes(t)).sort()];
-  r.routes = Object.fromEntries(templates.map((template) => [template, summarize(stats.routes.get(template))]));
+  const templates = [
+    ...ROUTE_ORDER.filter((t) => stats.routes.has(t)),
+    ...[...stats.routes.keys()].filter((t) => !ROUTE_ORDER.includes(t)).sort(),
+  ];
+  r.routes = Object.fromEntries(
+    templates.map((template) => [template, summarize(stats.routes.get(template))])
+  );
   const routes = Object.entries(r.routes);
   const measured = routes.reduce((sum, [, x]) => sum + x.count, 0);
   const warmupRequests = routes.reduce((sum, [, x]) => sum + x.warmup.count, 0);
@@ -271,18 +441,37 @@ main(async () => {
   r.offeredRps = round(r.users.total / ((THINK_MS[0] + THINK_MS[1]) / 2000));
   // Every measured request was sent inside the window (a user sends at most one at a time).
   r.achievedRps = round(measured / SECONDS);
-  r.meanLatencyMs = round(routes.reduce((sum, [template]) => sum + stats.routes.get(template).latencies.reduce((a, b) => a + b, 0), 0) / Math.max(1, measured));
+  r.meanLatencyMs = round(
+    routes.reduce(
+      (sum, [template]) => sum + stats.routes.get(template).latencies.reduce((a, b) => a + b, 0),
+      0
+    ) / Math.max(1, measured)
+  );
   r.requests = { measured, warmup: warmupRequests, errors };
   r.outcomes = stats.outcomes;
   r.windows = [];
   for (let from = 0; from < SECONDS; from += WINDOW_SECONDS) {
-    const latencies = stats.timeline.filter(([at]) => at >= from * 1000 && at < (from + WINDOW_SECONDS) * 1000).map(([, ms]) => ms).sort((a, b) => a - b);
-    r.windows.push({ fromS: from, count: latencies.length, p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), max: latencies.length ? round(latencies[latencies.length - 1]) : null });
+    const latencies = stats.timeline
+      .filter(([at]) => at >= from * 1000 && at < (from + WINDOW_SECONDS) * 1000)
+      .map(([, ms]) => ms)
+      .sort((a, b) => a - b);
+    r.windows.push({
+      fromS: from,
+      count: latencies.length,
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      max: latencies.length ? round(latencies[latencies.length - 1]) : null,
+    });
   }
 
   const webhook = r.routes['POST /api/retell/webhook'];
   const overview = routes.filter(([template]) => template.includes(' /overview/'));
-  const worst = (list, key) => list.reduce((top, [template, x]) => (x[key] !== null && (!top || x[key] > top.value) ? { template, value: x[key] } : top), null);
+  const worst = (list, key) =>
+    list.reduce(
+      (top, [template, x]) =>
+        x[key] !== null && (!top || x[key] > top.value) ? { template, value: x[key] } : top,
+      null
+    );
   const overviewP95 = worst(overview, 'p95');
   const overviewMax = worst(overview, 'max');
   const allP99 = worst(routes, 'p99');
@@ -290,20 +479,61 @@ main(async () => {
   const failed = r.drain.inbox.failed ?? 0;
   const show = (top) => (top ? `${top.value} ms (${top.template})` : 'n/a');
   const checks = [
-    ['0 errors (non-2xx + network + in-call answers with reason "error", warm-up included)', errors === 0, errors],
+    [
+      '0 errors (non-2xx + network + in-call answers with reason "error", warm-up included)',
+      errors === 0,
+      errors,
+    ],
     ['webhook p99 ≤ 50 ms', !!webhook && webhook.p99 <= 50, `${webhook?.p99} ms`],
-    ['dashboard (overview routes) p95 ≤ 200 ms', !!overviewP95 && overviewP95.value <= 200, show(overviewP95)],
+    [
+      'dashboard (overview routes) p95 ≤ 200 ms',
+      !!overviewP95 && overviewP95.value <= 200,
+      show(overviewP95),
+    ],
     ['every route p99 ≤ 300 ms', !!allP99 && allP99.value <= 300, show(allP99)],
-    ['inbox drained, 0 failed', r.drain.pending === 0 && failed === 0, `${JSON.stringify(r.drain.inbox)} after ${r.drain.seconds} s`],
+    [
+      'inbox drained, 0 failed',
+      r.drain.pending === 0 && failed === 0,
+      `${JSON.stringify(r.drain.inbox)} after ${r.drain.seconds} s`,
+    ],
   ];
   const seedChecks = [
     ['webhook < 1 s (max)', !!webhook && webhook.max < 1000, `${webhook?.max} ms`],
     ['dashboard < 2 s (max)', !!overviewMax && overviewMax.value < 2000, show(overviewMax)],
-    ['every response < 3 s (max, warm-up included)', Math.max(allMax?.value ?? 0, ...routes.map(([, x]) => x.warmup.max ?? 0)) < 3000, `${show(allMax)}; warm-up max ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms`],
+    [
+      'every response < 3 s (max, warm-up included)',
+      Math.max(allMax?.value ?? 0, ...routes.map(([, x]) => x.warmup.max ?? 0)) < 3000,
+      `${show(allMax)}; warm-up max ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms`,
+    ],
   ];
   r.checks = [...checks, ...seedChecks].map(([name, pass, value]) => ({ name, pass, value }));
 
-  const rows = [['route', 'count', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'net err', 'app err'], ...routes.map(([template, x]) => [template, x.count, x.rps, x.p50, x.p95, x.p99, x.max, x.non2xx, x.network, x.appErrors])];
+  const rows = [
+    [
+      'route',
+      'count',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'non-2xx',
+      'net err',
+      'app err',
+    ],
+    ...routes.map(([template, x]) => [
+      template,
+      x.count,
+      x.rps,
+      x.p50,
+      x.p95,
+      x.p99,
+      x.max,
+      x.non2xx,
+      x.network,
+      x.appErrors,
+    ]),
+  ];
   const problems = routes.filter(([, x]) => x.samples.length);
   const report = [
     `# bench:load — ${r.date} (${r.machine}; ${USERS} users, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up)`,
@@ -320,12 +550,34 @@ main(async () => {
     r.appMetrics?.loopMeanMs === null || r.appMetrics?.loopMeanMs === undefined
       ? "The app's metrics: n/a (GET /metrics on the app's port gave no figures)."
       : `The app's metrics (GET /metrics every ${METRICS_EVERY_MS / 1000} s, ${r.appMetrics.scrapes} scrapes): event-loop delay mean ${r.appMetrics?.loopMeanMs} ms, p99 up to ${r.appMetrics?.loopP99MaxMs} ms, max ${r.appMetrics?.loopMaxMs} ms; database pool up to ${r.appMetrics?.poolUsedMax}/${r.appMetrics?.poolMax} used, acquires pending ${r.appMetrics?.poolPendingMean} on average (max ${r.appMetrics?.poolPendingMax}); webhook jobs waiting up to ${r.appMetrics?.webhooksWaitingMax}.`,
-    `PostgreSQL during the measured load (pg_stat_database; the bench's few own queries included): ${r.database ? `${r.database.transactionsPerS} transactions/s (${Math.round((r.database.transactionsPerS / r.achievedRps) * 10) / 10} per request), ${r.database.tuplesReturnedPerS} tuples returned/s, ${r.database.tuplesFetchedPerS} fetched/s, ${r.database.tuplesWrittenPerS} written/s; most rows read by sequential scans: ${r.database.tables.filter((row) => row.seqRowsRead > 0).slice(0, 4).map((row) => `${row.table} ${row.seqRowsRead.toLocaleString('en')} rows in ${row.seqScans} scans`).join(', ') || 'none'}` : 'n/a'}.`,
+    `PostgreSQL during the measured load (pg_stat_database; the bench's few own queries included): ${
+      r.database
+        ? `${r.database.transactionsPerS} transactions/s (${Math.round((r.database.transactionsPerS / r.achievedRps) * 10) / 10} per request), ${r.database.tuplesReturnedPerS} tuples returned/s, ${r.database.tuplesFetchedPerS} fetched/s, ${r.database.tuplesWrittenPerS} written/s; most rows read by sequential scans: ${
+            r.database.tables
+              .filter((row) => row.seqRowsRead > 0)
+              .slice(0, 4)
+              .map(
+                (row) =>
+                  `${row.table} ${row.seqRowsRead.toLocaleString('en')} rows in ${row.seqScans} scans`
+              )
+              .join(', ') || 'none'
+          }`
+        : 'n/a'
+    }.`,
     `Overview cache during the measured load: ${r.cache ? `${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${r.cache.hitRate === null ? 'n/a' : `${(r.cache.hitRate * 100).toFixed(1)} %`}), ${r.cache.invalidations} invalidations` : 'n/a'}.`,
     `p95 of all requests per ${WINDOW_SECONDS} s window: ${r.windows.map((w) => `${w.p95}`).join(', ')} ms.`,
-    `Webhook inbox after ${r.drain.seconds} s of draining: ${Object.entries(r.drain.inbox).map(([state, count]) => `${count} ${state}`).join(', ')}; ${r.drain.callsTracked} calls recorded.`,
-    `Appointments written during the run: ${Object.entries(r.appointmentsCreated).map(([source, count]) => `${count} ${source}`).join(', ') || 'none'}.`,
-    `Outcomes: ${Object.entries(r.outcomes).sort().map(([name, count]) => `${name} ${count}`).join('; ')}.`,
+    `Webhook inbox after ${r.drain.seconds} s of draining: ${Object.entries(r.drain.inbox)
+      .map(([state, count]) => `${count} ${state}`)
+      .join(', ')}; ${r.drain.callsTracked} calls recorded.`,
+    `Appointments written during the run: ${
+      Object.entries(r.appointmentsCreated)
+        .map(([source, count]) => `${count} ${source}`)
+        .join(', ') || 'none'
+    }.`,
+    `Outcomes: ${Object.entries(r.outcomes)
+      .sort()
+      .map(([name, count]) => `${name} ${count}`)
+      .join('; ')}.`,
     `Server log: ${r.serverLog.error} error and ${r.serverLog.warn} warning lines.`,
     '',
     ...checklist(checks),
@@ -334,10 +586,34 @@ main(async () => {
     ...checklist(seedChecks),
     '',
     ...(problems.length
-      ? ['## Errors', '', ...problems.flatMap(([template, x]) => [`- ${template}: statuses ${JSON.stringify(x.statuses)}`, ...x.samples.map((sample) => `  - \`${JSON.stringify(sample)}\``)]), '']
+      ? [
+          '## Errors',
+          '',
+          ...problems.flatMap(([template, x]) => [
+            `- ${template}: statuses ${JSON.stringify(x.statuses)}`,
+            ...x.samples.map((sample) => `  - \`${JSON.stringify(sample)}\``),
+          ]),
+          '',
+        ]
       : []),
-    ...(r.serverLog.lines.length ? ['## Server log (warn/error, first lines)', '', '```', ...r.serverLog.lines.slice(0, 20), '```', ''] : []),
-    ...(r.drain.failures.length ? ['## Failed inbox rows', '', ...r.drain.failures.map((row) => `- ${row.count} × ${row.event}: ${row.last_error}`), ''] : []),
+    ...(r.serverLog.lines.length
+      ? [
+          '## Server log (warn/error, first lines)',
+          '',
+          '```',
+          ...r.serverLog.lines.slice(0, 20),
+          '```',
+          '',
+        ]
+      : []),
+    ...(r.drain.failures.length
+      ? [
+          '## Failed inbox rows',
+          '',
+          ...r.drain.failures.map((row) => `- ${row.count} × ${row.event}: ${row.last_error}`),
+          '',
+        ]
+      : []),
   ].join('\n');
   writeReport(WORKER === 'process' ? 'load-worker-process' : 'load', r, report);
 });

@@ -18,7 +18,15 @@
 const crypto = require('crypto');
 const path = require('path');
 const { ROOT, BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
-const { sleep, start, startStrapi, waitForHttp, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
+const {
+  sleep,
+  start,
+  startStrapi,
+  waitForHttp,
+  ensureBuilt,
+  pgAdmin,
+  pg,
+} = require('./lib/processes');
 const { run, openLoop, ok2xx, non2xx } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
 const { writeReport, checklist, main } = require('./lib/report');
@@ -48,17 +56,35 @@ const signedCallStarted = () => {
         start_timestamp: now,
       },
     });
-    const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
-    return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` } };
+    const digest = crypto
+      .createHmac('sha256', BENCH_KEY)
+      .update(body + now)
+      .digest('hex');
+    return {
+      ...request,
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` },
+    };
   };
 };
 
 const webhookLoad = (port, options) =>
-  run({ url: `http://127.0.0.1:${port}/api/retell/webhook`, requests: [{ setupRequest: signedCallStarted() }], ...options });
+  run({
+    url: `http://127.0.0.1:${port}/api/retell/webhook`,
+    requests: [{ setupRequest: signedCallStarted() }],
+    ...options,
+  });
 
 const webhookOpenLoop = (port, { rate, connections }) => {
   const next = signedCallStarted();
-  return openLoop({ url: `http://127.0.0.1:${port}/api/retell/webhook`, rate, connections, durationS: SECONDS, makeRequest: () => next({}) });
+  return openLoop({
+    url: `http://127.0.0.1:${port}/api/retell/webhook`,
+    rate,
+    connections,
+    durationS: SECONDS,
+    makeRequest: () => next({}),
+  });
 };
 
 /** Lets PostgreSQL write out what the previous phase left dirty, so each phase starts alike. */
@@ -87,26 +113,37 @@ const seedAvailabilityData = async (client) => {
     const companyId = inserted.rows[0].id;
     companies.push({ id: companyId, agent: `agent_avail_${runId}_${index}` });
     for (let weekday = 1; weekday <= 6; weekday += 1) {
-      const component = await client.query(`INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`, [weekday]);
-      await client.query(`INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`, [companyId, component.rows[0].id, weekday]);
+      const component = await client.query(
+        `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`,
+        [weekday]
+      );
+      await client.query(
+        `INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`,
+        [companyId, component.rows[0].id, weekday]
+      );
     }
-    for (const [name, minutes] of [['Schnitt', 30], ['Farbe', 90], ['Beratung', 15]]) {
-      await client.query(`INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`, [
-        `svc-${runId}-${index}-${name}`,
-        companyId,
-        name,
-        minutes,
-      ]);
+    for (const [name, minutes] of [
+      ['Schnitt', 30],
+      ['Farbe', 90],
+      ['Beratung', 15],
+    ]) {
+      await client.query(
+        `INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`,
+        [`svc-${runId}-${index}-${name}`, companyId, name, minutes]
+      );
     }
   }
   // 5,000 appointments per company: about 16 a day, Monday to Saturday, for a year, 30 min each.
-  await client.query(`
+  await client.query(
+    `
     INSERT INTO appointments (document_id, company_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
     SELECT 'apt-${runId}-' || c.id || '-' || n, c.id,
            date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 || ' minutes')::interval,
            date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 + 30 || ' minutes')::interval,
            CASE WHEN n % 11 = 0 THEN 'cancelled' ELSE 'confirmed' END, 'phone', now(), now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`, [companies.map((company) => company.id)]);
+    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`,
+    [companies.map((company) => company.id)]
+  );
   await client.query('ANALYZE appointments, companies, services');
   return companies;
 };
@@ -115,23 +152,46 @@ const availabilityRequests = (companies) => {
   let sequence = 0;
   const days = ['morgen', 'übermorgen', 'Donnerstag', 'Freitag', 'Samstag'];
   return (request) => {
-          sequence += 1;
-          const company = companies[sequence % companies.length];
-          const now = Date.now();
-          const body = JSON.stringify({
-            name: 'check_availability',
-            call: { call_id: `call_avail_${sequence}`, agent_id: company.agent, direction: 'inbound', from_number: '+49305550147', to_number: '+49305550100', call_status: 'ongoing' },
-            args: { service: 'Schnitt', date: days[sequence % days.length], time: `${10 + (sequence % 8)}:00` },
-          });
-          const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
-          return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` } };
+    sequence += 1;
+    const company = companies[sequence % companies.length];
+    const now = Date.now();
+    const body = JSON.stringify({
+      name: 'check_availability',
+      call: {
+        call_id: `call_avail_${sequence}`,
+        agent_id: company.agent,
+        direction: 'inbound',
+        from_number: '+49305550147',
+        to_number: '+49305550100',
+        call_status: 'ongoing',
+      },
+      args: {
+        service: 'Schnitt',
+        date: days[sequence % days.length],
+        time: `${10 + (sequence % 8)}:00`,
+      },
+    });
+    const digest = crypto
+      .createHmac('sha256', BENCH_KEY)
+      .update(body + now)
+      .digest('hex');
+    return {
+      ...request,
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` },
+    };
   };
 };
 const AVAILABILITY_URL = `http://127.0.0.1:${STRAPI_PORT}/api/retell/functions/check_availability`;
 
 const table = (rows) => {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ')).join('\n');
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length))
+  );
+  return rows
+    .map((row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '))
+    .join('\n');
 };
 
 main(async () => {
@@ -140,13 +200,22 @@ main(async () => {
   ensureBuilt(env);
   await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
   const servers = [];
-  const results = { date: new Date().toISOString(), seconds: SECONDS, machine: `${require('os').cpus().length} cores, node ${process.version}` };
+  const results = {
+    date: new Date().toISOString(),
+    seconds: SECONDS,
+    machine: `${require('os').cpus().length} cores, node ${process.version}`,
+  };
   try {
     const strapi = await startStrapi(env, STRAPI_PORT);
     servers.push(strapi);
     const client = await pg(env);
     await seedWebhookCompany(client);
-    const bare = start('bare koa', process.execPath, [path.join(__dirname, 'bare-webhook-server.js')], { ...env, PORT: String(BARE_PORT) });
+    const bare = start(
+      'bare koa',
+      process.execPath,
+      [path.join(__dirname, 'bare-webhook-server.js')],
+      { ...env, PORT: String(BARE_PORT) }
+    );
     servers.push(bare);
     await waitForHttp(`http://127.0.0.1:${BARE_PORT}/_health`);
 
@@ -154,15 +223,25 @@ main(async () => {
     await webhookLoad(STRAPI_PORT, { connections: 50, duration: 5 });
     await webhookLoad(BARE_PORT, { connections: 50, duration: 5 });
 
-    process.stdout.write(`[bench] (b) open loop, offered 300 req/s over 50 connections, ${SECONDS} s\n`);
+    process.stdout.write(
+      `[bench] (b) open loop, offered 300 req/s over 50 connections, ${SECONDS} s\n`
+    );
     await settle(client);
     results.openStrapi = await webhookOpenLoop(STRAPI_PORT, { rate: 300, connections: 50 });
     await settle(client);
     results.openBare = await webhookOpenLoop(BARE_PORT, { rate: 300, connections: 50 });
     await settle(client);
-    results.burstStrapi = await webhookLoad(STRAPI_PORT, { connections: 50, overallRate: 300, duration: SECONDS });
+    results.burstStrapi = await webhookLoad(STRAPI_PORT, {
+      connections: 50,
+      overallRate: 300,
+      duration: SECONDS,
+    });
     await settle(client);
-    results.burstBare = await webhookLoad(BARE_PORT, { connections: 50, overallRate: 300, duration: SECONDS });
+    results.burstBare = await webhookLoad(BARE_PORT, {
+      connections: 50,
+      overallRate: 300,
+      duration: SECONDS,
+    });
 
     process.stdout.write(`[bench] (a) closed loop, 200 connections, ${SECONDS} s\n`);
     await settle(client);
@@ -171,23 +250,44 @@ main(async () => {
     results.closedBare = await webhookLoad(BARE_PORT, { connections: 200, duration: SECONDS });
 
     // Drain: a separate worker process applies every acknowledged event.
-    const acknowledged = [results.closedStrapi, results.openStrapi, results.burstStrapi].reduce((sum, result) => sum + (result.statuses['202'] || 0), 0);
-    const warmupRows = Number((await client.query(`SELECT count(*) FROM retell_webhook_events`)).rows[0].count) - acknowledged;
-    process.stdout.write(`[bench] draining the queue with two \`npm run worker\` processes (${acknowledged} events acknowledged under measurement)\n`);
+    const acknowledged = [results.closedStrapi, results.openStrapi, results.burstStrapi].reduce(
+      (sum, result) => sum + (result.statuses['202'] || 0),
+      0
+    );
+    const warmupRows =
+      Number((await client.query(`SELECT count(*) FROM retell_webhook_events`)).rows[0].count) -
+      acknowledged;
+    process.stdout.write(
+      `[bench] draining the queue with two \`npm run worker\` processes (${acknowledged} events acknowledged under measurement)\n`
+    );
     const drainStart = Date.now();
-    const workers = [1, 2].map((n) => start(`worker ${n}`, process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], { ...env, WEBHOOK_WORKER: 'on', WEBHOOK_CONCURRENCY: '8' }));
+    const workers = [1, 2].map((n) =>
+      start(`worker ${n}`, process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], {
+        ...env,
+        WEBHOOK_WORKER: 'on',
+        WEBHOOK_CONCURRENCY: '8',
+      })
+    );
     servers.push(...workers);
     let pending = Infinity;
     while (pending > 0 && Date.now() - drainStart < 30 * 60_000) {
       await sleep(2000);
-      pending = Number((await client.query(`SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`)).rows[0].count);
+      pending = Number(
+        (
+          await client.query(
+            `SELECT count(*) FROM retell_webhook_events WHERE state IN ('received', 'processing')`
+          )
+        ).rows[0].count
+      );
     }
-    const counts = (await client.query(`
+    const counts = (
+      await client.query(`
       SELECT (SELECT count(*) FROM retell_webhook_events) AS rows,
              (SELECT count(*) FROM retell_webhook_events WHERE state = 'processed') AS processed,
              (SELECT count(*) FROM retell_webhook_events WHERE state = 'failed') AS failed,
              (SELECT count(*) FROM calls WHERE retell_call_id LIKE 'call_bench_%') AS calls,
-             (SELECT count(*) - count(DISTINCT retell_call_id) FROM calls) AS duplicated_calls`)).rows[0];
+             (SELECT count(*) - count(DISTINCT retell_call_id) FROM calls) AS duplicated_calls`)
+    ).rows[0];
     results.drain = {
       seconds: Math.round((Date.now() - drainStart) / 1000),
       acknowledged: acknowledged + warmupRows,
@@ -200,32 +300,64 @@ main(async () => {
     };
     for (const worker of workers) await worker.stop();
 
-    process.stdout.write('[bench] (c) check_availability: seeding 100k appointments over 20 companies\n');
+    process.stdout.write(
+      '[bench] (c) check_availability: seeding 100k appointments over 20 companies\n'
+    );
     const companies = await seedAvailabilityData(client);
     await settle(client);
     await client.end();
     const warm = availabilityRequests(companies);
-    await run({ url: AVAILABILITY_URL, connections: 5, duration: 3, requests: [{ setupRequest: warm }] });
+    await run({
+      url: AVAILABILITY_URL,
+      connections: 5,
+      duration: 3,
+      requests: [{ setupRequest: warm }],
+    });
     const next = availabilityRequests(companies);
-    results.availability = await openLoop({ url: AVAILABILITY_URL, rate: 50, connections: 20, durationS: SECONDS, makeRequest: () => next({}) });
+    results.availability = await openLoop({
+      url: AVAILABILITY_URL,
+      rate: 50,
+      connections: 20,
+      durationS: SECONDS,
+      makeRequest: () => next({}),
+    });
     const burst = availabilityRequests(companies);
-    results.availabilityBurst = await run({ url: AVAILABILITY_URL, connections: 20, overallRate: 50, duration: SECONDS, requests: [{ setupRequest: burst }] });
+    results.availabilityBurst = await run({
+      url: AVAILABILITY_URL,
+      connections: 20,
+      overallRate: 50,
+      duration: SECONDS,
+      requests: [{ setupRequest: burst }],
+    });
   } finally {
     for (const server of servers.reverse()) await server.stop();
-    if (process.env.BENCH_KEEP_DATABASE !== '1') await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
+    if (process.env.BENCH_KEEP_DATABASE !== '1')
+      await pgAdmin(env, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(
+        () => undefined
+      );
     await deleteKeys(env.REDIS_URL, env.QUEUE_PREFIX).catch(() => undefined);
   }
 
   const r = results;
   const ratio = Math.round((r.closedStrapi.rps / r.closedBare.rps) * 100) / 100;
   const p99Ratio = Math.round((r.openStrapi.p99 / r.openBare.p99) * 100) / 100;
-  const strapiErrors = [r.closedStrapi, r.openStrapi, r.burstStrapi, r.availability, r.availabilityBurst].reduce((sum, x) => sum + x.errors + non2xx(x), 0);
+  const strapiErrors = [
+    r.closedStrapi,
+    r.openStrapi,
+    r.burstStrapi,
+    r.availability,
+    r.availabilityBurst,
+  ].reduce((sum, x) => sum + x.errors + non2xx(x), 0);
   const checks = [
     ['throughput ratio ≥ 0.5', ratio >= 0.5, ratio],
     ['open-loop p99 ≤ 50 ms', r.openStrapi.p99 <= 50, `${r.openStrapi.p99} ms`],
     ['open-loop p99 ≤ 2× bare', p99Ratio <= 2, p99Ratio],
     ['0 errors (Strapi, all phases)', strapiErrors === 0, strapiErrors],
-    ['0 lost, 0 duplicated', r.drain.lost === 0 && r.drain.duplicated === 0 && r.drain.failed === 0, `lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed}`],
+    [
+      '0 lost, 0 duplicated',
+      r.drain.lost === 0 && r.drain.duplicated === 0 && r.drain.failed === 0,
+      `lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed}`,
+    ],
     ['availability p95 ≤ 50 ms', r.availability.p95 <= 50, `${r.availability.p95} ms`],
   ];
   results.ratio = ratio;
@@ -237,17 +369,39 @@ main(async () => {
     '',
     '```',
     table([
-      ['phase', 'server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'requests', '2xx', 'non-2xx', 'errors'],
+      [
+        'phase',
+        'server',
+        'req/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'requests',
+        '2xx',
+        'non-2xx',
+        'errors',
+      ],
       ...[
         ['(a) closed 200 conn', 'strapi', r.closedStrapi],
         ['(a) closed 200 conn', 'bare koa', r.closedBare],
         ['(b) open 300/s 50 conn', 'strapi', r.openStrapi],
         ['(b) open 300/s 50 conn', 'bare koa', r.openBare],
-        ['(b\') autocannon overallRate 300', 'strapi', r.burstStrapi],
-        ['(b\') autocannon overallRate 300', 'bare koa', r.burstBare],
+        ["(b') autocannon overallRate 300", 'strapi', r.burstStrapi],
+        ["(b') autocannon overallRate 300", 'bare koa', r.burstBare],
         ['(c) check_availability 50/s', 'strapi', r.availability],
-        ['(c\') autocannon overallRate 50', 'strapi', r.availabilityBurst],
-      ].map(([phase, server, x]) => [phase, server, x.rps, x.p50, x.p95, x.p99, x.requests, ok2xx(x), non2xx(x), x.errors]),
+        ["(c') autocannon overallRate 50", 'strapi', r.availabilityBurst],
+      ].map(([phase, server, x]) => [
+        phase,
+        server,
+        x.rps,
+        x.p50,
+        x.p95,
+        x.p99,
+        x.requests,
+        ok2xx(x),
+        non2xx(x),
+        x.errors,
+      ]),
     ]),
     '```',
     '',

@@ -30,7 +30,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
   const poolMin = intFromEnv('DATABASE_POOL_MIN', 2, { min: 0 });
   const poolMax = intFromEnv('DATABASE_POOL_MAX', 10, { min: 1 });
   if (poolMin > poolMax) {
-    throw new ConfigError(`DATABASE_POOL_MIN (${poolMin}) must not exceed DATABASE_POOL_MAX (${poolMax})`);
+    throw new ConfigError(
+      `DATABASE_POOL_MIN (${poolMin}) must not exceed DATABASE_POOL_MAX (${poolMax})`
+    );
   }
 
   const sslEnabled = boolFromEnv('DATABASE_SSL', false);
@@ -48,9 +50,13 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
   const connection = {
     ...(url ? { connectionString: url } : {}),
     host: parsed?.hostname || env('DATABASE_HOST', '127.0.0.1'),
-    port: parsed?.port ? Number(parsed.port) : intFromEnv('DATABASE_PORT', 5432, { min: 1, max: 65535 }),
+    port: parsed?.port
+      ? Number(parsed.port)
+      : intFromEnv('DATABASE_PORT', 5432, { min: 1, max: 65535 }),
     database: parsed?.pathname.slice(1) || env('DATABASE_NAME', 'frontdesk'),
-    user: parsed?.username ? decodeURIComponent(parsed.username) : env('DATABASE_USERNAME', 'postgres'),
+    user: parsed?.username
+      ? decodeURIComponent(parsed.username)
+      : env('DATABASE_USERNAME', 'postgres'),
     password: parsed?.password ? decodeURIComponent(parsed.password) : env('DATABASE_PASSWORD', ''),
     ssl,
     schema: env('DATABASE_SCHEMA', 'public'),

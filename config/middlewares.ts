@@ -26,7 +26,12 @@ export default [
       jsonLimit: '1mb',
       formLimit: '1mb',
       textLimit: '1mb',
-      formidable: { maxFileSize: 1024 * 1024, maxFieldsSize: 1024 * 1024, maxFields: 200, maxFiles: 5 },
+      formidable: {
+        maxFileSize: 1024 * 1024,
+        maxFieldsSize: 1024 * 1024,
+        maxFields: 200,
+        maxFiles: 5,
+      },
     },
   },
   // NUL characters and absurd nesting refused before validation and the database.

@@ -17,7 +17,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         port: intFromEnv('SMTP_PORT', 1025, { min: 1, max: 65535 }),
         secure: boolFromEnv('SMTP_SECURE', false),
         ignoreTLS: !boolFromEnv('SMTP_STARTTLS', false),
-        ...(env('SMTP_USER', '') ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASSWORD', '') } } : {}),
+        ...(env('SMTP_USER', '')
+          ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASSWORD', '') } }
+          : {}),
         connectionTimeout: 10_000,
       },
       settings: {

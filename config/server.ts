@@ -11,7 +11,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   host: env('HOST', '127.0.0.1'),
   port: intFromEnv('PORT', 1337, { min: 0, max: 65535 }),
   url: env('PUBLIC_URL', ''),
-  proxy: { koa: boolFromEnv('IS_PROXIED', false), maxIpsCount: intFromEnv('PROXY_HOPS', 1, { min: 1, max: 10 }) },
+  proxy: {
+    koa: boolFromEnv('IS_PROXIED', false),
+    maxIpsCount: intFromEnv('PROXY_HOPS', 1, { min: 1, max: 10 }),
+  },
   app: { keys: requireSecretList('APP_KEYS') },
   cron: { enabled: false },
 });

@@ -24,7 +24,8 @@ export const ensureAppointmentConstraints = async (
   knex: Knex,
   log?: { warn: (message: string) => void }
 ): Promise<{ overlap: boolean }> => {
-  if (knex.client.config.client !== 'postgres' && knex.client.config.client !== 'pg') return { overlap: false };
+  if (knex.client.config.client !== 'postgres' && knex.client.config.client !== 'pg')
+    return { overlap: false };
   if (!(await knex.schema.hasTable('appointments'))) return { overlap: false };
 
   if (!(await constraintExists(knex, ORDER_CONSTRAINT))) {
@@ -36,7 +37,9 @@ export const ensureAppointmentConstraints = async (
   try {
     await knex.raw('CREATE EXTENSION IF NOT EXISTS btree_gist');
   } catch (error) {
-    log?.warn(`btree_gist is not available (${(error as Error).message}); double bookings are prevented by the booking lock only`);
+    log?.warn(
+      `btree_gist is not available (${(error as Error).message}); double bookings are prevented by the booking lock only`
+    );
     return { overlap: false };
   }
   await knex.raw(

@@ -12,10 +12,14 @@ run(async () => {
   const password = fromEnv || `Fd-${randomBytes(9).toString('base64url')}1`;
   const result = await withStrapi((strapi) => seedDemoTenant(strapi, { password }));
   const lines = [
-    result.companyCreated ? 'Demo tenant "Salon Lindenblatt" created.' : 'Demo tenant "Salon Lindenblatt" already present (left unchanged).',
+    result.companyCreated
+      ? 'Demo tenant "Salon Lindenblatt" created.'
+      : 'Demo tenant "Salon Lindenblatt" already present (left unchanged).',
     `Super admin:   ${result.admin.email}`,
     `Company staff: ${result.staff.email}`,
-    fromEnv || result.admin.created ? `Password:      ${password}` : 'Password:      (set when the users were first created)',
+    fromEnv || result.admin.created
+      ? `Password:      ${password}`
+      : 'Password:      (set when the users were first created)',
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 });

@@ -19,7 +19,10 @@ const flag = (name: string, fallback: string) => {
   return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 };
 
-const baseUrl = flag('url', process.env.SIMULATE_URL || `http://127.0.0.1:${process.env.PORT || 1337}`);
+const baseUrl = flag(
+  'url',
+  process.env.SIMULATE_URL || `http://127.0.0.1:${process.env.PORT || 1337}`
+);
 const key = process.env.RETELL_API_KEY || '';
 const agentId = flag('agent', 'agent_demo_salon_lindenblatt');
 const service = flag('service', 'Damenhaarschnitt mit Föhnen');
@@ -59,18 +62,27 @@ const post = async (route: string, payload: unknown) => {
 };
 
 const step = (label: string, result: { status: number; json: Record<string, unknown> }) => {
-  const said = typeof result.json.message === 'string' ? `\n      agent says: "${result.json.message}"` : '';
-  process.stdout.write(`  ${label.padEnd(24)} HTTP ${result.status} ${JSON.stringify(result.json).slice(0, 160)}${said}\n`);
+  const said =
+    typeof result.json.message === 'string' ? `\n      agent says: "${result.json.message}"` : '';
+  process.stdout.write(
+    `  ${label.padEnd(24)} HTTP ${result.status} ${JSON.stringify(result.json).slice(0, 160)}${said}\n`
+  );
   if (result.status >= 400) throw new Error(`${label} failed with HTTP ${result.status}`);
 };
 
 const main = async () => {
   if (!key) throw new Error('RETELL_API_KEY is not set (the demo command writes one into .env)');
-  process.stdout.write(`\nSimulated call ${callId} from ${caller.slice(0, 6)}… to agent ${agentId} at ${baseUrl}\n\n`);
+  process.stdout.write(
+    `\nSimulated call ${callId} from ${caller.slice(0, 6)}… to agent ${agentId} at ${baseUrl}\n\n`
+  );
 
   step('call_started', await post('webhook', { event: 'call_started', call: call() }));
 
-  const availability = await post('functions/check_availability', { name: 'check_availability', call: call(), args: { service, date: 'morgen', preference: 'vormittags' } });
+  const availability = await post('functions/check_availability', {
+    name: 'check_availability',
+    call: call(),
+    args: { service, date: 'morgen', preference: 'vormittags' },
+  });
   step('check_availability', availability);
   const date = availability.json.date as string;
   const slots = (availability.json.slots as string[]) ?? [];
@@ -84,7 +96,13 @@ const main = async () => {
   step('book_appointment', booking);
 
   const endedAt = Date.now() + 90_000;
-  const ended = call({ call_status: 'ended', end_timestamp: endedAt, duration_ms: endedAt - startedAt, disconnection_reason: 'user_hangup', transcript: `Agent: Guten Tag!\nUser: Ich hätte gern einen Termin für ${service}.\n` });
+  const ended = call({
+    call_status: 'ended',
+    end_timestamp: endedAt,
+    duration_ms: endedAt - startedAt,
+    disconnection_reason: 'user_hangup',
+    transcript: `Agent: Guten Tag!\nUser: Ich hätte gern einen Termin für ${service}.\n`,
+  });
   step('call_ended', await post('webhook', { event: 'call_ended', call: ended }));
   step(
     'call_analyzed',
@@ -96,7 +114,13 @@ const main = async () => {
           call_summary: `Simon Simulant hat ${service} am ${date} um ${slots[0]} Uhr gebucht.`,
           user_sentiment: 'Positive',
           call_successful: true,
-          custom_analysis_data: { customer_name: 'Simon Simulant', service, appointment_date: date, appointment_time: slots[0], booking_confirmed: booking.json.success === true },
+          custom_analysis_data: {
+            customer_name: 'Simon Simulant',
+            service,
+            appointment_date: date,
+            appointment_time: slots[0],
+            booking_confirmed: booking.json.success === true,
+          },
         },
       },
     })
@@ -109,6 +133,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`\nsimulate:call failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `\nsimulate:call failed: ${error instanceof Error ? error.message : String(error)}\n`
+  );
   process.exit(1);
 });

@@ -11,7 +11,12 @@ import { APP_DIR } from './lib/boot';
 process.env.WEBHOOK_WORKER = 'on';
 
 const main = async () => {
-  const app = createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist'), autoReload: false, serveAdminPanel: false });
+  const app = createStrapi({
+    appDir: APP_DIR,
+    distDir: path.join(APP_DIR, 'dist'),
+    autoReload: false,
+    serveAdminPanel: false,
+  });
   await app.load();
   app.log.info('Frontdesk worker running (queues: webhooks, notifications)');
 };

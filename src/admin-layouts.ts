@@ -34,7 +34,15 @@ const LAYOUTS: Record<string, Layout> = {
     relationLabels: { appointments: 'startsAt', calls: 'retellCallId' },
   },
   'api::call.call': {
-    list: ['startedAt', 'customer', 'fromNumber', 'state', 'durationMs', 'successful', 'appointment'],
+    list: [
+      'startedAt',
+      'customer',
+      'fromNumber',
+      'state',
+      'durationMs',
+      'successful',
+      'appointment',
+    ],
     mainField: 'retellCallId',
     sortBy: 'startedAt',
     sortOrder: 'DESC',
@@ -61,7 +69,8 @@ const LAYOUTS: Record<string, Layout> = {
     sortBy: 'name',
     sortOrder: 'ASC',
     descriptions: {
-      retellApiKey: 'Stored encrypted and never shown: •••••••• means a key is set. Type a new key to replace it, clear the field to remove it.',
+      retellApiKey:
+        'Stored encrypted and never shown: •••••••• means a key is set. Type a new key to replace it, clear the field to remove it.',
       timezone: 'IANA time zone, e.g. Europe/Berlin.',
       slotMinutes: 'Booking grid in minutes.',
     },
@@ -86,17 +95,25 @@ export const applyAdminLayouts = async (strapi: Core.Strapi) => {
   for (const [uid, layout] of Object.entries(LAYOUTS)) {
     const contentType = strapi.contentType(uid as UID.ContentType);
     if (!contentType) continue;
-    const current = (await contentTypes.findConfiguration(contentType)) as Configuration & { uid: string };
+    const current = (await contentTypes.findConfiguration(contentType)) as Configuration & {
+      uid: string;
+    };
     const metadatas = { ...current.metadatas };
-    const setMeta = (field: string, section: 'edit' | 'list' | 'both', patch: Record<string, unknown>) => {
+    const setMeta = (
+      field: string,
+      section: 'edit' | 'list' | 'both',
+      patch: Record<string, unknown>
+    ) => {
       if (!metadatas[field]) return;
       metadatas[field] = {
         edit: section === 'list' ? metadatas[field].edit : { ...metadatas[field].edit, ...patch },
         list: section === 'edit' ? metadatas[field].list : { ...metadatas[field].list, ...patch },
       };
     };
-    for (const [field, label] of Object.entries(layout.labels ?? {})) setMeta(field, 'both', { label });
-    for (const [field, description] of Object.entries(layout.descriptions ?? {})) setMeta(field, 'edit', { description });
+    for (const [field, label] of Object.entries(layout.labels ?? {}))
+      setMeta(field, 'both', { label });
+    for (const [field, description] of Object.entries(layout.descriptions ?? {}))
+      setMeta(field, 'edit', { description });
     for (const [field, mainField] of Object.entries(layout.relationLabels ?? {})) {
       setMeta(field, 'both', { mainField });
     }
@@ -109,7 +126,12 @@ export const applyAdminLayouts = async (strapi: Core.Strapi) => {
         pageSize: 20,
       },
       metadatas,
-      layouts: { ...current.layouts, list: layout.list.filter((field) => field in contentType.attributes || field === 'createdAt') },
+      layouts: {
+        ...current.layouts,
+        list: layout.list.filter(
+          (field) => field in contentType.attributes || field === 'createdAt'
+        ),
+      },
     });
   }
 };

@@ -2,7 +2,12 @@
 declare module 'koa-ratelimit' {
   import type Redis from 'ioredis';
 
-  type Context = { state: Record<string, unknown>; set(name: string, value: string): void; status: number; body: unknown };
+  type Context = {
+    state: Record<string, unknown>;
+    set(name: string, value: string): void;
+    status: number;
+    body: unknown;
+  };
   type Options = {
     driver: 'redis' | 'memory';
     db: Redis | Map<string, unknown>;

@@ -40,6 +40,7 @@ const benchEnv = (databaseName, extra = {}) => ({
   ...extra,
 });
 
-const newDatabaseName = (name) => `frontdesk_bench_${name}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+const newDatabaseName = (name) =>
+  `frontdesk_bench_${name}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
 
 module.exports = { ROOT, BENCH_KEY, benchEnv, newDatabaseName };

@@ -11,7 +11,8 @@ const watchLog = (server) => {
       if (!line.trim()) continue;
       // A stack trace under a captured line (e.g. with NODE_OPTIONS=--trace-deprecation).
       if (/^\s+at /.test(line)) {
-        if (capturing && log.lines.length) log.lines[log.lines.length - 1] += `\n${line.slice(0, 300)}`;
+        if (capturing && log.lines.length)
+          log.lines[log.lines.length - 1] += `\n${line.slice(0, 300)}`;
         continue;
       }
       capturing = false;
@@ -19,7 +20,11 @@ const watchLog = (server) => {
       try {
         level = JSON.parse(line).level ?? null;
       } catch {
-        level = /error|exception|unhandled/i.test(line) ? 'error' : /warn/i.test(line) ? 'warn' : null;
+        level = /error|exception|unhandled/i.test(line)
+          ? 'error'
+          : /warn/i.test(line)
+            ? 'warn'
+            : null;
       }
       if (typeof level === 'string' && /error|fatal/i.test(level)) log.error += 1;
       else if (typeof level === 'string' && /warn/i.test(level)) log.warn += 1;
@@ -36,8 +41,17 @@ const watchLog = (server) => {
 };
 
 const table = (rows) => {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column] ?? '–').length)));
-  return rows.map((row) => row.map((cell, column) => String(cell ?? '–').padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column] ?? '–').length))
+  );
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => String(cell ?? '–').padEnd(widths[column]))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n');
 };
 
 module.exports = { watchLog, table };

@@ -19,7 +19,10 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
   const { stats, send, appError, outcome } = recorder;
   const sign = (body) => {
     const now = Date.now();
-    const digest = crypto.createHmac('sha256', BENCH_KEY).update(body + now).digest('hex');
+    const digest = crypto
+      .createHmac('sha256', BENCH_KEY)
+      .update(body + now)
+      .digest('hex');
     return { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` };
   };
 
@@ -36,8 +39,16 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
     let ended = null;
     const post = (agent, phase, route, payload) => {
       const body = JSON.stringify(payload);
-      const template = route === 'webhook' ? 'POST /api/retell/webhook' : `POST /api/retell/functions/${payload.name}`;
-      return send(agent, template, phase, { method: 'POST', path: `/api/retell/${route}`, headers: sign(body), body }).then((result) => ({ ...result, template }));
+      const template =
+        route === 'webhook'
+          ? 'POST /api/retell/webhook'
+          : `POST /api/retell/functions/${payload.name}`;
+      return send(agent, template, phase, {
+        method: 'POST',
+        path: `/api/retell/${route}`,
+        headers: sign(body),
+        body,
+      }).then((result) => ({ ...result, template }));
     };
     return async (agent, phase) => {
       if (step === 0) {
@@ -50,14 +61,22 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
           agent_id: company.agent,
           agent_version: 1,
           direction: 'inbound',
-          from_number: existing ? `+4930${String(company.id * 10000 + randomInt(1000)).padStart(9, '0')}` : `+49157${String(index).padStart(3, '0')}${String(calls).padStart(5, '0')}`,
+          from_number: existing
+            ? `+4930${String(company.id * 10000 + randomInt(1000)).padStart(9, '0')}`
+            : `+49157${String(index).padStart(3, '0')}${String(calls).padStart(5, '0')}`,
           to_number: `+4930555${String(company.id).padStart(4, '0')}`,
           call_status: 'ongoing',
           start_timestamp: startedAt,
         };
         const day = berlinToday().plus({ days: retellDays[0] + randomInt(retellDays[1]) });
         const service = Math.random() < 0.6 ? 'Schnitt' : pick(['Farbe', 'Beratung']);
-        wish = { service, date: day.toISODate(), ...(Math.random() < 0.25 ? { preference: pick(['vormittags', 'nachmittags']) } : { time: `${8 + randomInt(10)}:${pick(['00', '30'])}` }) };
+        wish = {
+          service,
+          date: day.toISODate(),
+          ...(Math.random() < 0.25
+            ? { preference: pick(['vormittags', 'nachmittags']) }
+            : { time: `${8 + randomInt(10)}:${pick(['00', '30'])}` }),
+        };
         offer = null;
         booked = null;
         const result = await post(agent, phase, 'webhook', { event: 'call_started', call });
@@ -65,22 +84,41 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
         return result;
       }
       if (step === 1) {
-        const result = await post(agent, phase, 'functions/check_availability', { name: 'check_availability', call, args: wish });
-        if (result.json?.reason === 'error') appError(result.template, result, 'check_availability answered reason "error"');
+        const result = await post(agent, phase, 'functions/check_availability', {
+          name: 'check_availability',
+          call,
+          args: wish,
+        });
+        if (result.json?.reason === 'error')
+          appError(result.template, result, 'check_availability answered reason "error"');
         offer = result.json;
-        outcome(`check_availability: ${result.ok ? (offer?.available ? 'free on the day asked' : offer?.slots?.length ? 'alternatives on another day' : `nothing (${offer?.reason ?? 'none free'})`) : 'failed'}`);
+        outcome(
+          `check_availability: ${result.ok ? (offer?.available ? 'free on the day asked' : offer?.slots?.length ? 'alternatives on another day' : `nothing (${offer?.reason ?? 'none free'})`) : 'failed'}`
+        );
         step = 2;
         return result;
       }
       if (step === 2) {
         const slots = offer?.slots ?? [];
         const date = offer?.date ?? wish.date;
-        const time = slots.length ? pick(slots.slice(0, 3)) : wish.time ?? '10:00';
-        const args = { customer_name: `Anrufer ${index}-${calls}`, service: wish.service, date, time };
-        const result = await post(agent, phase, 'functions/book_appointment', { name: 'book_appointment', call, args });
-        if (result.json?.reason === 'error') appError(result.template, result, 'book_appointment answered reason "error"');
+        const time = slots.length ? pick(slots.slice(0, 3)) : (wish.time ?? '10:00');
+        const args = {
+          customer_name: `Anrufer ${index}-${calls}`,
+          service: wish.service,
+          date,
+          time,
+        };
+        const result = await post(agent, phase, 'functions/book_appointment', {
+          name: 'book_appointment',
+          call,
+          args,
+        });
+        if (result.json?.reason === 'error')
+          appError(result.template, result, 'book_appointment answered reason "error"');
         booked = { ...args, success: result.json?.success === true };
-        outcome(`book_appointment: ${!result.ok ? 'failed' : booked.success ? 'booked' : `refused (${result.json?.reason})`}`);
+        outcome(
+          `book_appointment: ${!result.ok ? 'failed' : booked.success ? 'booked' : `refused (${result.json?.reason})`}`
+        );
         step = 3;
         return result;
       }
@@ -103,11 +141,21 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
         call: {
           ...ended,
           call_analysis: {
-            call_summary: booked?.success ? `${booked.customer_name} hat ${booked.service} am ${booked.date} um ${booked.time} gebucht.` : 'Anrufer hat keinen passenden Termin gefunden.',
+            call_summary: booked?.success
+              ? `${booked.customer_name} hat ${booked.service} am ${booked.date} um ${booked.time} gebucht.`
+              : 'Anrufer hat keinen passenden Termin gefunden.',
             user_sentiment: booked?.success ? 'Positive' : 'Neutral',
             call_successful: !!booked?.success,
             in_voicemail: false,
-            custom_analysis_data: booked ? { customer_name: booked.customer_name, service: booked.service, appointment_date: booked.date, appointment_time: booked.time, booking_confirmed: booked.success } : {},
+            custom_analysis_data: booked
+              ? {
+                  customer_name: booked.customer_name,
+                  service: booked.service,
+                  appointment_date: booked.date,
+                  appointment_time: booked.time,
+                  booking_confirmed: booked.success,
+                }
+              : {},
           },
         },
       });
@@ -127,16 +175,34 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
     return async (agent, phase) => {
       if (Math.random() < 0.7) {
         const filtered = Math.random() < 0.5;
-        const upcoming = filtered ? `&filters[startsAt][$gte]=${new Date().toISOString()}&sort=startsAt:asc` : '';
+        const upcoming = filtered
+          ? `&filters[startsAt][$gte]=${new Date().toISOString()}&sort=startsAt:asc`
+          : '';
         const page = Math.random() < 0.2 ? `&pagination[page]=${2 + randomInt(4)}` : '';
-        return send(agent, 'GET /api/appointments', phase, { method: 'GET', path: `/api/appointments?pagination[pageSize]=25&populate=customer${upcoming}${page}`, headers });
+        return send(agent, 'GET /api/appointments', phase, {
+          method: 'GET',
+          path: `/api/appointments?pagination[pageSize]=25&populate=customer${upcoming}${page}`,
+          headers,
+        });
       }
       // The k-th booking of integrator i: open day floor(k/24)·count + i, slot k mod 24 from 08:00 (24 × 30 min until 20:00).
       const day = openDay(slotBase, Math.floor(created / 24) * count + index);
       const startsAt = day.set({ hour: 8, minute: 0 }).plus({ minutes: (created % 24) * 30 });
       created += 1;
-      const body = JSON.stringify({ data: { startsAt: startsAt.toUTC().toISO(), customer: `dc-${company.id}-${randomInt(1000)}`, service: company.services.Schnitt, notes: `Gebucht über die API (${index}/${created})` } });
-      const result = await send(agent, 'POST /api/appointments', phase, { method: 'POST', path: '/api/appointments', headers: { ...headers, 'content-type': 'application/json' }, body });
+      const body = JSON.stringify({
+        data: {
+          startsAt: startsAt.toUTC().toISO(),
+          customer: `dc-${company.id}-${randomInt(1000)}`,
+          service: company.services.Schnitt,
+          notes: `Gebucht über die API (${index}/${created})`,
+        },
+      });
+      const result = await send(agent, 'POST /api/appointments', phase, {
+        method: 'POST',
+        path: '/api/appointments',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body,
+      });
       outcome(`integrator create: ${result.status}`);
       return result;
     };
@@ -149,10 +215,19 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
       if (Math.random() < 0.05 && pool.length) {
         const documentId = pool.pop();
         const body = JSON.stringify({ state: Math.random() < 0.5 ? 'completed' : 'no_show' });
-        return send(agent, 'PUT /overview/appointments/:documentId/state', phase, { method: 'PUT', path: `/overview/appointments/${documentId}/state`, headers: { ...headers, 'content-type': 'application/json' }, body });
+        return send(agent, 'PUT /overview/appointments/:documentId/state', phase, {
+          method: 'PUT',
+          path: `/overview/appointments/${documentId}/state`,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        });
       }
       const route = pick(OVERVIEW_ROUTES);
-      return send(agent, `GET /overview/${route.split('?')[0]}`, phase, { method: 'GET', path: `/overview/${route}`, headers });
+      return send(agent, `GET /overview/${route.split('?')[0]}`, phase, {
+        method: 'GET',
+        path: `/overview/${route}`,
+        headers,
+      });
     };
   };
 
@@ -174,7 +249,11 @@ const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => 
         agent.destroy();
       }
     };
-    await Promise.all(users.map((act, index) => loop(act, startedAt + (index / users.length) * rampMs - performance.now())));
+    await Promise.all(
+      users.map((act, index) =>
+        loop(act, startedAt + (index / users.length) * rampMs - performance.now())
+      )
+    );
   };
   return { caller, integrator, staffMember, runUsers, openDay, today: berlinToday };
 };

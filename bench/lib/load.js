@@ -33,7 +33,10 @@ const run = (options) =>
     });
   });
 
-const ok2xx = (result) => Object.entries(result.statuses).filter(([code]) => code.startsWith('2')).reduce((sum, [, count]) => sum + count, 0);
+const ok2xx = (result) =>
+  Object.entries(result.statuses)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((sum, [, count]) => sum + count, 0);
 const non2xx = (result) => result.requests - ok2xx(result);
 
 module.exports = { run, ok2xx, non2xx, percentile };
@@ -99,7 +102,8 @@ const openLoop = ({ url, rate, connections, durationS, makeRequest }) =>
         });
         request.end(body);
       }
-      if (sent < total) setTimeout(fire, Math.max(0, startedAt + sent * interval - performance.now()));
+      if (sent < total)
+        setTimeout(fire, Math.max(0, startedAt + sent * interval - performance.now()));
     };
     fire();
   });

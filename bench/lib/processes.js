@@ -28,7 +28,8 @@ const start = (label, command, args, env) => {
   child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.on('exit', (code, signal) => {
-    if (code && code !== 0 && !child.stopping) process.stderr.write(`[bench] ${label} exited with ${code ?? signal}\n${output}\n`);
+    if (code && code !== 0 && !child.stopping)
+      process.stderr.write(`[bench] ${label} exited with ${code ?? signal}\n${output}\n`);
   });
   return {
     child,
@@ -46,20 +47,42 @@ const start = (label, command, args, env) => {
 const startStrapi = async (env, port) => {
   // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
-  const server = start('strapi', process.execPath, [...nodeArgs, path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], { ...env, PORT: String(port) });
+  const server = start(
+    'strapi',
+    process.execPath,
+    [
+      ...nodeArgs,
+      path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'),
+      'start',
+    ],
+    { ...env, PORT: String(port) }
+  );
   await waitForHttp(`http://127.0.0.1:${port}/_health`);
   return server;
 };
 
 const ensureBuilt = (env) => {
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (!fs.existsSync(path.join(ROOT, 'dist', 'build', 'index.html'))) {
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'strapi'), ['build', '--silent'], { cwd: ROOT, stdio: 'inherit', env });
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'strapi'), ['build', '--silent'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env,
+    });
   }
 };
 
 const pgAdmin = async (env, sql) => {
-  const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: 'postgres' });
+  const client = new Client({
+    host: env.DATABASE_HOST,
+    port: Number(env.DATABASE_PORT),
+    user: env.DATABASE_USERNAME,
+    password: env.DATABASE_PASSWORD,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     return await client.query(sql);
@@ -69,7 +92,13 @@ const pgAdmin = async (env, sql) => {
 };
 
 const pg = async (env) => {
-  const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
+  const client = new Client({
+    host: env.DATABASE_HOST,
+    port: Number(env.DATABASE_PORT),
+    user: env.DATABASE_USERNAME,
+    password: env.DATABASE_PASSWORD,
+    database: env.DATABASE_NAME,
+  });
   // Dropping the database at the end of a failed run ends this connection: not a second failure.
   client.on('error', () => undefined);
   await client.connect();

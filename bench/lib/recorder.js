@@ -7,13 +7,28 @@
 const http = require('http');
 const { percentile } = require('./load');
 
-const round = (value) => (value === null || value === undefined ? null : Math.round(value * 100) / 100);
+const round = (value) =>
+  value === null || value === undefined ? null : Math.round(value * 100) / 100;
 
 const createRecorder = ({ port, seconds }) => {
-  const stats = { routes: new Map(), actions: { warmup: 0, measure: 0 }, outcomes: {}, timeline: [], measureFrom: 0 };
+  const stats = {
+    routes: new Map(),
+    actions: { warmup: 0, measure: 0 },
+    outcomes: {},
+    timeline: [],
+    measureFrom: 0,
+  };
   const routeStats = (template) => {
     if (!stats.routes.has(template)) {
-      stats.routes.set(template, { latencies: [], warmup: { count: 0, max: 0 }, statuses: {}, non2xx: 0, network: 0, appErrors: 0, samples: [] });
+      stats.routes.set(template, {
+        latencies: [],
+        warmup: { count: 0, max: 0 },
+        statuses: {},
+        non2xx: 0,
+        network: 0,
+        appErrors: 0,
+        samples: [],
+      });
     }
     return stats.routes.get(template);
   };
@@ -41,7 +56,16 @@ const createRecorder = ({ port, seconds }) => {
         const failed = error ? 'network' : status < 200 || status > 299 ? 'non2xx' : null;
         if (failed) {
           stat[failed] += 1;
-          if (stat.samples.length < 5) stat.samples.push({ phase, at: new Date().toISOString(), method, path: path.slice(0, 200), status, error: error ? error.message : undefined, body: text ? text.slice(0, 500) : undefined });
+          if (stat.samples.length < 5)
+            stat.samples.push({
+              phase,
+              at: new Date().toISOString(),
+              method,
+              path: path.slice(0, 200),
+              status,
+              error: error ? error.message : undefined,
+              body: text ? text.slice(0, 500) : undefined,
+            });
         }
         let json = null;
         if (text && !failed) {
@@ -54,11 +78,20 @@ const createRecorder = ({ port, seconds }) => {
         resolve({ status, ms, json, ok: !failed });
       };
       const request = http.request(
-        { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) },
+        },
         (response) => {
           const chunks = [];
           response.on('data', (chunk) => chunks.push(chunk));
-          response.on('end', () => finish(response.statusCode, Buffer.concat(chunks).toString('utf8'), null));
+          response.on('end', () =>
+            finish(response.statusCode, Buffer.concat(chunks).toString('utf8'), null)
+          );
           response.on('error', (error) => finish(null, null, error));
         }
       );
@@ -71,7 +104,13 @@ const createRecorder = ({ port, seconds }) => {
   const appError = (template, result, what) => {
     const stat = routeStats(template);
     stat.appErrors += 1;
-    if (stat.samples.length < 5) stat.samples.push({ at: new Date().toISOString(), status: result.status, appError: what, body: JSON.stringify(result.json).slice(0, 500) });
+    if (stat.samples.length < 5)
+      stat.samples.push({
+        at: new Date().toISOString(),
+        status: result.status,
+        appError: what,
+        body: JSON.stringify(result.json).slice(0, 500),
+      });
   };
 
   const summarize = (stat) => {

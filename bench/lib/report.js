@@ -5,7 +5,8 @@ const path = require('path');
 
 const RESULTS = path.join(__dirname, '..', 'results');
 
-const checklist = (checks) => checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`);
+const checklist = (checks) =>
+  checks.map(([name, pass, value]) => `- [${pass ? 'x' : ' '}] ${name}: ${value}`);
 
 const writeReport = (name, results, markdown) => {
   fs.mkdirSync(RESULTS, { recursive: true });

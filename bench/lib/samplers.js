@@ -36,7 +36,13 @@ const postgresCpu = () => {
 };
 /** Busy and total CPU seconds of the whole machine, from /proc/stat. */
 const machineCpu = () => {
-  const values = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const values = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
   const idle = values[3] + values[4];
   const total = values.reduce((sum, value) => sum + value, 0);
   return { busy: (total - idle) / TICKS, total: total / TICKS };
@@ -53,19 +59,53 @@ const sampleProcess = (pid, workerPid) => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      const now = { at: performance.now(), strapi: cpuOf(pid), worker: workerPid ? cpuOf(workerPid) : 0, postgres: postgresCpu(), bench: process.cpuUsage(), machine: machineCpu() };
-      const sample = { t: Math.round(now.at / 100) / 10, rssMiB: Math.round((rssKiB / 1024) * 10) / 10, strapiPct: null, workerPct: null, postgresPct: null, benchPct: null, machinePct: null, otherPct: null };
+      const now = {
+        at: performance.now(),
+        strapi: cpuOf(pid),
+        worker: workerPid ? cpuOf(workerPid) : 0,
+        postgres: postgresCpu(),
+        bench: process.cpuUsage(),
+        machine: machineCpu(),
+      };
+      const sample = {
+        t: Math.round(now.at / 100) / 10,
+        rssMiB: Math.round((rssKiB / 1024) * 10) / 10,
+        strapiPct: null,
+        workerPct: null,
+        postgresPct: null,
+        benchPct: null,
+        machinePct: null,
+        otherPct: null,
+      };
       if (last) {
         const seconds = (now.at - last.at) / 1000;
         const pct = (value) => Math.round((value / seconds) * 1000) / 10;
         sample.strapiPct = pct(now.strapi - last.strapi);
         sample.postgresPct = pct(now.postgres - last.postgres);
         sample.workerPct = pct((now.worker ?? 0) - (last.worker ?? 0));
-        sample.benchPct = pct((now.bench.user + now.bench.system - last.bench.user - last.bench.system) / 1e6);
+        sample.benchPct = pct(
+          (now.bench.user + now.bench.system - last.bench.user - last.bench.system) / 1e6
+        );
         const total = now.machine.total - last.machine.total;
-        sample.machinePct = total > 0 ? Math.round(((now.machine.busy - last.machine.busy) / total) * 1000) / 10 : null;
+        sample.machinePct =
+          total > 0
+            ? Math.round(((now.machine.busy - last.machine.busy) / total) * 1000) / 10
+            : null;
         // Everything else on the machine (another test run, say), in % of one core.
-        sample.otherPct = sample.machinePct === null ? null : Math.max(0, Math.round((sample.machinePct * CORES - sample.strapiPct - sample.workerPct - sample.postgresPct - sample.benchPct) * 10) / 10);
+        sample.otherPct =
+          sample.machinePct === null
+            ? null
+            : Math.max(
+                0,
+                Math.round(
+                  (sample.machinePct * CORES -
+                    sample.strapiPct -
+                    sample.workerPct -
+                    sample.postgresPct -
+                    sample.benchPct) *
+                    10
+                ) / 10
+              );
       }
       last = now;
       series.push(sample);
@@ -94,7 +134,9 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
   const series = [];
   let stopped = false;
   const value = (text, name, labels = '') => {
-    const match = new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')}\\s+(\\S+)$`, 'm').exec(text);
+    const match = new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')}\\s+(\\S+)$`, 'm').exec(
+      text
+    );
     return match ? Number(match[1]) : null;
   };
   const loop = (async () => {
@@ -102,7 +144,9 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
       await sleep(everyMs);
       if (stopped) break;
       try {
-        const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
         const text = await response.text();
         const ms = (seconds) => (seconds === null ? null : Math.round(seconds * 10_000) / 10);
         series.push({
@@ -113,7 +157,11 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
           poolUsed: value(text, 'frontdesk_db_pool_connections', '{state="used"}'),
           poolPending: value(text, 'frontdesk_db_pool_connections', '{state="pending"}'),
           poolMax: value(text, 'frontdesk_db_pool_connections', '{state="max"}'),
-          webhooksWaiting: value(text, 'frontdesk_queue_jobs', '{queue="webhooks",state="waiting"}'),
+          webhooksWaiting: value(
+            text,
+            'frontdesk_queue_jobs',
+            '{queue="webhooks",state="waiting"}'
+          ),
         });
       } catch {
         /* a missed scrape */
@@ -128,6 +176,5 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
     },
   };
 };
-
 
 module.exports = { CORES, cpuOf, postgresCpu, machineCpu, sampleProcess, scrapeMetrics };

@@ -10,7 +10,14 @@ const jwt = require('jsonwebtoken');
 
 const STAFF_PASSWORD = 'Bench-Staff-1!';
 /** The overview's read routes as the page calls them (`queue` is never cached). */
-const OVERVIEW_ROUTES = ['kpis?period=today', 'kpis?period=7d', 'kpis?period=30d', 'appointments', 'calls', 'queue'];
+const OVERVIEW_ROUTES = [
+  'kpis?period=today',
+  'kpis?period=7d',
+  'kpis?period=30d',
+  'appointments',
+  'calls',
+  'queue',
+];
 const SERVICES = [
   ['Schnitt', 30],
   ['Farbe', 90],
@@ -36,12 +43,16 @@ const seedOverviewData = async (client, runId) => {
     companies.push(rows[0].id);
   }
   const ids = companies;
-  await client.query(`
+  await client.query(
+    `
     INSERT INTO customers (document_id, company_id, name, phone, created_at, updated_at, published_at)
     SELECT 'dc-' || c.id || '-' || n, c.id, 'Kunde ' || n, '+4930' || lpad((c.id * 10000 + n)::text, 9, '0'), now() - (n % 90 || ' days')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 999) AS n`, [ids]);
+    FROM unnest($1::int[]) AS c(id), generate_series(0, 999) AS n`,
+    [ids]
+  );
   // 5,000 appointments per company, one every 35 minutes from 60 days ago on.
-  await client.query(`
+  await client.query(
+    `
     INSERT INTO appointments (document_id, company_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
     SELECT 'da-' || c.id || '-' || n, c.id,
            date_trunc('hour', now()) - interval '60 days' + (n * 35 || ' minutes')::interval,
@@ -49,17 +60,22 @@ const seedOverviewData = async (client, runId) => {
            CASE WHEN n < 2470 THEN (CASE WHEN n % 9 = 0 THEN 'no_show' WHEN n % 13 = 0 THEN 'cancelled' ELSE 'completed' END) ELSE (CASE WHEN n % 13 = 0 THEN 'cancelled' ELSE 'confirmed' END) END,
            CASE WHEN n % 3 = 0 THEN 'admin' ELSE 'phone' END,
            now() - ((5000 - n) % 60 || ' days')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`, [ids]);
+    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`,
+    [ids]
+  );
   await client.query(`
     INSERT INTO appointments_customer_lnk (appointment_id, customer_id, appointment_ord)
     SELECT a.id, cu.id, 1 FROM appointments a JOIN customers cu ON cu.document_id = 'dc-' || a.company_id || '-' || (split_part(a.document_id, '-', 3)::int % 1000)
     WHERE a.document_id LIKE 'da-%'`);
   // 2,500 calls per company over the last 60 days; every second one booked an appointment.
-  await client.query(`
+  await client.query(
+    `
     INSERT INTO calls (document_id, company_id, retell_call_id, state, direction, duration_ms, summary, successful, created_at, started_at, updated_at, published_at)
     SELECT 'dl-' || c.id || '-' || n, c.id, 'call_dash_${runId}_' || c.id || '_' || n, 'ended', 'inbound', 30000 + (n % 240) * 1000,
            'Anrufer hat nach einem Termin gefragt.', n % 2 = 0, now() - (n * 35 || ' minutes')::interval, now() - (n * 35 || ' minutes')::interval, now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 2499) AS n`, [ids]);
+    FROM unnest($1::int[]) AS c(id), generate_series(0, 2499) AS n`,
+    [ids]
+  );
   await client.query(`
     INSERT INTO calls_customer_lnk (call_id, customer_id, call_ord)
     SELECT l.id, cu.id, 1 FROM calls l JOIN customers cu ON cu.document_id = 'dc-' || l.company_id || '-' || (split_part(l.document_id, '-', 3)::int % 1000)
@@ -78,21 +94,31 @@ const seedOverviewData = async (client, runId) => {
  * Returned in rounds: every company's first member, then every company's second, …
  */
 const createStaff = async (client, runId, companyIds, { perCompany = 1 } = {}) => {
-  const role = (await client.query(`SELECT id FROM admin_roles WHERE code = 'frontdesk-company-staff'`)).rows[0].id;
+  const role = (
+    await client.query(`SELECT id FROM admin_roles WHERE code = 'frontdesk-company-staff'`)
+  ).rows[0].id;
   const hash = await bcrypt.hash(STAFF_PASSWORD, 10);
   const staff = [];
   for (let round = 0; round < perCompany; round += 1) {
     const suffix = round === 0 ? '' : `-${round}`;
     for (const companyId of companyIds) {
       const email = `staff-${runId}-${companyId}${suffix}@example.com`;
-      const user = (await client.query(
-        `INSERT INTO admin_users (document_id, firstname, lastname, email, password, is_active, blocked, prefered_language, created_at, updated_at, published_at)
+      const user = (
+        await client.query(
+          `INSERT INTO admin_users (document_id, firstname, lastname, email, password, is_active, blocked, prefered_language, created_at, updated_at, published_at)
          VALUES ($1, 'Staff', 'Bench', $2, $3, true, false, 'en', now(), now(), now()) RETURNING id`,
-        [`du-${companyId}${suffix}`, email, hash]
-      )).rows[0].id;
-      await client.query(`INSERT INTO admin_users_roles_lnk (user_id, role_id, role_ord, user_ord) VALUES ($1, $2, 1, 1)`, [user, role]);
+          [`du-${companyId}${suffix}`, email, hash]
+        )
+      ).rows[0].id;
+      await client.query(
+        `INSERT INTO admin_users_roles_lnk (user_id, role_id, role_ord, user_ord) VALUES ($1, $2, 1, 1)`,
+        [user, role]
+      );
       // The login works in its company through the staff entry bound to it (by id, as a super admin binds it).
-      await client.query(`INSERT INTO staff_members (document_id, company_id, admin_user_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, 'Staff', $4, true, now(), now(), now())`, [`ds-${companyId}${suffix}`, companyId, user, email]);
+      await client.query(
+        `INSERT INTO staff_members (document_id, company_id, admin_user_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, 'Staff', $4, true, now(), now(), now())`,
+        [`ds-${companyId}${suffix}`, companyId, user, email]
+      );
       staff.push({ companyId, email });
     }
   }
@@ -117,15 +143,27 @@ const addBookingSetup = async (client, runId, companyIds) => {
   const companies = [];
   for (const companyId of companyIds) {
     const agent = `agent_${runId}_${companyId}`;
-    await client.query(`UPDATE companies SET retell_agent_id = $2 WHERE id = $1`, [companyId, agent]);
+    await client.query(`UPDATE companies SET retell_agent_id = $2 WHERE id = $1`, [
+      companyId,
+      agent,
+    ]);
     for (let weekday = 1; weekday <= 6; weekday += 1) {
-      const component = await client.query(`INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`, [weekday]);
-      await client.query(`INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`, [companyId, component.rows[0].id, weekday]);
+      const component = await client.query(
+        `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`,
+        [weekday]
+      );
+      await client.query(
+        `INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`,
+        [companyId, component.rows[0].id, weekday]
+      );
     }
     const services = {};
     for (const [name, minutes] of SERVICES) {
       services[name] = `svc-${runId}-${companyId}-${name}`;
-      await client.query(`INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`, [services[name], companyId, name, minutes]);
+      await client.query(
+        `INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`,
+        [services[name], companyId, name, minutes]
+      );
     }
     companies.push({ id: companyId, agent, services });
   }
@@ -139,26 +177,47 @@ const createIntegrators = async (client, runId, companyIds, count) => {
   for (let index = 0; index < count; index += 1) {
     const companyId = companyIds[index % companyIds.length];
     const name = `bench-integrator-${runId}-${index}`;
-    const id = (await client.query(
-      `INSERT INTO up_users (document_id, username, email, provider, confirmed, blocked, company_id, created_at, updated_at, published_at)
+    const id = (
+      await client.query(
+        `INSERT INTO up_users (document_id, username, email, provider, confirmed, blocked, company_id, created_at, updated_at, published_at)
        VALUES ($1, $1, $2, 'local', true, false, $3, now(), now(), now()) RETURNING id`,
-      [name, `${name}@example.com`, companyId]
-    )).rows[0].id;
-    await client.query(`INSERT INTO up_users_role_lnk (user_id, role_id, user_ord) VALUES ($1, $2, 1)`, [id, role]);
+        [name, `${name}@example.com`, companyId]
+      )
+    ).rows[0].id;
+    await client.query(
+      `INSERT INTO up_users_role_lnk (user_id, role_id, user_ord) VALUES ($1, $2, 1)`,
+      [id, role]
+    );
     users.push({ id, companyId });
   }
   return users;
 };
 
 /** A users-permissions JWT, as `POST /api/auth/local` would hand out. */
-const integratorToken = (userId, secret, expiresIn = '2h') => jwt.sign({ id: userId }, secret, { expiresIn });
+const integratorToken = (userId, secret, expiresIn = '2h') =>
+  jwt.sign({ id: userId }, secret, { expiresIn });
 
 /** An admin access token through the admin's own login (valid 30 min by Strapi's default). */
 const staffLogin = async (port, email) => {
-  const response = await fetch(`http://127.0.0.1:${port}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: STAFF_PASSWORD }) });
+  const response = await fetch(`http://127.0.0.1:${port}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: STAFF_PASSWORD }),
+  });
   const body = await response.json();
   if (!body.data?.token) throw new Error(`login failed for ${email}: ${JSON.stringify(body)}`);
   return body.data.token;
 };
 
-module.exports = { STAFF_PASSWORD, OVERVIEW_ROUTES, SERVICES, seedOverviewData, createStaff, seedDashboard, addBookingSetup, createIntegrators, integratorToken, staffLogin };
+module.exports = {
+  STAFF_PASSWORD,
+  OVERVIEW_ROUTES,
+  SERVICES,
+  seedOverviewData,
+  createStaff,
+  seedDashboard,
+  addBookingSetup,
+  createIntegrators,
+  integratorToken,
+  staffLogin,
+};

@@ -23,4 +23,7 @@ type AppServices = {
 };
 export type AppServiceName = keyof AppServices;
 
-export const appService = <N extends AppServiceName>(strapi: Core.Strapi, name: N): AppServices[N] => strapi.service(name) as unknown as AppServices[N];
+export const appService = <N extends AppServiceName>(
+  strapi: Core.Strapi,
+  name: N
+): AppServices[N] => strapi.service(name) as unknown as AppServices[N];

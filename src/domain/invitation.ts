@@ -1,4 +1,10 @@
-import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, {
+  ICalAlarmType,
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+} from 'ical-generator';
 
 /**
  * The calendar invitation that travels with every message about an appointment (RFC 5545,
@@ -48,10 +54,16 @@ export const invitationFile = (invite: Invitation): string => {
         email: invite.attendee.email,
         rsvp: false,
         role: ICalAttendeeRole.REQ,
-        status: invite.method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
+        status:
+          invite.method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
       },
     ],
   });
-  if (invite.method === 'REQUEST' && invite.alarmMinutes) event.createAlarm({ type: ICalAlarmType.display, trigger: invite.alarmMinutes * 60, description: invite.summary });
+  if (invite.method === 'REQUEST' && invite.alarmMinutes)
+    event.createAlarm({
+      type: ICalAlarmType.display,
+      trigger: invite.alarmMinutes * 60,
+      description: invite.summary,
+    });
   return calendar.toString();
 };

@@ -5,18 +5,32 @@
 const normalise = (text: string) =>
   text
     .toLowerCase()
-    .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 
-const words = (text: string) => new Set(normalise(text).split(' ').filter((word) => word.length > 2));
+const words = (text: string) =>
+  new Set(
+    normalise(text)
+      .split(' ')
+      .filter((word) => word.length > 2)
+  );
 
-export const matchByName = <T extends { name: string }>(wanted: string | null | undefined, candidates: T[]): T | null => {
+export const matchByName = <T extends { name: string }>(
+  wanted: string | null | undefined,
+  candidates: T[]
+): T | null => {
   if (!wanted || !wanted.trim() || wanted.length > 500) return null;
   const target = normalise(wanted);
   const exact = candidates.find((candidate) => normalise(candidate.name) === target);
   if (exact) return exact;
-  const containing = candidates.filter((candidate) => normalise(candidate.name).includes(target) || target.includes(normalise(candidate.name)));
+  const containing = candidates.filter(
+    (candidate) =>
+      normalise(candidate.name).includes(target) || target.includes(normalise(candidate.name))
+  );
   if (containing.length === 1) return containing[0];
   const wantedWords = words(wanted);
   let best: { candidate: T; score: number } | null = null;

@@ -18,12 +18,14 @@ export type MessageFacts = {
 
 type Text = { subject: string; text: string };
 
-const greeting = (language: Language, name: string | null) => (language === 'de' ? `Guten Tag${name ? ` ${name}` : ''},` : `Hello${name ? ` ${name}` : ''},`);
+const greeting = (language: Language, name: string | null) =>
+  language === 'de' ? `Guten Tag${name ? ` ${name}` : ''},` : `Hello${name ? ` ${name}` : ''},`;
 const call = (language: Language, phone: string | null) =>
   language === 'de'
     ? `Wenn Sie nicht kommen können, rufen Sie uns bitte kurz an${phone ? `: ${phone}` : ''}.`
     : `If you cannot make it, please give us a call${phone ? `: ${phone}` : ''}.`;
-const closing = (language: Language, company: string) => (language === 'de' ? `Viele Grüße\n${company}\n` : `Kind regards\n${company}\n`);
+const closing = (language: Language, company: string) =>
+  language === 'de' ? `Viele Grüße\n${company}\n` : `Kind regards\n${company}\n`;
 
 const BODY: Record<Language, Record<MessageKind, (facts: MessageFacts, when: string) => Text>> = {
   de: {
@@ -67,6 +69,10 @@ const BODY: Record<Language, Record<MessageKind, (facts: MessageFacts, when: str
 export const renderEmail = (facts: MessageFacts): Text => {
   const { language } = facts;
   const { subject, text } = BODY[language][facts.kind](facts, moment(facts.start, language));
-  const after = facts.kind === 'cancellation' ? '' : ` ${call(language, facts.company.phoneNumber)}`;
-  return { subject, text: `${greeting(language, facts.customerName)}\n\n${text}${after}\n\n${closing(language, facts.company.name)}` };
+  const after =
+    facts.kind === 'cancellation' ? '' : ` ${call(language, facts.company.phoneNumber)}`;
+  return {
+    subject,
+    text: `${greeting(language, facts.customerName)}\n\n${text}${after}\n\n${closing(language, facts.company.name)}`,
+  };
 };

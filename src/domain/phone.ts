@@ -9,9 +9,11 @@ export const countryOf = (companyNumber: string | null | undefined): CountryCode
   return parsed?.country ?? 'DE';
 };
 
-export const toE164 = (raw: string | null | undefined, defaultCountry: CountryCode = 'DE'): string | null => {
+export const toE164 = (
+  raw: string | null | undefined,
+  defaultCountry: CountryCode = 'DE'
+): string | null => {
   if (!raw || typeof raw !== 'string') return null;
   const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
   return parsed && parsed.isPossible() ? parsed.number : null;
 };
-

@@ -42,7 +42,9 @@ describe('secret box (AES-256-GCM with a key ring)', () => {
     const parts = sealed.split(':');
     parts[5] = Buffer.from('x'.repeat(12)).toString('base64url');
     expect(() => open(ring, parts.join(':'), CONTEXT)).toThrow(SecretBoxError);
-    expect(() => open(parseKeyRing(`other:${key(9)}`), sealed, CONTEXT)).toThrow(/unknown key id "new"/);
+    expect(() => open(parseKeyRing(`other:${key(9)}`), sealed, CONTEXT)).toThrow(
+      /unknown key id "new"/
+    );
   });
 
   it('binds a value to its place: it does not open for another company or field', () => {

@@ -27,13 +27,18 @@ export class SecretBoxError extends Error {
 export const parseKeyRing = (spec: string): KeyRing => {
   const keys = new Map<string, Buffer>();
   let current = '';
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
-    if (separator <= 0) throw new SecretBoxError('key ring entries must look like <id>:<base64 key>');
+    if (separator <= 0)
+      throw new SecretBoxError('key ring entries must look like <id>:<base64 key>');
     const id = entry.slice(0, separator);
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new SecretBoxError(`invalid key id "${id}"`);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (key.length !== 32) throw new SecretBoxError(`key "${id}" must be 32 bytes (base64), got ${key.length}`);
+    if (key.length !== 32)
+      throw new SecretBoxError(`key "${id}" must be 32 bytes (base64), got ${key.length}`);
     if (keys.has(id)) throw new SecretBoxError(`key id "${id}" appears twice`);
     keys.set(id, key);
     if (!current) current = id;
@@ -42,10 +47,12 @@ export const parseKeyRing = (spec: string): KeyRing => {
   return { current, keys };
 };
 
-export const isSealed = (value: unknown): value is string => typeof value === 'string' && (value.startsWith(V2) || value.startsWith(V1));
+export const isSealed = (value: unknown): value is string =>
+  typeof value === 'string' && (value.startsWith(V2) || value.startsWith(V1));
 
 const versionOf = (sealed: string) => (sealed.startsWith(V2) ? V2 : V1);
-const aad = (keyId: string, context: string | null) => Buffer.from(context === null ? keyId : `${keyId}|${context}`);
+const aad = (keyId: string, context: string | null) =>
+  Buffer.from(context === null ? keyId : `${keyId}|${context}`);
 
 export const seal = (ring: KeyRing, plaintext: string, context: string): string => {
   const key = ring.keys.get(ring.current) as Buffer;
@@ -57,7 +64,8 @@ export const seal = (ring: KeyRing, plaintext: string, context: string): string 
   return `${V2}${ring.current}:${parts.join(':')}`;
 };
 
-export const keyIdOf = (sealed: string): string => sealed.slice(versionOf(sealed).length).split(':')[0];
+export const keyIdOf = (sealed: string): string =>
+  sealed.slice(versionOf(sealed).length).split(':')[0];
 
 /** Opens a value sealed for `context` (a v1 value, sealed without one, opens anywhere it is). */
 export const open = (ring: KeyRing, sealed: string, context: string): string => {
@@ -70,12 +78,19 @@ export const open = (ring: KeyRing, sealed: string, context: string): string => 
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv ?? '', 'base64url'));
     decipher.setAAD(aad(keyId, version === V2 ? context : null));
     decipher.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext ?? '', 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(Buffer.from(ciphertext ?? '', 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
-    throw new SecretBoxError(`cannot decrypt with key "${keyId}" (wrong key, another place's value, or tampered)`);
+    throw new SecretBoxError(
+      `cannot decrypt with key "${keyId}" (wrong key, another place's value, or tampered)`
+    );
   }
 };
 
 /** Re-encrypts under the current key and format; returns null when it already is. */
 export const reseal = (ring: KeyRing, sealed: string, context: string): string | null =>
-  keyIdOf(sealed) === ring.current && versionOf(sealed) === V2 ? null : seal(ring, open(ring, sealed, context), context);
+  keyIdOf(sealed) === ring.current && versionOf(sealed) === V2
+    ? null
+    : seal(ring, open(ring, sealed, context), context);

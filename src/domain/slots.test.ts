@@ -22,15 +22,32 @@ describe('grid slots on an ordinary day', () => {
   it.each([
     // [date, slotMinutes, duration, first, last, count]
     ['2026-03-12', 30, 45, '2026-03-12T09:00:00.000+01:00', '2026-03-12T17:00:00.000+01:00', 5 + 9],
-    ['2026-03-12', 15, 45, '2026-03-12T09:00:00.000+01:00', '2026-03-12T17:15:00.000+01:00', 10 + 18],
-    ['2026-03-12', 30, 180, '2026-03-12T09:00:00.000+01:00', '2026-03-12T15:00:00.000+01:00', 1 + 5],
+    [
+      '2026-03-12',
+      15,
+      45,
+      '2026-03-12T09:00:00.000+01:00',
+      '2026-03-12T17:15:00.000+01:00',
+      10 + 18,
+    ],
+    [
+      '2026-03-12',
+      30,
+      180,
+      '2026-03-12T09:00:00.000+01:00',
+      '2026-03-12T15:00:00.000+01:00',
+      1 + 5,
+    ],
     ['2026-03-14', 30, 45, '2026-03-14T09:00:00.000+01:00', '2026-03-14T13:00:00.000+01:00', 9],
-  ])('%s every %i min, %i min long: %s … %s (%i)', (date, slotMinutes, durationMinutes, first, last, count) => {
-    const slots = gridSlots(date, rules({ slotMinutes, durationMinutes }));
-    expect(slots).toHaveLength(count);
-    expect(iso(slots[0].start)).toBe(first);
-    expect(iso(slots[slots.length - 1].start)).toBe(last);
-  });
+  ])(
+    '%s every %i min, %i min long: %s … %s (%i)',
+    (date, slotMinutes, durationMinutes, first, last, count) => {
+      const slots = gridSlots(date, rules({ slotMinutes, durationMinutes }));
+      expect(slots).toHaveLength(count);
+      expect(iso(slots[0].start)).toBe(first);
+      expect(iso(slots[slots.length - 1].start)).toBe(last);
+    }
+  );
 
   it('has no slots on a closed day or for a service longer than the opening', () => {
     expect(gridSlots('2026-03-13', rules())).toEqual([]);
@@ -40,7 +57,11 @@ describe('grid slots on an ordinary day', () => {
 
 describe('daylight saving time in Europe/Berlin', () => {
   const night = rules({
-    openingHours: [7, 6, 5, 4, 3, 2, 1].map((weekday) => ({ weekday, opens: '00:00', closes: '06:00' })),
+    openingHours: [7, 6, 5, 4, 3, 2, 1].map((weekday) => ({
+      weekday,
+      opens: '00:00',
+      closes: '06:00',
+    })),
     slotMinutes: 60,
     durationMinutes: 60,
     now: Date.parse('2026-01-01T00:00:00Z'),
@@ -73,20 +94,42 @@ describe('daylight saving time in Europe/Berlin', () => {
   });
 
   it('maps a day-time opening to the right UTC instants on both switch days', () => {
-    const day = rules({ openingHours: [{ weekday: 7, opens: '09:00', closes: '10:00' }], slotMinutes: 60, durationMinutes: 60, now: 0 });
-    expect(gridSlots('2026-03-22', day).map((slot) => new Date(slot.start).toISOString())).toEqual(['2026-03-22T08:00:00.000Z']);
-    expect(gridSlots('2026-03-29', day).map((slot) => new Date(slot.start).toISOString())).toEqual(['2026-03-29T07:00:00.000Z']);
-    expect(gridSlots('2026-10-25', day).map((slot) => new Date(slot.start).toISOString())).toEqual(['2026-10-25T08:00:00.000Z']);
-    expect(gridSlots('2026-10-18', day).map((slot) => new Date(slot.start).toISOString())).toEqual(['2026-10-18T07:00:00.000Z']);
+    const day = rules({
+      openingHours: [{ weekday: 7, opens: '09:00', closes: '10:00' }],
+      slotMinutes: 60,
+      durationMinutes: 60,
+      now: 0,
+    });
+    expect(gridSlots('2026-03-22', day).map((slot) => new Date(slot.start).toISOString())).toEqual([
+      '2026-03-22T08:00:00.000Z',
+    ]);
+    expect(gridSlots('2026-03-29', day).map((slot) => new Date(slot.start).toISOString())).toEqual([
+      '2026-03-29T07:00:00.000Z',
+    ]);
+    expect(gridSlots('2026-10-25', day).map((slot) => new Date(slot.start).toISOString())).toEqual([
+      '2026-10-25T08:00:00.000Z',
+    ]);
+    expect(gridSlots('2026-10-18', day).map((slot) => new Date(slot.start).toISOString())).toEqual([
+      '2026-10-18T07:00:00.000Z',
+    ]);
   });
 });
 
 describe('free slots and why a wish is refused', () => {
-  const busy = [{ start: Date.parse('2026-03-12T09:30:00+01:00'), end: Date.parse('2026-03-12T10:15:00+01:00') }];
+  const busy = [
+    {
+      start: Date.parse('2026-03-12T09:30:00+01:00'),
+      end: Date.parse('2026-03-12T10:15:00+01:00'),
+    },
+  ];
 
   it('leaves out slots that overlap a busy interval, touching ones stay free', () => {
     const free = starts(freeSlots('2026-03-12', rules(), busy));
-    expect(free.slice(0, 3)).toEqual(['2026-03-12T10:30:00.000+01:00', '2026-03-12T11:00:00.000+01:00', '2026-03-12T13:00:00.000+01:00']);
+    expect(free.slice(0, 3)).toEqual([
+      '2026-03-12T10:30:00.000+01:00',
+      '2026-03-12T11:00:00.000+01:00',
+      '2026-03-12T13:00:00.000+01:00',
+    ]);
   });
 
   it.each([
@@ -102,7 +145,10 @@ describe('free slots and why a wish is refused', () => {
   });
 
   it('never offers a slot in the past', () => {
-    const today = rules({ openingHours: [{ weekday: 2, opens: '09:00', closes: '12:00' }], now: Date.parse('2026-03-10T09:50:00+01:00') });
+    const today = rules({
+      openingHours: [{ weekday: 2, opens: '09:00', closes: '12:00' }],
+      now: Date.parse('2026-03-10T09:50:00+01:00'),
+    });
     expect(starts(freeSlots('2026-03-10', today, []))[0]).toBe('2026-03-10T10:00:00.000+01:00');
   });
 

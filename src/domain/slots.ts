@@ -30,7 +30,16 @@ const toMinutes = (hhmm: string): number => {
 };
 
 const fromWallClock = (date: DateTime, minutesOfDay: number, zone: string): DateTime =>
-  DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: Math.floor(minutesOfDay / 60), minute: minutesOfDay % 60 }, { zone });
+  DateTime.fromObject(
+    {
+      year: date.year,
+      month: date.month,
+      day: date.day,
+      hour: Math.floor(minutesOfDay / 60),
+      minute: minutesOfDay % 60,
+    },
+    { zone }
+  );
 
 /** The instant a wall-clock time has on that day, or null when the clock skips it (spring gap). */
 const atWallClock = (date: DateTime, minutesOfDay: number, zone: string): number | null => {
@@ -38,7 +47,8 @@ const atWallClock = (date: DateTime, minutesOfDay: number, zone: string): number
   return local.isValid && local.hour * 60 + local.minute === minutesOfDay ? local.toMillis() : null;
 };
 
-const overlaps = (slot: Slot, busy: Busy[]) => busy.some((interval) => interval.start < slot.end && interval.end > slot.start);
+const overlaps = (slot: Slot, busy: Busy[]) =>
+  busy.some((interval) => interval.start < slot.end && interval.end > slot.start);
 
 /** The intervals a given calendar day is open, in minutes of the day. */
 const openIntervalsOn = (weekday: number, rules: Rules) =>
@@ -58,9 +68,12 @@ export const gridSlots = (isoDate: string, rules: Rules): Slot[] => {
     const closingTime = fromWallClock(day, closes, rules.zone);
     const closing = closingTime.toMillis();
     // Same UTC offset at opening and closing: wall-clock minutes map to instants linearly.
-    const linear = opening.offset === closingTime.offset && opening.hour * 60 + opening.minute === opens;
+    const linear =
+      opening.offset === closingTime.offset && opening.hour * 60 + opening.minute === opens;
     for (let minute = opens; minute < closes; minute += rules.slotMinutes) {
-      const start = linear ? opening.toMillis() + (minute - opens) * MINUTE : atWallClock(day, minute, rules.zone);
+      const start = linear
+        ? opening.toMillis() + (minute - opens) * MINUTE
+        : atWallClock(day, minute, rules.zone);
       if (start === null) continue;
       if (start + duration > closing) break;
       slots.push({ start, end: start + duration });
@@ -82,7 +95,8 @@ export const checkSlot = (start: DateTime, rules: Rules, busy: Busy[]): Refusal 
   if (match) return overlaps(match, busy) ? 'taken' : null;
   const minuteOfDay = local.hour * 60 + local.minute;
   const insideHours = openIntervalsOn(local.weekday, rules).some(
-    (interval) => minuteOfDay >= interval.opens && minuteOfDay + rules.durationMinutes <= interval.closes
+    (interval) =>
+      minuteOfDay >= interval.opens && minuteOfDay + rules.durationMinutes <= interval.closes
   );
   return insideHours ? 'off_grid' : 'closed';
 };
@@ -97,4 +111,5 @@ export const nearestFree = (free: Slot[], wish: number | null, limit: number): S
 };
 
 /** A slot's start as a DateTime in the company zone, for saying it. */
-export const startIn = (slot: Slot, zone: string): DateTime => DateTime.fromMillis(slot.start, { zone });
+export const startIn = (slot: Slot, zone: string): DateTime =>
+  DateTime.fromMillis(slot.start, { zone });

@@ -7,10 +7,14 @@ import { DateTime } from 'luxon';
 export type Language = 'de' | 'en';
 
 const list = (items: string[], language: Language, last = language === 'de' ? 'und' : 'and') =>
-  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+  items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
 
 export const day = (at: DateTime, language: Language) =>
-  language === 'de' ? at.setLocale('de').toFormat('cccc, d. LLLL') : at.setLocale('en').toFormat('cccc, LLLL d');
+  language === 'de'
+    ? at.setLocale('de').toFormat('cccc, d. LLLL')
+    : at.setLocale('en').toFormat('cccc, LLLL d');
 
 export const clock = (at: DateTime) => at.toFormat('HH:mm');
 
@@ -21,21 +25,41 @@ const times = (slots: DateTime[], language: Language, last?: string) =>
   `${list(slots.map(clock), language, last)}${language === 'de' ? ' Uhr' : ''}`;
 
 const FIELD_NAMES: Record<Language, Record<string, string>> = {
-  de: { service: 'die gewünschte Leistung', date: 'das Datum', time: 'die Uhrzeit', customer_name: 'den Namen', phone: 'eine Rückrufnummer', appointment: 'welchen Termin' },
-  en: { service: 'the service', date: 'the date', time: 'the time', customer_name: 'the name', phone: 'a phone number', appointment: 'which appointment' },
+  de: {
+    service: 'die gewünschte Leistung',
+    date: 'das Datum',
+    time: 'die Uhrzeit',
+    customer_name: 'den Namen',
+    phone: 'eine Rückrufnummer',
+    appointment: 'welchen Termin',
+  },
+  en: {
+    service: 'the service',
+    date: 'the date',
+    time: 'the time',
+    customer_name: 'the name',
+    phone: 'a phone number',
+    appointment: 'which appointment',
+  },
 };
 
 export const say = {
   available: (language: Language, date: DateTime, slots: DateTime[]) =>
-    language === 'de' ? `${day(date, 'de')}: frei um ${times(slots, 'de')}.` : `${day(date, 'en')}: free at ${times(slots, 'en')}.`,
+    language === 'de'
+      ? `${day(date, 'de')}: frei um ${times(slots, 'de')}.`
+      : `${day(date, 'en')}: free at ${times(slots, 'en')}.`,
 
   nothingFree: (language: Language, date: DateTime, next: DateTime[]) => {
     if (language === 'de') {
       const head = `Am ${day(date, 'de')} ist leider nichts frei.`;
-      return next.length ? `${head} Am ${day(next[0], 'de')} wäre um ${times(next, 'de', 'oder')} frei.` : `${head} In den nächsten zwei Wochen ist leider kein Termin frei.`;
+      return next.length
+        ? `${head} Am ${day(next[0], 'de')} wäre um ${times(next, 'de', 'oder')} frei.`
+        : `${head} In den nächsten zwei Wochen ist leider kein Termin frei.`;
     }
     const head = `Sorry, ${day(date, 'en')} is fully booked.`;
-    return next.length ? `${head} On ${day(next[0], 'en')} we have ${times(next, 'en', 'or')}.` : `${head} Nothing is free in the next two weeks.`;
+    return next.length
+      ? `${head} On ${day(next[0], 'en')} we have ${times(next, 'en', 'or')}.`
+      : `${head} Nothing is free in the next two weeks.`;
   },
 
   booked: (language: Language, service: string, name: string | null, start: DateTime) =>
@@ -43,24 +67,37 @@ export const say = {
       ? `Gebucht: ${service}${name ? ` für ${name}` : ''} am ${moment(start, 'de')}.`
       : `Booked: ${service}${name ? ` for ${name}` : ''} on ${moment(start, 'en')}.`,
 
-  refused: (language: Language, reason: string, start: DateTime | null, alternatives: DateTime[]) => {
+  refused: (
+    language: Language,
+    reason: string,
+    start: DateTime | null,
+    alternatives: DateTime[]
+  ) => {
     const offer = alternatives.length
       ? language === 'de'
         ? ` Frei wären am ${day(alternatives[0], 'de')} ${times(alternatives, 'de', 'oder')}.`
         : ` Free on ${day(alternatives[0], 'en')}: ${times(alternatives, 'en', 'or')}.`
       : '';
     const de: Record<string, string> = {
-      taken: start ? `Um ${clock(start)} Uhr ist am ${day(start, 'de')} leider schon vergeben.` : 'Dieser Termin ist leider schon vergeben.',
+      taken: start
+        ? `Um ${clock(start)} Uhr ist am ${day(start, 'de')} leider schon vergeben.`
+        : 'Dieser Termin ist leider schon vergeben.',
       closed: 'Zu dieser Zeit haben wir leider geschlossen.',
       past: 'Dieser Zeitpunkt liegt in der Vergangenheit.',
-      off_grid: start ? `Um ${clock(start)} Uhr kann leider kein Termin beginnen.` : 'Zu dieser Uhrzeit kann leider kein Termin beginnen.',
+      off_grid: start
+        ? `Um ${clock(start)} Uhr kann leider kein Termin beginnen.`
+        : 'Zu dieser Uhrzeit kann leider kein Termin beginnen.',
       invalid: 'Das Datum habe ich leider nicht verstanden.',
     };
     const en: Record<string, string> = {
-      taken: start ? `Sorry, ${clock(start)} on ${day(start, 'en')} is already taken.` : 'Sorry, that time is already taken.',
+      taken: start
+        ? `Sorry, ${clock(start)} on ${day(start, 'en')} is already taken.`
+        : 'Sorry, that time is already taken.',
       closed: 'Sorry, we are closed at that time.',
       past: 'That time is in the past.',
-      off_grid: start ? `Sorry, an appointment cannot start at ${clock(start)}.` : 'Sorry, an appointment cannot start at that time.',
+      off_grid: start
+        ? `Sorry, an appointment cannot start at ${clock(start)}.`
+        : 'Sorry, an appointment cannot start at that time.',
       invalid: 'Sorry, I did not understand the date.',
     };
     return `${(language === 'de' ? de : en)[reason] ?? (language === 'de' ? de.invalid : en.invalid)}${offer}`;
@@ -68,14 +105,24 @@ export const say = {
 
   missing: (language: Language, fields: string[]) =>
     language === 'de'
-      ? `Dafür brauche ich noch ${list(fields.map((field) => FIELD_NAMES.de[field] ?? field), 'de')}.`
-      : `I still need ${list(fields.map((field) => FIELD_NAMES.en[field] ?? field), 'en')}.`,
+      ? `Dafür brauche ich noch ${list(
+          fields.map((field) => FIELD_NAMES.de[field] ?? field),
+          'de'
+        )}.`
+      : `I still need ${list(
+          fields.map((field) => FIELD_NAMES.en[field] ?? field),
+          'en'
+        )}.`,
 
   unknownService: (language: Language, offered: string[]) =>
-    language === 'de' ? `Diese Leistung bieten wir nicht an. Möglich sind: ${list(offered, 'de')}.` : `We do not offer that. We offer: ${list(offered, 'en')}.`,
+    language === 'de'
+      ? `Diese Leistung bieten wir nicht an. Möglich sind: ${list(offered, 'de')}.`
+      : `We do not offer that. We offer: ${list(offered, 'en')}.`,
 
   cancelled: (language: Language, start: DateTime) =>
-    language === 'de' ? `Der Termin am ${moment(start, 'de')} ist storniert.` : `Your appointment on ${moment(start, 'en')} is cancelled.`,
+    language === 'de'
+      ? `Der Termin am ${moment(start, 'de')} ist storniert.`
+      : `Your appointment on ${moment(start, 'en')} is cancelled.`,
 
   rescheduled: (language: Language, from: DateTime, to: DateTime) =>
     language === 'de'
@@ -83,12 +130,20 @@ export const say = {
       : `Your appointment is moved from ${moment(from, 'en')} to ${moment(to, 'en')}.`,
 
   noAppointment: (language: Language) =>
-    language === 'de' ? 'Unter dieser Nummer finde ich keinen anstehenden Termin.' : 'I cannot find an upcoming appointment for this number.',
+    language === 'de'
+      ? 'Unter dieser Nummer finde ich keinen anstehenden Termin.'
+      : 'I cannot find an upcoming appointment for this number.',
 
   whichAppointment: (language: Language, starts: DateTime[]) =>
     language === 'de'
-      ? `Unter dieser Nummer gibt es mehrere Termine: ${list(starts.map((start) => moment(start, 'de')), 'de')}. Welchen meinen Sie?`
-      : `There are several appointments for this number: ${list(starts.map((start) => moment(start, 'en')), 'en')}. Which one do you mean?`,
+      ? `Unter dieser Nummer gibt es mehrere Termine: ${list(
+          starts.map((start) => moment(start, 'de')),
+          'de'
+        )}. Welchen meinen Sie?`
+      : `There are several appointments for this number: ${list(
+          starts.map((start) => moment(start, 'en')),
+          'en'
+        )}. Which one do you mean?`,
 
   cannotChangeWithoutCallerId: (language: Language) =>
     language === 'de'

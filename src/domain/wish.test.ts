@@ -28,7 +28,9 @@ it.each([
 ])('time %s → %s', (raw, expected) => expect(parseTime(raw)).toBe(expected));
 
 it('reads an ISO start with or without offset in the company zone', () => {
-  expect(parseStart('2026-03-12T10:30:00+01:00', ZONE)?.toISO()).toBe('2026-03-12T10:30:00.000+01:00');
+  expect(parseStart('2026-03-12T10:30:00+01:00', ZONE)?.toISO()).toBe(
+    '2026-03-12T10:30:00.000+01:00'
+  );
   expect(parseStart('2026-03-12T09:30:00Z', ZONE)?.toISO()).toBe('2026-03-12T10:30:00.000+01:00');
   expect(parseStart('2026-03-12T10:30', ZONE)?.toISO()).toBe('2026-03-12T10:30:00.000+01:00');
   expect(parseStart('2026-03-12', ZONE)).toBeNull();

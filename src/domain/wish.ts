@@ -5,10 +5,30 @@ import { DateTime } from 'luxon';
  * ("2026-03-12", "10:30"), German ("12.03.2026", "10.30", "10 Uhr"), relative words
  * ("heute", "morgen", "Donnerstag"), or one ISO start with offset. All in the company's zone.
  */
-const RELATIVE_DAYS: Record<string, number> = { heute: 0, today: 0, morgen: 1, tomorrow: 1, übermorgen: 2, uebermorgen: 2 };
+const RELATIVE_DAYS: Record<string, number> = {
+  heute: 0,
+  today: 0,
+  morgen: 1,
+  tomorrow: 1,
+  übermorgen: 2,
+  uebermorgen: 2,
+};
 const WEEKDAYS: Record<string, number> = {
-  montag: 1, dienstag: 2, mittwoch: 3, donnerstag: 4, freitag: 5, samstag: 6, sonnabend: 6, sonntag: 7,
-  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
+  montag: 1,
+  dienstag: 2,
+  mittwoch: 3,
+  donnerstag: 4,
+  freitag: 5,
+  samstag: 6,
+  sonnabend: 6,
+  sonntag: 7,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  sunday: 7,
 };
 
 /** Longer than anything a date or time phrase can be: not read at all. */
@@ -23,7 +43,10 @@ export const parseDate = (raw: unknown, zone: string, now: number): string | nul
   if (weekday) return today.plus({ days: (weekday - today.weekday + 7) % 7 }).toISODate();
   let match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (match) {
-    const date = DateTime.fromObject({ year: +match[1], month: +match[2], day: +match[3] }, { zone });
+    const date = DateTime.fromObject(
+      { year: +match[1], month: +match[2], day: +match[3] },
+      { zone }
+    );
     return date.isValid ? date.toISODate() : null;
   }
   match = /^(\d{1,2})\.(\d{1,2})\.(\d{2,4})?$/.exec(text);
@@ -47,11 +70,21 @@ export const parseTime = (raw: unknown): number | null => {
 };
 
 export const atTime = (isoDate: string, minutes: number, zone: string): DateTime =>
-  DateTime.fromISO(isoDate, { zone }).set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 });
+  DateTime.fromISO(isoDate, { zone }).set({
+    hour: Math.floor(minutes / 60),
+    minute: minutes % 60,
+    second: 0,
+    millisecond: 0,
+  });
 
 /** An ISO start with date and time ("2026-03-12T10:30:00+01:00"); without offset read in `zone`. */
 export const parseStart = (raw: unknown, zone: string): DateTime | null => {
-  if (typeof raw !== 'string' || raw.length > MAX_PHRASE || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim())) return null;
+  if (
+    typeof raw !== 'string' ||
+    raw.length > MAX_PHRASE ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim())
+  )
+    return null;
   const start = DateTime.fromISO(raw.trim(), { zone, setZone: false });
   return start.isValid ? start.setZone(zone) : null;
 };

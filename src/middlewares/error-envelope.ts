@@ -6,12 +6,21 @@ import { STATUS_CODES } from 'http';
  */
 type Ctx = { status: number; body: unknown; method: string };
 
-const nameOf = (status: number) => `${(STATUS_CODES[status] ?? 'Error').replace(/[^A-Za-z]/g, '')}Error`;
+const nameOf = (status: number) =>
+  `${(STATUS_CODES[status] ?? 'Error').replace(/[^A-Za-z]/g, '')}Error`;
 
 export default () => async (ctx: Ctx, next: () => Promise<void>) => {
   await next();
-  if (ctx.status < 400 || ctx.method === 'HEAD' || (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')) return;
+  if (
+    ctx.status < 400 ||
+    ctx.method === 'HEAD' ||
+    (ctx.body !== undefined && ctx.body !== null && ctx.body !== '')
+  )
+    return;
   const status = ctx.status;
-  ctx.body = { data: null, error: { status, name: nameOf(status), message: STATUS_CODES[status] ?? 'Error', details: {} } };
+  ctx.body = {
+    data: null,
+    error: { status, name: nameOf(status), message: STATUS_CODES[status] ?? 'Error', details: {} },
+  };
   ctx.status = status;
 };

@@ -22,7 +22,8 @@ const pathProblem = (path: string) => {
 };
 
 export default () => async (ctx: Ctx, next: () => Promise<void>) => {
-  const problem = pathProblem(ctx.path) ?? inspectInput(ctx.query) ?? inspectInput(ctx.request.body);
+  const problem =
+    pathProblem(ctx.path) ?? inspectInput(ctx.query) ?? inspectInput(ctx.request.body);
   if (problem) throw new errors.ValidationError(problem);
   await next();
 };

@@ -13,12 +13,25 @@ import { bearerMatches } from '../support/tokens';
  *   which does not; 503 as well once a shutdown has begun, so a load balancer stops sending.
  * Liveness is Strapi's own `GET /_health` (204).
  */
-type Ctx = { method: string; path: string; ip: string; get(name: string): string; status: number; body: unknown; type: string };
+type Ctx = {
+  method: string;
+  path: string;
+  ip: string;
+  get(name: string): string;
+  status: number;
+  body: unknown;
+  type: string;
+};
 export const READY_PATH = '/api/health/ready';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()
+    ),
+  ]);
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Ctx, next: () => Promise<void>) => {
@@ -27,7 +40,10 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
     if (ctx.path === '/metrics') {
       const token = process.env.METRICS_TOKEN;
       const allowed = token ? bearerMatches(ctx.get('authorization'), token) : LOOPBACK.has(ctx.ip);
-      if (!allowed) throw new errors.UnauthorizedError('Metrics need METRICS_TOKEN (or a loopback client when none is set)');
+      if (!allowed)
+        throw new errors.UnauthorizedError(
+          'Metrics need METRICS_TOKEN (or a loopback client when none is set)'
+        );
       const { contentType, body } = await renderMetrics(strapi);
       ctx.type = contentType;
       ctx.body = body;

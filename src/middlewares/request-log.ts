@@ -25,7 +25,8 @@ type Ctx = {
 const companyOf = (state: Record<string, unknown>) => {
   const scope = state.tenantScope as { kind?: string; companyId?: number } | null | undefined;
   if (scope?.kind === 'company') return scope.companyId;
-  const agent = (state.retell as { agent?: { company?: { id?: number } } | null } | undefined)?.agent;
+  const agent = (state.retell as { agent?: { company?: { id?: number } } | null } | undefined)
+    ?.agent;
   return agent?.company?.id;
 };
 
@@ -34,7 +35,9 @@ export const routeOf = (ctx: Ctx) => {
   if (typeof ctx.state.route === 'string') return ctx.state.route;
   // Unmatched paths are grouped, so that scans of random URLs cannot grow the metrics.
   const area = ctx.path.split('/')[1];
-  return area === 'api' || area === 'admin' || area === 'overview' || area === 'retell' ? `/${area}/*` : '*';
+  return area === 'api' || area === 'admin' || area === 'overview' || area === 'retell'
+    ? `/${area}/*`
+    : '*';
 };
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {

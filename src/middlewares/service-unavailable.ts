@@ -20,7 +20,12 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
       ctx.status = 503;
       ctx.body = {
         data: null,
-        error: { status: 503, name: 'ServiceUnavailableError', message: 'The service is busy (no database connection was free in time); retry shortly', details: {} },
+        error: {
+          status: 503,
+          name: 'ServiceUnavailableError',
+          message: 'The service is busy (no database connection was free in time); retry shortly',
+          details: {},
+        },
       };
     }
   };

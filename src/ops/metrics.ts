@@ -38,7 +38,6 @@ const jobFailures = new client.Counter({
 export const observeRequest = (route: string, method: string, status: number, seconds: number) =>
   httpDuration.observe({ route, method, status: String(status) }, seconds);
 
-
 export const observeJob = (queue: string, job: string, ok: boolean, seconds: number) => {
   jobDuration.observe({ queue, job, outcome: ok ? 'completed' : 'failed' }, seconds);
   if (!ok) jobFailures.inc({ queue, job });
@@ -52,7 +51,12 @@ type Pool = { numUsed(): number; numFree(): number; numPendingAcquires(): number
  * per app instance. This module imports no feature.
  */
 export type GaugeReading = { labels?: Record<string, string>; value: number };
-export type GaugeDefinition = { name: string; help: string; labelNames?: string[]; read: () => Promise<GaugeReading[]> | GaugeReading[] };
+export type GaugeDefinition = {
+  name: string;
+  help: string;
+  labelNames?: string[];
+  read: () => Promise<GaugeReading[]> | GaugeReading[];
+};
 const gauges = new WeakMap<object, GaugeDefinition[]>();
 
 export const registerGauge = (owner: object, definition: GaugeDefinition) => {
@@ -73,14 +77,26 @@ const poolReadings = (strapi: Core.Strapi): GaugeReading[] => {
   ];
 };
 
-export const renderMetrics = async (strapi: Core.Strapi): Promise<{ contentType: string; body: string }> => {
+export const renderMetrics = async (
+  strapi: Core.Strapi
+): Promise<{ contentType: string; body: string }> => {
   const registry = new client.Registry();
   const definitions: GaugeDefinition[] = [
-    { name: 'frontdesk_db_pool_connections', help: 'Database pool: connections used and free, acquires pending, and the maximum', labelNames: ['state'], read: () => poolReadings(strapi) },
+    {
+      name: 'frontdesk_db_pool_connections',
+      help: 'Database pool: connections used and free, acquires pending, and the maximum',
+      labelNames: ['state'],
+      read: () => poolReadings(strapi),
+    },
     ...(gauges.get(strapi) ?? []),
   ];
   for (const definition of definitions) {
-    const gauge = new client.Gauge({ name: definition.name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [registry] });
+    const gauge = new client.Gauge({
+      name: definition.name,
+      help: definition.help,
+      labelNames: definition.labelNames ?? [],
+      registers: [registry],
+    });
     try {
       for (const { labels, value } of await definition.read()) {
         if (labels) gauge.set(labels, value);

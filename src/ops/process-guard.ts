@@ -18,21 +18,27 @@ export const guardProcess = (strapi: Core.Strapi) => {
   process.on('unhandledRejection', (reason) => {
     const context = currentContext();
     const error = reason instanceof Error ? reason : new Error(String(reason));
-    strapi.log.error(`unhandled rejection (the process keeps serving): ${error.name}: ${error.message}`, {
-      requestId: context?.requestId,
-      jobId: context?.jobId,
-      stack: error.stack,
-    });
+    strapi.log.error(
+      `unhandled rejection (the process keeps serving): ${error.name}: ${error.message}`,
+      {
+        requestId: context?.requestId,
+        jobId: context?.jobId,
+        stack: error.stack,
+      }
+    );
   });
   // Inside jest the test runner owns the process and reports such errors itself.
   if (process.env.JEST_WORKER_ID) return;
   process.on('uncaughtException', (error) => {
     const context = currentContext();
-    strapi.log.error(`uncaught exception, exiting for the supervisor to restart this process: ${error.name}: ${error.message}`, {
-      requestId: context?.requestId,
-      jobId: context?.jobId,
-      stack: error.stack,
-    });
+    strapi.log.error(
+      `uncaught exception, exiting for the supervisor to restart this process: ${error.name}: ${error.message}`,
+      {
+        requestId: context?.requestId,
+        jobId: context?.jobId,
+        stack: error.stack,
+      }
+    );
     // Let the log line reach its transports, then go.
     setTimeout(() => process.exit(1), 200).unref();
   });

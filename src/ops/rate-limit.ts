@@ -23,7 +23,15 @@ import { intFromEnv } from '../support/env';
  * Not limited: `/api/health/…` (probes), the admin panel (Strapi limits its own login).
  * With Redis away requests are let through rather than refused.
  */
-type Ctx = { path: string; ip: string; get(name: string): string; set(name: string, value: string): void; status: number; body: unknown; state: Record<string, unknown> };
+type Ctx = {
+  path: string;
+  ip: string;
+  get(name: string): string;
+  set(name: string, value: string): void;
+  status: number;
+  body: unknown;
+  state: Record<string, unknown>;
+};
 type BudgetName = 'auth' | 'retell' | 'api';
 type Budget = { name: BudgetName; max: number; duration: number };
 const clients = new WeakMap<Core.Strapi, Redis>();
@@ -37,22 +45,40 @@ export const budgetOf = (path: string): BudgetName | null => {
 
 const budgetsFromEnv = (): Budget[] =>
   [
-    { name: 'auth' as const, max: intFromEnv('RATE_LIMIT_AUTH_MAX', 10, { min: 0 }), duration: intFromEnv('RATE_LIMIT_AUTH_WINDOW_MS', 60_000, { min: 1000 }) },
-    { name: 'retell' as const, max: intFromEnv('RATE_LIMIT_RETELL_MAX', 12_000, { min: 0 }), duration: intFromEnv('RATE_LIMIT_RETELL_WINDOW_MS', 60_000, { min: 1000 }) },
-    { name: 'api' as const, max: intFromEnv('RATE_LIMIT_MAX', 300, { min: 0 }), duration: intFromEnv('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000 }) },
+    {
+      name: 'auth' as const,
+      max: intFromEnv('RATE_LIMIT_AUTH_MAX', 10, { min: 0 }),
+      duration: intFromEnv('RATE_LIMIT_AUTH_WINDOW_MS', 60_000, { min: 1000 }),
+    },
+    {
+      name: 'retell' as const,
+      max: intFromEnv('RATE_LIMIT_RETELL_MAX', 12_000, { min: 0 }),
+      duration: intFromEnv('RATE_LIMIT_RETELL_WINDOW_MS', 60_000, { min: 1000 }),
+    },
+    {
+      name: 'api' as const,
+      max: intFromEnv('RATE_LIMIT_MAX', 300, { min: 0 }),
+      duration: intFromEnv('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000 }),
+    },
   ].filter((budget) => budget.max > 0);
 
 const MAX_KNOWN_TOKENS = 10_000;
 const bearerOf = (ctx: Ctx) => {
   const [scheme, token, extra] = (ctx.get('authorization') || '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && token && !extra && token.length <= 4096 ? token : null;
+  return scheme?.toLowerCase() === 'bearer' && token && !extra && token.length <= 4096
+    ? token
+    : null;
 };
-const digestOf = (token: string) => createHash('sha256').update(token).digest('base64url').slice(0, 22);
+const digestOf = (token: string) =>
+  createHash('sha256').update(token).digest('base64url').slice(0, 22);
 
 /** Who a request is, as far as can be proven before Strapi authenticates it. */
 const createIdentities = (strapi: Core.Strapi) => {
   const apiTokens = new Map<string, number>();
-  const jwt = () => strapi.plugin('users-permissions').service('jwt') as { verify(token: string): Promise<{ id?: unknown }> };
+  const jwt = () =>
+    strapi.plugin('users-permissions').service('jwt') as {
+      verify(token: string): Promise<{ id?: unknown }>;
+    };
   return {
     async of(budget: BudgetName, ctx: Ctx): Promise<string> {
       const token = budget === 'api' ? bearerOf(ctx) : null;
@@ -62,15 +88,22 @@ const createIdentities = (strapi: Core.Strapi) => {
         const payload = await jwt()
           .verify(token)
           .catch(() => null);
-        if (payload && (typeof payload.id === 'number' || typeof payload.id === 'string')) return `${budget}:user:${payload.id}`;
+        if (payload && (typeof payload.id === 'number' || typeof payload.id === 'string'))
+          return `${budget}:user:${payload.id}`;
       }
       return `${budget}:ip:${ctx.ip}`;
     },
     /** After Strapi accepted an API token, later requests with it count against its own budget. */
     learn(ctx: Ctx) {
-      const auth = ctx.state.auth as { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
+      const auth = ctx.state.auth as
+        { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
       const token = bearerOf(ctx);
-      if (!token || auth?.strategy?.name !== 'content-api-token' || typeof auth.credentials?.id !== 'number') return;
+      if (
+        !token ||
+        auth?.strategy?.name !== 'content-api-token' ||
+        typeof auth.credentials?.id !== 'number'
+      )
+        return;
       if (apiTokens.size >= MAX_KNOWN_TOKENS) apiTokens.clear();
       apiTokens.set(digestOf(token), auth.credentials.id);
     },
@@ -92,7 +125,16 @@ export const createRateLimit = (strapi: Core.Strapi) => {
   clients.set(strapi, redis);
   const identities = createIdentities(strapi);
   const limiters = new Map<BudgetName, Limiter>(
-    budgets.map((budget) => [budget.name, ratelimit({ driver: 'redis', db: redis, duration: budget.duration, max: budget.max, id: (ctx: Ctx) => String(ctx.state.rateLimitClient) })])
+    budgets.map((budget) => [
+      budget.name,
+      ratelimit({
+        driver: 'redis',
+        db: redis,
+        duration: budget.duration,
+        max: budget.max,
+        id: (ctx: Ctx) => String(ctx.state.rateLimitClient),
+      }),
+    ])
   );
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
@@ -116,7 +158,10 @@ export const createRateLimit = (strapi: Core.Strapi) => {
     if (!passed && limited) {
       const after = Math.max(1, limited.after);
       ctx.set('Retry-After', String(after));
-      throw new errors.RateLimitError(`Too many requests, retry in ${after} s`, { retryAfter: after, budget });
+      throw new errors.RateLimitError(`Too many requests, retry in ${after} s`, {
+        retryAfter: after,
+        budget,
+      });
     }
   };
 };

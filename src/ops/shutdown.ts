@@ -36,7 +36,10 @@ const drainHttp = async (strapi: Core.Strapi) => {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   server.closeIdleConnections();
-  if (tracker.inFlight > 0) strapi.log.warn(`Shutting down with ${tracker.inFlight} request(s) unanswered after ${timeoutMs} ms`);
+  if (tracker.inFlight > 0)
+    strapi.log.warn(
+      `Shutting down with ${tracker.inFlight} request(s) unanswered after ${timeoutMs} ms`
+    );
   // Connections still open now are cut by Strapi's destroy.
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 50))]);
 };

@@ -21,7 +21,8 @@ import { intFromEnv, oneOfFromEnv } from '../support/env';
  * killed if it has not stopped after SHUTDOWN_TIMEOUT_MS plus a margin.
  */
 export type Role = 'api' | 'worker';
-export type SupervisorMessage = { type: 'ping'; at: number } | { type: 'pong'; at: number } | { type: 'ready'; role: Role };
+export type SupervisorMessage =
+  { type: 'ping'; at: number } | { type: 'pong'; at: number } | { type: 'ready'; role: Role };
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export type SupervisorConfig = {
@@ -33,19 +34,31 @@ export type SupervisorConfig = {
 };
 
 export const supervisorConfig = (): SupervisorConfig => {
-  const sqlite = oneOfFromEnv('DATABASE_CLIENT', ['postgres', 'sqlite'] as const, 'sqlite') === 'sqlite';
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const sqlite =
+    oneOfFromEnv('DATABASE_CLIENT', ['postgres', 'sqlite'] as const, 'sqlite') === 'sqlite';
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const heartbeatIntervalMs = intFromEnv('SUPERVISOR_HEARTBEAT_MS', 2000, { min: 100 });
   return {
     apiProcesses: sqlite ? 1 : intFromEnv('WEB_CONCURRENCY', cores, { min: 1, max: 64 }),
     workerProcesses: sqlite ? 0 : intFromEnv('WORKER_PROCESSES', 1, { min: 0, max: 64 }),
     heartbeatIntervalMs,
-    heartbeatTimeoutMs: Math.max(intFromEnv('SUPERVISOR_HEARTBEAT_TIMEOUT_MS', 15_000, { min: 500 }), heartbeatIntervalMs * 2),
+    heartbeatTimeoutMs: Math.max(
+      intFromEnv('SUPERVISOR_HEARTBEAT_TIMEOUT_MS', 15_000, { min: 500 }),
+      heartbeatIntervalMs * 2
+    ),
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
   };
 };
 
-type Child = { role: Role; slot: number; worker: Worker; startedAt: number; lastPong: number; ready: boolean };
+type Child = {
+  role: Role;
+  slot: number;
+  worker: Worker;
+  startedAt: number;
+  lastPong: number;
+  ready: boolean;
+};
 
 export const runSupervisor = (config: SupervisorConfig, log: Log) => {
   const children = new Map<number, Child>();
@@ -58,7 +71,14 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     if (role === 'api' && config.workerProcesses > 0) env.WEBHOOK_WORKER = 'off';
     if (role === 'worker') env.WEBHOOK_WORKER = 'on';
     const worker = cluster.fork(env);
-    const child: Child = { role, slot, worker, startedAt: Date.now(), lastPong: Date.now(), ready: false };
+    const child: Child = {
+      role,
+      slot,
+      worker,
+      startedAt: Date.now(),
+      lastPong: Date.now(),
+      ready: false,
+    };
     children.set(worker.id, child);
     worker.on('message', (message: SupervisorMessage) => {
       if (message?.type === 'pong') child.lastPong = Date.now();
@@ -91,7 +111,10 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     const streak = Date.now() - child.startedAt < 30_000 ? (failures.get(key) ?? 0) + 1 : 1;
     failures.set(key, streak);
     const pause = Math.min(30_000, 1000 * 2 ** (streak - 1));
-    log('error', `${child.role} process ${child.slot} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); replacing it in ${pause} ms`);
+    log(
+      'error',
+      `${child.role} process ${child.slot} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`}); replacing it in ${pause} ms`
+    );
     setTimeout(() => {
       if (!stopping) fork(child.role, child.slot);
     }, pause).unref();
@@ -102,7 +125,10 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     for (const child of children.values()) {
       if (!child.worker.isConnected()) continue;
       if (now - child.lastPong > config.heartbeatTimeoutMs) {
-        log('error', `${child.role} process ${child.slot} (pid ${child.worker.process.pid}) has not answered for ${now - child.lastPong} ms; killing it`);
+        log(
+          'error',
+          `${child.role} process ${child.slot} (pid ${child.worker.process.pid}) has not answered for ${now - child.lastPong} ms; killing it`
+        );
         child.lastPong = Infinity; // once
         child.worker.process.kill('SIGKILL');
         continue;
@@ -134,18 +160,24 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  log('info', `Frontdesk: ${config.apiProcesses} API process(es), ${config.workerProcesses} queue worker process(es)`);
+  log(
+    'info',
+    `Frontdesk: ${config.apiProcesses} API process(es), ${config.workerProcesses} queue worker process(es)`
+  );
   fork('api', 0);
   for (let slot = 1; slot < config.apiProcesses; slot += 1) others?.push(() => fork('api', slot));
-  for (let slot = 0; slot < config.workerProcesses; slot += 1) others?.push(() => fork('worker', slot));
+  for (let slot = 0; slot < config.workerProcesses; slot += 1)
+    others?.push(() => fork('worker', slot));
 };
 
 /** In a supervised process: answer the heartbeat (from the event loop — a frozen one cannot). */
 export const answerSupervisor = () => {
   if (!process.send) return;
   process.on('message', (message: SupervisorMessage) => {
-    if (message?.type === 'ping') process.send?.({ type: 'pong', at: message.at } satisfies SupervisorMessage);
+    if (message?.type === 'ping')
+      process.send?.({ type: 'pong', at: message.at } satisfies SupervisorMessage);
   });
 };
 
-export const tellSupervisorReady = (role: Role) => process.send?.({ type: 'ready', role } satisfies SupervisorMessage);
+export const tellSupervisorReady = (role: Role) =>
+  process.send?.({ type: 'ready', role } satisfies SupervisorMessage);

@@ -6,7 +6,13 @@ import { observeJob, registerGauge } from '../ops/metrics';
 import { currentContext, runWithContext } from '../support/request-context';
 import type { JobDefinition, JobName, JobPayloads, QueueName } from './jobs';
 
-export { defineJob, type JobDefinition, type JobName, type JobPayloads, type QueueName } from './jobs';
+export {
+  defineJob,
+  type JobDefinition,
+  type JobName,
+  type JobPayloads,
+  type QueueName,
+} from './jobs';
 
 /**
  * Bull queues, one per purpose (`webhooks`, `notifications`), shared by the API process and
@@ -33,7 +39,13 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   const shared: Partial<Record<'client' | 'subscriber', Redis>> = {};
   const queues = new Map<QueueName, Bull.Queue>();
   /** Each registered job, its types erased behind closures that parse with the job's own schema. */
-  type Registered = { queue: QueueName; options?: JobDefinition['options']; parse: (data: unknown) => unknown; jobId: (data: unknown) => string; run: (data: unknown, job: Bull.Job) => Promise<unknown> };
+  type Registered = {
+    queue: QueueName;
+    options?: JobDefinition['options'];
+    parse: (data: unknown) => unknown;
+    jobId: (data: unknown) => string;
+    run: (data: unknown, job: Bull.Job) => Promise<unknown>;
+  };
   const definitions = new Map<string, Registered>();
   const sweepers: Sweeper[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -43,7 +55,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
   const logRedisError = (error?: unknown) => {
     if (Date.now() - lastErrorLog < 30_000) return;
     lastErrorLog = Date.now();
-    strapi.log.warn(`Redis unavailable for the queues: ${error instanceof Error ? error.message : String(error)}`);
+    strapi.log.warn(
+      `Redis unavailable for the queues: ${error instanceof Error ? error.message : String(error)}`
+    );
   };
 
   const connect = (type: 'client' | 'subscriber' | 'bclient') => {
@@ -52,7 +66,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       // A command waits for at most one reconnect before failing, so an outage cannot pile up
       // commands; requests bound their wait with addTimeoutMs anyway. Blocking connections
       // (the worker's) wait forever, as Bull requires.
-      ...(type === 'client' ? { maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+      ...(type === 'client'
+        ? { maxRetriesPerRequest: 1 }
+        : { maxRetriesPerRequest: null, enableReadyCheck: false }),
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     redis.on('error', logRedisError);
@@ -75,7 +91,11 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
         },
         // Bull's own lease on a job a worker took, on the same clock as the rows' leases: a job a
         // dead worker had taken (before it claimed its row) is found stalled and run again as soon.
-        settings: { lockDuration: config.leaseMs, lockRenewTime: Math.floor(config.leaseMs / 2), stalledInterval: config.leaseMs },
+        settings: {
+          lockDuration: config.leaseMs,
+          lockRenewTime: Math.floor(config.leaseMs / 2),
+          stalledInterval: config.leaseMs,
+        },
       });
       existing.on('error', logRedisError);
       queues.set(name, existing);
@@ -85,7 +105,8 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
 
   const dispatch = (name: QueueName) => async (job: Bull.Job) => {
     const definition = definitions.get(job.name);
-    if (!definition || definition.queue !== name) throw new Error(`no job "${job.name}" on queue "${name}"`);
+    if (!definition || definition.queue !== name)
+      throw new Error(`no job "${job.name}" on queue "${name}"`);
     // The job's log lines name the request that queued it, and the job.
     const requestId = typeof job.data?.requestId === 'string' ? job.data.requestId : undefined;
     return runWithContext({ requestId, jobId: `${name}:${job.id}` }, async () => {
@@ -98,7 +119,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       } finally {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         observeJob(name, job.name, ok, seconds);
-        strapi.log.verbose(`job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms (attempt ${job.attemptsMade + 1})`);
+        strapi.log.verbose(
+          `job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms (attempt ${job.attemptsMade + 1})`
+        );
       }
     });
   };
@@ -128,10 +151,20 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
    * Redis work that a request or a sweeper waits for at most `addTimeoutMs`; any failure
    * becomes a QueueUnavailableError, which callers treat as "Redis is away, the sweeper will".
    */
-  const bounded = async <T>(name: QueueName, work: () => Promise<T>, waiting: string): Promise<T> => {
+  const bounded = async <T>(
+    name: QueueName,
+    work: () => Promise<T>,
+    waiting: string
+  ): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError(`queue ${name} ${waiting} in ${config.addTimeoutMs} ms`)), config.addTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new QueueUnavailableError(`queue ${name} ${waiting} in ${config.addTimeoutMs} ms`)
+          ),
+        config.addTimeoutMs
+      );
     });
     try {
       return await Promise.race([work(), timeout]);
@@ -161,17 +194,32 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     },
 
     /** Queues a job by its definition: the payload checked against its schema, the id its own. */
-    async add<N extends JobName>(name: N, payload: JobPayloads[N], options: Pick<Bull.JobOptions, 'delay'> = {}) {
+    async add<N extends JobName>(
+      name: N,
+      payload: JobPayloads[N],
+      options: Pick<Bull.JobOptions, 'delay'> = {}
+    ) {
       const definition = definitionOf(name);
       const data = definition.parse(payload);
       // A connection that was up and is lost fails at once; one still coming up gets the timeout.
       const status = shared.client?.status;
       if (status === 'reconnecting' || status === 'close' || status === 'end') {
-        throw new QueueUnavailableError(`queue ${definition.queue} is unavailable: Redis connection ${status}`);
+        throw new QueueUnavailableError(
+          `queue ${definition.queue} is unavailable: Redis connection ${status}`
+        );
       }
       const requestId = currentContext()?.requestId;
       const withRequest = requestId ? { ...(data as object), requestId } : data;
-      return bounded(definition.queue, () => queue(definition.queue).add(name, withRequest, { ...definition.options, ...options, jobId: definition.jobId(data) }), 'did not accept the job');
+      return bounded(
+        definition.queue,
+        () =>
+          queue(definition.queue).add(name, withRequest, {
+            ...definition.options,
+            ...options,
+            jobId: definition.jobId(data),
+          }),
+        'did not accept the job'
+      );
     },
 
     sweep(sweeper: Sweeper) {
@@ -191,7 +239,10 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       for (const sweeper of sweepers) {
         const tick = runSweeper(sweeper);
         // First sweep once Redis is there (a restart may have left rows behind), then on a timer.
-        ready.then(() => tick(), () => undefined);
+        ready.then(
+          () => tick(),
+          () => undefined
+        );
         const timer = setInterval(tick, config.sweepIntervalMs);
         timer.unref();
         timers.push(timer);
@@ -204,15 +255,23 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
      * Lets a sweeper tell a row that waits its turn in a backlog from one whose job is lost.
      * Throws QueueUnavailableError when Redis does not answer in time.
      */
-    async jobStates<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>): Promise<Array<'pending' | 'finished' | undefined>> {
+    async jobStates<N extends JobName>(
+      name: N,
+      payloads: Array<JobPayloads[N]>
+    ): Promise<Array<'pending' | 'finished' | undefined>> {
       if (payloads.length === 0) return [];
       const definition = definitionOf(name);
       const target = queue(definition.queue);
       const pipeline = target.client.pipeline();
-      for (const payload of payloads) pipeline.hmget(target.toKey(definition.jobId(payload)), 'timestamp', 'finishedOn');
-      const results = (await bounded(definition.queue, () => pipeline.exec(), 'did not answer')) ?? [];
+      for (const payload of payloads)
+        pipeline.hmget(target.toKey(definition.jobId(payload)), 'timestamp', 'finishedOn');
+      const results =
+        (await bounded(definition.queue, () => pipeline.exec(), 'did not answer')) ?? [];
       return results.map(([error, fields]) => {
-        if (error) throw new QueueUnavailableError(`queue ${definition.queue} is unavailable: ${error.message}`);
+        if (error)
+          throw new QueueUnavailableError(
+            `queue ${definition.queue} is unavailable: ${error.message}`
+          );
         const [timestamp, finishedOn] = (fields ?? []) as Array<string | null>;
         return timestamp ? (finishedOn ? 'finished' : 'pending') : undefined;
       });
@@ -244,7 +303,8 @@ const closed = new WeakSet<Core.Strapi>();
 export const queuesOf = (strapi: Core.Strapi): Queues => {
   let queues = registry.get(strapi);
   if (!queues) {
-    if (closed.has(strapi)) throw new QueueUnavailableError('the queues of this instance are closed');
+    if (closed.has(strapi))
+      throw new QueueUnavailableError('the queues of this instance are closed');
     const created = createQueues(strapi, queueConfig());
     queues = created;
     registry.set(strapi, created);
@@ -253,7 +313,16 @@ export const queuesOf = (strapi: Core.Strapi): Queues => {
       help: 'Bull jobs by queue and state (waiting, active, completed, failed, delayed)',
       labelNames: ['queue', 'state'],
       read: async () =>
-        (await Promise.all(QUEUE_NAMES.map(async (name) => Object.entries(await created.counts(name)).map(([state, value]) => ({ labels: { queue: name, state }, value: Number(value) }))))).flat(),
+        (
+          await Promise.all(
+            QUEUE_NAMES.map(async (name) =>
+              Object.entries(await created.counts(name)).map(([state, value]) => ({
+                labels: { queue: name, state },
+                value: Number(value),
+              }))
+            )
+          )
+        ).flat(),
     });
   }
   return queues;

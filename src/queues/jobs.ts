@@ -30,4 +30,5 @@ export type JobDefinition<N extends JobName = JobName> = {
   handler: (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;
 };
 
-export const defineJob = <N extends JobName>(definition: JobDefinition<N>): JobDefinition<N> => definition;
+export const defineJob = <N extends JobName>(definition: JobDefinition<N>): JobDefinition<N> =>
+  definition;

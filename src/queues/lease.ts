@@ -24,7 +24,12 @@ export type LeaseOptions = {
   leaseMs: number;
 };
 
-export const claimWithLease = async <T extends Record<string, unknown>>(strapi: Core.Strapi, table: string, id: number, options: LeaseOptions): Promise<Leased<T> | null> => {
+export const claimWithLease = async <T extends Record<string, unknown>>(
+  strapi: Core.Strapi,
+  table: string,
+  id: number,
+  options: LeaseOptions
+): Promise<Leased<T> | null> => {
   const until = () => new Date(Date.now() + options.leaseMs);
   const rows = await onTable<T[]>(strapi, table, (query) =>
     query
@@ -32,26 +37,54 @@ export const claimWithLease = async <T extends Record<string, unknown>>(strapi: 
       .where((claimable) =>
         claimable
           .whereIn('state', options.from)
-          .orWhere((expired) => expired.where('state', options.working).where((lease) => lease.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', new Date())))
+          .orWhere((expired) =>
+            expired
+              .where('state', options.working)
+              .where((lease) =>
+                lease.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', new Date())
+              )
+          )
       )
-      .update({ state: options.working, attempts: strapi.db.connection.raw('attempts + 1'), lease_expires_at: until(), updated_at: new Date() })
+      .update({
+        state: options.working,
+        attempts: strapi.db.connection.raw('attempts + 1'),
+        lease_expires_at: until(),
+        updated_at: new Date(),
+      })
       .returning('*')
   );
   const row = rows[0];
   if (!row) return null;
   const token = { id, attempts: Number(row.attempts), requeues: Number(row.requeues ?? 0) };
-  const renew = setInterval(() => {
-    onTable(strapi, table, (query) => query.where({ ...tokenOf(token), state: options.working }).update({ lease_expires_at: until() })).catch((error: Error) =>
-      strapi.log.warn(`could not renew the lease of ${table} row ${id}: ${error.message}`)
-    );
-  }, Math.max(100, Math.floor(options.leaseMs / 3)));
+  const renew = setInterval(
+    () => {
+      onTable(strapi, table, (query) =>
+        query
+          .where({ ...tokenOf(token), state: options.working })
+          .update({ lease_expires_at: until() })
+      ).catch((error: Error) =>
+        strapi.log.warn(`could not renew the lease of ${table} row ${id}: ${error.message}`)
+      );
+    },
+    Math.max(100, Math.floor(options.leaseMs / 3))
+  );
   renew.unref();
   return { ...row, ...token, release: () => clearInterval(renew) };
 };
 
 /** Ends the claimed attempt with `patch`; false when the row was taken over meanwhile. */
-export const endAttempt = async (strapi: Core.Strapi, table: string, claim: Token, working: string, patch: Record<string, unknown>): Promise<boolean> => {
-  const changed = await onTable<number>(strapi, table, (query) => query.where({ ...tokenOf(claim), state: working }).update({ ...patch, lease_expires_at: null, updated_at: new Date() }));
+export const endAttempt = async (
+  strapi: Core.Strapi,
+  table: string,
+  claim: Token,
+  working: string,
+  patch: Record<string, unknown>
+): Promise<boolean> => {
+  const changed = await onTable<number>(strapi, table, (query) =>
+    query
+      .where({ ...tokenOf(claim), state: working })
+      .update({ ...patch, lease_expires_at: null, updated_at: new Date() })
+  );
   return changed > 0;
 };
 
@@ -64,15 +97,31 @@ export const newGeneration = async <T>(
   strapi: Core.Strapi,
   table: string,
   id: number,
-  { seenIn, working, to, patch = {} }: { seenIn: string[]; working: string; to: string; patch?: Record<string, unknown> },
+  {
+    seenIn,
+    working,
+    to,
+    patch = {},
+  }: { seenIn: string[]; working: string; to: string; patch?: Record<string, unknown> },
   returning: string[]
 ): Promise<T | null> => {
   const rows = await onTable<T[]>(strapi, table, (query) =>
     query
       .where('id', id)
       .whereIn('state', seenIn)
-      .where((live) => live.whereNot('state', working).orWhereNull('lease_expires_at').orWhere('lease_expires_at', '<', new Date()))
-      .update({ ...patch, state: to, lease_expires_at: null, requeues: strapi.db.connection.raw('requeues + 1'), updated_at: new Date() })
+      .where((live) =>
+        live
+          .whereNot('state', working)
+          .orWhereNull('lease_expires_at')
+          .orWhere('lease_expires_at', '<', new Date())
+      )
+      .update({
+        ...patch,
+        state: to,
+        lease_expires_at: null,
+        requeues: strapi.db.connection.raw('requeues + 1'),
+        updated_at: new Date(),
+      })
       .returning(returning)
   );
   return rows[0] ?? null;

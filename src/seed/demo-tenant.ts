@@ -26,8 +26,50 @@ const SERVICES = [
   { name: 'Herrenhaarschnitt', durationMinutes: 30 },
   { name: 'Färben', durationMinutes: 90 },
 ];
-const FIRST = ['Miriam', 'Jonas', 'Leonie', 'Felix', 'Hannah', 'Lukas', 'Emma', 'Paul', 'Mia', 'Ben', 'Lea', 'Elias', 'Sophie', 'Noah', 'Marie', 'Finn', 'Clara', 'Anton', 'Ida', 'Karl'];
-const LAST = ['Sommerfeld', 'Becker', 'Schulz', 'Wagner', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hartmann', 'Lange', 'Werner', 'Krause', 'Lehmann', 'Köhler'];
+const FIRST = [
+  'Miriam',
+  'Jonas',
+  'Leonie',
+  'Felix',
+  'Hannah',
+  'Lukas',
+  'Emma',
+  'Paul',
+  'Mia',
+  'Ben',
+  'Lea',
+  'Elias',
+  'Sophie',
+  'Noah',
+  'Marie',
+  'Finn',
+  'Clara',
+  'Anton',
+  'Ida',
+  'Karl',
+];
+const LAST = [
+  'Sommerfeld',
+  'Becker',
+  'Schulz',
+  'Wagner',
+  'Hoffmann',
+  'Koch',
+  'Richter',
+  'Klein',
+  'Wolf',
+  'Neumann',
+  'Schwarz',
+  'Zimmermann',
+  'Braun',
+  'Krüger',
+  'Hartmann',
+  'Lange',
+  'Werner',
+  'Krause',
+  'Lehmann',
+  'Köhler',
+];
 
 /** Small deterministic PRNG so that every demo looks the same. */
 const prng = (seed: number) => () => {
@@ -57,12 +99,30 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
 
   const services: Array<{ id: number | string; documentId: string }> = [];
   for (const service of SERVICES) {
-    services.push(await strapi.documents('api::service.service').create({ data: { ...service, active: true, ...inCompany } }));
+    services.push(
+      await strapi
+        .documents('api::service.service')
+        .create({ data: { ...service, active: true, ...inCompany } })
+    );
   }
-  await strapi.documents('api::staff.staff').create({ data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany } });
-  await strapi.documents('api::staff.staff').create({ data: { name: 'Tarek Aydin', email: 'tarek@salon-lindenblatt.example', active: true, ...inCompany } });
+  await strapi.documents('api::staff.staff').create({
+    data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany },
+  });
+  await strapi.documents('api::staff.staff').create({
+    data: {
+      name: 'Tarek Aydin',
+      email: 'tarek@salon-lindenblatt.example',
+      active: true,
+      ...inCompany,
+    },
+  });
 
-  const customers: Array<{ id: number | string; documentId: string; name?: string | null; phone?: string | null }> = [];
+  const customers: Array<{
+    id: number | string;
+    documentId: string;
+    name?: string | null;
+    phone?: string | null;
+  }> = [];
   for (let index = 0; index < 20; index += 1) {
     const name = `${FIRST[index]} ${LAST[index]}`;
     customers.push(
@@ -70,7 +130,10 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         data: {
           name,
           phone: `+4930555${String(1470 + index * 7).padStart(4, '0')}`,
-          email: index % 3 === 0 ? undefined : `${FIRST[index].toLowerCase()}.${LAST[index].toLowerCase().replace('ü', 'ue').replace('ö', 'oe')}@example.com`,
+          email:
+            index % 3 === 0
+              ? undefined
+              : `${FIRST[index].toLowerCase()}.${LAST[index].toLowerCase().replace('ü', 'ue').replace('ö', 'oe')}@example.com`,
           ...inCompany,
         },
       })
@@ -79,7 +142,12 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
 
   // Appointments: from 7 days ago to 5 weeks ahead, packed without overlap on the 15-minute grid.
   const zone = 'Europe/Berlin';
-  const appointments: Array<{ id: number; documentId: string; startsAt: string; customer: number }> = [];
+  const appointments: Array<{
+    id: number;
+    documentId: string;
+    startsAt: string;
+    customer: number;
+  }> = [];
   let day = now.setZone(zone).startOf('day').minus({ days: 7 });
   const lastDay = day.plus({ days: 90 });
   while (day < lastDay && appointments.length < 100) {
@@ -98,7 +166,13 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         if (end > closes || appointments.length >= 100) break;
         const customer = customers[Math.floor(random() * customers.length)];
         const past = end < now;
-        const state = past ? (random() < 0.15 ? 'no_show' : 'completed') : random() < 0.08 ? 'cancelled' : 'confirmed';
+        const state = past
+          ? random() < 0.15
+            ? 'no_show'
+            : 'completed'
+          : random() < 0.08
+            ? 'cancelled'
+            : 'confirmed';
         const created = await strapi.documents('api::appointment.appointment').create({
           data: {
             startsAt: utcIso(cursor),
@@ -110,7 +184,12 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
             ...inCompany,
           },
         });
-        appointments.push({ id: created.id as number, documentId: created.documentId, startsAt: cursor.toUTC().toISO() as string, customer: customer.id as number });
+        appointments.push({
+          id: created.id as number,
+          documentId: created.documentId,
+          startsAt: cursor.toUTC().toISO() as string,
+          customer: customer.id as number,
+        });
         cursor = end;
       }
     }
@@ -121,7 +200,10 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
   const phoneBooked = appointments.filter((_, index) => index % 4 === 0);
   for (let index = 0; index < 30; index += 1) {
     const customer = customers[Math.floor(random() * customers.length)];
-    const startedAt = now.minus({ days: Math.floor(random() * 30), minutes: Math.floor(random() * 600) });
+    const startedAt = now.minus({
+      days: Math.floor(random() * 30),
+      minutes: Math.floor(random() * 600),
+    });
     const durationMs = 40_000 + Math.floor(random() * 200_000);
     const booked = phoneBooked[index];
     const successful = booked ? true : random() < 0.5;
@@ -150,24 +232,52 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
     });
   }
   // A call's row is written when the call happens: let the demo's history look that way.
-  await strapi.db.connection(tableOf(strapi, 'api::call.call')).where('company_id', companyId).update({ created_at: strapi.db.connection.ref('started_at') });
+  await strapi.db
+    .connection(tableOf(strapi, 'api::call.call'))
+    .where('company_id', companyId)
+    .update({ created_at: strapi.db.connection.ref('started_at') });
   return { companyId, created: true };
 };
 
 const ensureAdminUser = async (
   strapi: Core.Strapi,
-  { email, firstname, lastname, password, roleId }: { email: string; firstname: string; lastname: string; password: string; roleId: number }
+  {
+    email,
+    firstname,
+    lastname,
+    password,
+    roleId,
+  }: { email: string; firstname: string; lastname: string; password: string; roleId: number }
 ) => {
   const existing = await strapi.db.query('admin::user').findOne({ where: { email } });
   if (existing) return { id: Number(existing.id), created: false };
-  const user = await strapi.service('admin::user').create({ email, firstname, lastname, password, isActive: true, roles: [roleId], registrationToken: null });
+  const user = await strapi.service('admin::user').create({
+    email,
+    firstname,
+    lastname,
+    password,
+    isActive: true,
+    roles: [roleId],
+    registrationToken: null,
+  });
   return { id: Number(user.id), created: true };
 };
 
 /** The front-desk login works in the demo salon because its staff entry is bound to it (by id). */
-const bindStaffEntry = async (strapi: Core.Strapi, companyId: number, email: string, adminUserId: number) => {
-  const entry = await strapi.db.connection(tableOf(strapi, 'api::staff.staff')).where({ email, company_id: companyId }).first('document_id');
-  if (entry) await strapi.documents('api::staff.staff').update({ documentId: entry.document_id, data: { adminUser: adminUserId } });
+const bindStaffEntry = async (
+  strapi: Core.Strapi,
+  companyId: number,
+  email: string,
+  adminUserId: number
+) => {
+  const entry = await strapi.db
+    .connection(tableOf(strapi, 'api::staff.staff'))
+    .where({ email, company_id: companyId })
+    .first('document_id');
+  if (entry)
+    await strapi
+      .documents('api::staff.staff')
+      .update({ documentId: entry.document_id, data: { adminUser: adminUserId } });
 };
 
 export type DemoSeedResult = {
@@ -177,15 +287,36 @@ export type DemoSeedResult = {
   staff: { email: string; created: boolean };
 };
 
-export const seedDemoTenant = (strapi: Core.Strapi, { password, now = DateTime.now() }: { password: string; now?: DateTime }) =>
+export const seedDemoTenant = (
+  strapi: Core.Strapi,
+  { password, now = DateTime.now() }: { password: string; now?: DateTime }
+) =>
   runAsSystem('seed: demo tenant', async (): Promise<DemoSeedResult> => {
-    const existing = await strapi.db.query('api::company.company').findOne({ where: { slug: DEMO_SLUG }, select: ['id'] });
-    const { companyId, created } = existing ? { companyId: existing.id as number, created: false } : await createCompanyData(strapi, now);
+    const existing = await strapi.db
+      .query('api::company.company')
+      .findOne({ where: { slug: DEMO_SLUG }, select: ['id'] });
+    const { companyId, created } = existing
+      ? { companyId: existing.id as number, created: false }
+      : await createCompanyData(strapi, now);
 
     const superAdmin = await strapi.service('admin::role').getSuperAdmin();
-    const staffRole = await strapi.db.query('admin::role').findOne({ where: { code: STAFF_ROLE_CODE } });
-    const admin = await ensureAdminUser(strapi, { email: DEMO_ADMIN_EMAIL, firstname: 'Frontdesk', lastname: 'Admin', password, roleId: superAdmin.id });
-    const staff = await ensureAdminUser(strapi, { email: DEMO_STAFF_EMAIL, firstname: 'Jana', lastname: 'Lindenblatt', password, roleId: staffRole.id });
+    const staffRole = await strapi.db
+      .query('admin::role')
+      .findOne({ where: { code: STAFF_ROLE_CODE } });
+    const admin = await ensureAdminUser(strapi, {
+      email: DEMO_ADMIN_EMAIL,
+      firstname: 'Frontdesk',
+      lastname: 'Admin',
+      password,
+      roleId: superAdmin.id,
+    });
+    const staff = await ensureAdminUser(strapi, {
+      email: DEMO_STAFF_EMAIL,
+      firstname: 'Jana',
+      lastname: 'Lindenblatt',
+      password,
+      roleId: staffRole.id,
+    });
     await bindStaffEntry(strapi, companyId, DEMO_STAFF_EMAIL, staff.id);
     return {
       companyId,

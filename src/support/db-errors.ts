@@ -20,7 +20,8 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
 export const constraintOf = (error: unknown): string | null => {
   const dbError = error as DbError;
   if (!dbError || typeof dbError !== 'object') return null;
-  if (dbError.code === '23505' || dbError.code === '23P01' || dbError.code === '23514') return dbError.constraint ?? 'constraint';
+  if (dbError.code === '23505' || dbError.code === '23P01' || dbError.code === '23514')
+    return dbError.constraint ?? 'constraint';
   if (typeof dbError.code === 'string' && dbError.code.startsWith('SQLITE_CONSTRAINT')) {
     const match = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(dbError.message ?? '');
     return match ? `${match[1]}.${match[2]}` : 'constraint';
@@ -35,19 +36,25 @@ export const constraintOf = (error: unknown): string | null => {
  */
 const isBadValue = (error: unknown) => {
   const code = (error as DbError | undefined)?.code;
-  return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code === '54001');
+  return (
+    typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code === '54001')
+  );
 };
 
 export const mapConstraintErrors: DocumentMiddleware = async (_ctx, next) => {
   try {
     return await next();
   } catch (error) {
-    if (isBadValue(error)) throw new errors.ValidationError('A value is out of range or malformed for its field');
+    if (isBadValue(error))
+      throw new errors.ValidationError('A value is out of range or malformed for its field');
     const constraint = constraintOf(error);
     if (!constraint) throw error;
-    throw new errors.ValidationError(CONSTRAINT_MESSAGES[constraint] ?? 'This change conflicts with existing data', {
-      constraint,
-    });
+    throw new errors.ValidationError(
+      CONSTRAINT_MESSAGES[constraint] ?? 'This change conflicts with existing data',
+      {
+        constraint,
+      }
+    );
   }
 };
 

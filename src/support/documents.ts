@@ -6,6 +6,11 @@ import type { Modules } from '@strapi/strapi';
  */
 export type DocumentMiddleware = Modules.Documents.Middleware.Middleware;
 export type DocumentContext = Parameters<DocumentMiddleware>[0];
-export type DocumentParams = { documentId?: string; data?: Record<string, unknown>; populate?: unknown; [key: string]: unknown };
+export type DocumentParams = {
+  documentId?: string;
+  data?: Record<string, unknown>;
+  populate?: unknown;
+  [key: string]: unknown;
+};
 
 export const paramsOf = (ctx: DocumentContext): DocumentParams => ctx.params as DocumentParams;

@@ -27,12 +27,18 @@ export const requireSecretList = (name: string): string[] =>
     .map((part) => part.trim())
     .filter(Boolean);
 
-export const intFromEnv = (name: string, fallback: number, { min = -Infinity, max = Infinity } = {}): number => {
+export const intFromEnv = (
+  name: string,
+  fallback: number,
+  { min = -Infinity, max = Infinity } = {}
+): number => {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`Environment variable ${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+    throw new ConfigError(
+      `Environment variable ${name} must be an integer in [${min}, ${max}], got "${raw}"`
+    );
   }
   return value;
 };
@@ -42,12 +48,20 @@ export const boolFromEnv = (name: string, fallback: boolean): boolean => {
   if (raw === undefined || raw.trim() === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`Environment variable ${name} must be a boolean (true/false/on/off), got "${raw}"`);
+  throw new ConfigError(
+    `Environment variable ${name} must be a boolean (true/false/on/off), got "${raw}"`
+  );
 };
 
-export const oneOfFromEnv = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+export const oneOfFromEnv = <T extends string>(
+  name: string,
+  allowed: readonly T[],
+  fallback: T
+): T => {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigError(`Environment variable ${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  throw new ConfigError(
+    `Environment variable ${name} must be one of ${allowed.join(', ')}, got "${raw}"`
+  );
 };

@@ -24,7 +24,8 @@ export const inspectInput = (input: unknown): string | null => {
     if (!value || typeof value !== 'object') continue;
     if (depth >= MAX_DEPTH) return `The input is nested deeper than ${MAX_DEPTH} levels`;
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (key.includes('\u0000') || !wellFormed(key)) return 'Names must be well-formed Unicode without NUL characters';
+      if (key.includes('\u0000') || !wellFormed(key))
+        return 'Names must be well-formed Unicode without NUL characters';
       stack.push([inner, depth + 1]);
     }
   }

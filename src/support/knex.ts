@@ -8,15 +8,25 @@ import type { Knex } from 'knex';
  * The builder comes back inside a callback: a knex builder is thenable, so returning it from an
  * async function would run it.
  */
-export const onTable = async <T>(strapi: Core.Strapi, table: string, build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder): Promise<T> => {
-  const base: Knex = strapi.db.inTransaction() ? (await strapi.db.transaction()).get() : strapi.db.connection;
+export const onTable = async <T>(
+  strapi: Core.Strapi,
+  table: string,
+  build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder
+): Promise<T> => {
+  const base: Knex = strapi.db.inTransaction()
+    ? (await strapi.db.transaction()).get()
+    : strapi.db.connection;
   const schema = strapi.db.getSchemaName();
   const query = schema ? base(table).withSchema(schema) : base(table);
   return (await build(query)) as T;
 };
 
 /** `onTable` for a model's table, by uid: table names come from Strapi's metadata, never typed out. */
-export const onModel = <T>(strapi: Core.Strapi, uid: string, build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder): Promise<T> => onTable<T>(strapi, tableOf(strapi, uid), build);
+export const onModel = <T>(
+  strapi: Core.Strapi,
+  uid: string,
+  build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder
+): Promise<T> => onTable<T>(strapi, tableOf(strapi, uid), build);
 
 /** The database metadata of a model (table, columns, join columns), by uid. */
 export const metaOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid);
@@ -24,11 +34,19 @@ export const metaOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.g
 export const tableOf = (strapi: Core.Strapi, uid: string): string => metaOf(strapi, uid).tableName;
 
 /** What this app reads of a model's attributes. */
-export type ModelAttribute = { type: string; target?: string; relation?: string; useJoinTable?: boolean; component?: string; required?: boolean };
+export type ModelAttribute = {
+  type: string;
+  target?: string;
+  relation?: string;
+  useJoinTable?: boolean;
+  component?: string;
+  required?: boolean;
+};
 export type ModelShape = { attributes: Record<string, ModelAttribute> };
 
 /** A content type's or component's schema, by uid (any string: unknown ones are undefined). */
-export const modelOf = (strapi: Core.Strapi, uid: string): ModelShape | undefined => strapi.getModel(uid as UID.Schema) as ModelShape | undefined;
+export const modelOf = (strapi: Core.Strapi, uid: string): ModelShape | undefined =>
+  strapi.getModel(uid as UID.Schema) as ModelShape | undefined;
 
 /**
  * Runs `work` once the surrounding transaction has committed (at once when there is none), so

@@ -9,12 +9,20 @@ import winston from 'winston';
 const PHONE = /(\+|%2B)(\d{7,15})\b/gi;
 
 export const maskPhone = (value: string): string =>
-  value.replace(PHONE, (_match, _plus: string, digits: string) => `+${digits.slice(0, 3)}…${digits.slice(-2)}`);
+  value.replace(
+    PHONE,
+    (_match, _plus: string, digits: string) => `+${digits.slice(0, 3)}…${digits.slice(-2)}`
+  );
 
 /** An email address keeps its first letter and its domain: `m…@example.com`. Bounded, so linear. */
 const EMAIL = /([^\s@<>()"',;:]{1,64})@([^\s@<>()"',;:]{1,253})/g;
 export const maskEmail = (value: string): string =>
-  value.includes('@') ? value.replace(EMAIL, (_match, local: string, domain: string) => `${local.charAt(0)}…@${domain}`) : value;
+  value.includes('@')
+    ? value.replace(
+        EMAIL,
+        (_match, local: string, domain: string) => `${local.charAt(0)}…@${domain}`
+      )
+    : value;
 
 /** Phone numbers and email addresses masked in a piece of text. */
 export const maskPersonal = (value: string): string => maskEmail(maskPhone(value));

@@ -8,4 +8,5 @@ export const redisUrl = () => process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const keyPrefix = () => process.env.QUEUE_PREFIX || 'frontdesk';
 
 /** A connection for requests that must not wait: one retry at most, nothing queued while it is away. */
-export const createRedis = (options: RedisOptions = {}) => new Redis(redisUrl(), { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options });
+export const createRedis = (options: RedisOptions = {}) =>
+  new Redis(redisUrl(), { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options });

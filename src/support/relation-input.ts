@@ -14,7 +14,9 @@ const idOf = (value: unknown): number | null => {
   return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_ID ? id : null;
 };
 const documentIdOf = (value: unknown): string | null =>
-  typeof value === 'string' && value !== '' && value.length <= MAX_DOCUMENT_ID_LENGTH ? value : null;
+  typeof value === 'string' && value !== '' && value.length <= MAX_DOCUMENT_ID_LENGTH
+    ? value
+    : null;
 
 const refOf = (value: unknown): RelationRef | null => {
   if (typeof value === 'number') return idOf(value) ? { id: value } : null;
@@ -31,17 +33,22 @@ const refOf = (value: unknown): RelationRef | null => {
   return null;
 };
 
-const isOperationObject = (value: unknown): value is { connect?: unknown; set?: unknown; disconnect?: unknown } =>
+const isOperationObject = (
+  value: unknown
+): value is { connect?: unknown; set?: unknown; disconnect?: unknown } =>
   !!value &&
   typeof value === 'object' &&
   !Array.isArray(value) &&
   ('connect' in value || 'set' in value || 'disconnect' in value);
 
-const asList = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: unknown): unknown[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 /** The documents a relation input would link to. Unreadable items are returned as `invalid`. */
 export const linkedRefs = (value: unknown): { refs: RelationRef[]; invalid: boolean } => {
-  const items = isOperationObject(value) ? [...asList(value.connect), ...asList(value.set)] : asList(value);
+  const items = isOperationObject(value)
+    ? [...asList(value.connect), ...asList(value.set)]
+    : asList(value);
   const refs: RelationRef[] = [];
   let invalid = false;
   for (const item of items) {
@@ -67,7 +74,10 @@ export const clearsRelation = (value: unknown): boolean => {
 /** True when the input leaves the relation as it is (e.g. the admin's `{connect: [], disconnect: []}`). */
 export const leavesRelation = (value: unknown): boolean =>
   value === undefined ||
-  (isOperationObject(value) && !('set' in value) && asList(value.connect).length === 0 && asList(value.disconnect).length === 0);
+  (isOperationObject(value) &&
+    !('set' in value) &&
+    asList(value.connect).length === 0 &&
+    asList(value.disconnect).length === 0);
 
 const OPERATION_KEYS = new Set(['connect', 'disconnect', 'set', 'options']);
 const isRefList = (value: unknown) => asList(value).every((item) => refOf(item) !== null);
@@ -83,7 +93,12 @@ export const isRelationInput = (value: unknown): boolean => {
   if (Array.isArray(value)) return isRefList(value);
   if (isOperationObject(value)) {
     const operations = value as Record<string, unknown>;
-    return Object.keys(operations).every((key) => OPERATION_KEYS.has(key)) && isRefList(operations.connect) && isRefList(operations.disconnect) && isRefList(operations.set);
+    return (
+      Object.keys(operations).every((key) => OPERATION_KEYS.has(key)) &&
+      isRefList(operations.connect) &&
+      isRefList(operations.disconnect) &&
+      isRefList(operations.set)
+    );
   }
   return refOf(value) !== null;
 };

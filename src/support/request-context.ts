@@ -9,9 +9,11 @@ export type RequestContext = { requestId?: string; jobId?: string };
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-export const runWithContext = <T>(context: RequestContext, fn: () => T): T => storage.run(context, fn);
+export const runWithContext = <T>(context: RequestContext, fn: () => T): T =>
+  storage.run(context, fn);
 
 export const currentContext = (): RequestContext | undefined => storage.getStore();
 
 /** An id a client may send us: short, printable, no separators a log parser would trip on. */
-export const acceptableRequestId = (value: string | undefined) => (value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined);
+export const acceptableRequestId = (value: string | undefined) =>
+  value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;

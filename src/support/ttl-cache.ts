@@ -52,10 +52,16 @@ export const closeCacheBus = async (strapi: Core.Strapi) => {
   const bus = buses.get(strapi);
   buses.delete(strapi);
   if (!bus) return;
-  await Promise.all([bus.subscriber, bus.publisher].map((redis) => redis.quit().catch(() => redis.disconnect())));
+  await Promise.all(
+    [bus.subscriber, bus.publisher].map((redis) => redis.quit().catch(() => redis.disconnect()))
+  );
 };
 
-export const ttlCache = <K, V>(strapi: Core.Strapi, name: string, { ttlMs, maxEntries = 10_000 }: { ttlMs: number; maxEntries?: number }): TtlCache<K, V> => {
+export const ttlCache = <K, V>(
+  strapi: Core.Strapi,
+  name: string,
+  { ttlMs, maxEntries = 10_000 }: { ttlMs: number; maxEntries?: number }
+): TtlCache<K, V> => {
   const entries = new Map<K, Entry<V>>();
   const clear = () => entries.clear();
   busOf(strapi).listeners.set(name, clear);
@@ -84,7 +90,8 @@ export const ttlCache = <K, V>(strapi: Core.Strapi, name: string, { ttlMs, maxEn
       afterCommit(strapi, async () => {
         clear();
         const { publisher } = busOf(strapi);
-        if (publisher.status === 'ready') await publisher.publish(channelOf(), `${name}|${INSTANCE}`);
+        if (publisher.status === 'ready')
+          await publisher.publish(channelOf(), `${name}|${INSTANCE}`);
       });
     },
   };

@@ -38,7 +38,11 @@ const shapeOf = (strapi: Core.Strapi, uid: string): Shape | null => {
   if (!model) return null;
   const relations = Object.entries(model.attributes)
     .filter(([, attribute]) => attribute.type === 'relation' && !!attribute.target)
-    .map(([name, attribute]) => ({ name, target: attribute.target as string, joinColumn: attribute.useJoinTable === false }));
+    .map(([name, attribute]) => ({
+      name,
+      target: attribute.target as string,
+      joinColumn: attribute.useJoinTable === false,
+    }));
   return { attributes: new Set(Object.keys(model.attributes)), relations };
 };
 
@@ -49,14 +53,27 @@ export const createWriteInput = (strapi: Core.Strapi): DocumentMiddleware => {
     return cache.get(uid) ?? null;
   };
 
-  const idOf = async (name: string, target: string, value: unknown): Promise<number | null | undefined> => {
+  const idOf = async (
+    name: string,
+    target: string,
+    value: unknown
+  ): Promise<number | null | undefined> => {
     if (leavesRelation(value)) return undefined;
     if (clearsRelation(value)) return null;
     const { refs, invalid } = linkedRefs(value);
-    if (invalid || refs.length !== 1) throw new errors.ValidationError(`Invalid relation "${name}": name exactly one entry (an id, a documentId, or connect/set with one)`);
+    if (invalid || refs.length !== 1)
+      throw new errors.ValidationError(
+        `Invalid relation "${name}": name exactly one entry (an id, a documentId, or connect/set with one)`
+      );
     const [ref] = refs;
-    const row = await onTable<{ id: number } | undefined>(strapi, tableOf(strapi, target), (query) =>
-      query.select('id').where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId }).first()
+    const row = await onTable<{ id: number } | undefined>(
+      strapi,
+      tableOf(strapi, target),
+      (query) =>
+        query
+          .select('id')
+          .where(ref.id !== undefined ? { id: ref.id } : { document_id: ref.documentId })
+          .first()
     );
     if (!row) throw new errors.ValidationError(`Invalid relation "${name}": no such entry`);
     return Number(row.id);
@@ -66,11 +83,17 @@ export const createWriteInput = (strapi: Core.Strapi): DocumentMiddleware => {
     const { data } = paramsOf(context);
     const model = shape(context.uid);
     if (!WRITES.has(context.action) || !data || typeof data !== 'object' || !model) return next();
-    const unknown = Object.keys(data).find((key) => !model.attributes.has(key) && !META_KEYS.has(key));
-    if (unknown !== undefined) throw new errors.ValidationError(`Unknown field "${unknown.slice(0, 64)}"`);
+    const unknown = Object.keys(data).find(
+      (key) => !model.attributes.has(key) && !META_KEYS.has(key)
+    );
+    if (unknown !== undefined)
+      throw new errors.ValidationError(`Unknown field "${unknown.slice(0, 64)}"`);
     for (const { name, target, joinColumn } of model.relations) {
       if (!(name in data)) continue;
-      if (!isRelationInput(data[name])) throw new errors.ValidationError(`Invalid relation "${name}": give an id, a documentId, a list of them, or connect/disconnect/set`);
+      if (!isRelationInput(data[name]))
+        throw new errors.ValidationError(
+          `Invalid relation "${name}": give an id, a documentId, a list of them, or connect/disconnect/set`
+        );
       if (!joinColumn) continue;
       const id = await idOf(name, target, data[name]);
       if (id === undefined) delete data[name];

@@ -11,7 +11,10 @@ export const BELONGS_TO_MY_COMPANY_ID = `api::${BELONGS_TO_MY_COMPANY}`;
 
 type ConditionUser = { id?: number | string; permission?: { subject?: string | null } };
 
-export const registerCompanyCondition = async (strapi: Core.Strapi, principal: PrincipalResolver) => {
+export const registerCompanyCondition = async (
+  strapi: Core.Strapi,
+  principal: PrincipalResolver
+) => {
   const conditionProvider = strapi.service('admin::permission').conditionProvider;
   if (conditionProvider.has(BELONGS_TO_MY_COMPANY_ID)) return;
   await conditionProvider.register({
@@ -22,7 +25,9 @@ export const registerCompanyCondition = async (strapi: Core.Strapi, principal: P
       const adminUserId = numericId(user.id);
       const companyId = adminUserId ? await principal.companyOfAdminUser(adminUserId) : null;
       if (!companyId) return false;
-      return user.permission?.subject === COMPANY_UID ? { id: companyId } : { 'company.id': companyId };
+      return user.permission?.subject === COMPANY_UID
+        ? { id: companyId }
+        : { 'company.id': companyId };
     },
   });
 };

@@ -1,7 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { COMPANY_UID, isTenantGuarded, isTenantScoped } from './model';
-import { clearsRelation, leavesRelation, linkedRefs, type RelationRef } from '../support/relation-input';
+import {
+  clearsRelation,
+  leavesRelation,
+  linkedRefs,
+  type RelationRef,
+} from '../support/relation-input';
 import { scopePopulate, type GetModel } from './populate';
 import { maskSecrets } from './secrets';
 import { runAsCompany, type Scope } from './scope';
@@ -32,19 +37,31 @@ const OPERATOR_FIELDS: Record<string, string[]> = {
   'api::appointment.appointment': ['sequence', 'confirmationSentAt'],
 };
 
-const refuseOperatorFields = (uid: string, action: string, data: Record<string, unknown> | undefined) => {
+const refuseOperatorFields = (
+  uid: string,
+  action: string,
+  data: Record<string, unknown> | undefined
+) => {
   if (!data) return;
   for (const field of OPERATOR_FIELDS[uid] ?? []) {
     if (!(field in data)) continue;
     // Nothing to set on a new entry (a clone sends the relation as `set: []`).
-    if (leavesRelation(data[field]) || (action !== 'update' && (data[field] === null || clearsRelation(data[field])))) delete data[field];
+    if (
+      leavesRelation(data[field]) ||
+      (action !== 'update' && (data[field] === null || clearsRelation(data[field])))
+    )
+      delete data[field];
     else throw new errors.ForbiddenError(`${field} is set by the product or by operators only`);
   }
 };
 
-export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: PrincipalResolver) => {
+export const createTenantDocumentMiddleware = (
+  strapi: Core.Strapi,
+  principal: PrincipalResolver
+) => {
   const getModel: GetModel = (uid) => modelOf(strapi, uid);
-  const on = <T>(uid: string, build: Parameters<typeof onTable<T>>[2]) => onTable<T>(strapi, tableOf(strapi, uid), build);
+  const on = <T>(uid: string, build: Parameters<typeof onTable<T>>[2]) =>
+    onTable<T>(strapi, tableOf(strapi, uid), build);
 
   const assertVisible = async (uid: string, documentId: string | undefined, companyId: number) => {
     if (!documentId) throw new errors.NotFoundError('Not Found');
@@ -58,18 +75,27 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
     if (!visible) throw new errors.NotFoundError('Not Found');
   };
 
-  const assertRelationsInCompany = async (uid: string, data: Record<string, unknown> | undefined, companyId: number) => {
+  const assertRelationsInCompany = async (
+    uid: string,
+    data: Record<string, unknown> | undefined,
+    companyId: number
+  ) => {
     if (!data) return;
     const model = getModel(uid);
     if (!model) return;
     for (const [name, value] of Object.entries(data)) {
       const attribute = model.attributes[name];
-      if (attribute?.type !== 'relation' || !attribute.target || !isTenantScoped(attribute.target)) continue;
+      if (attribute?.type !== 'relation' || !attribute.target || !isTenantScoped(attribute.target))
+        continue;
       const { refs, invalid } = linkedRefs(value);
       if (invalid) throw new errors.ValidationError(`Invalid relation "${name}"`);
       if (refs.length === 0) continue;
-      const ids = refs.filter((ref): ref is Required<Pick<RelationRef, 'id'>> => ref.id !== undefined).map((ref) => ref.id);
-      const documentIds = refs.filter((ref) => ref.documentId !== undefined).map((ref) => ref.documentId as string);
+      const ids = refs
+        .filter((ref): ref is Required<Pick<RelationRef, 'id'>> => ref.id !== undefined)
+        .map((ref) => ref.id);
+      const documentIds = refs
+        .filter((ref) => ref.documentId !== undefined)
+        .map((ref) => ref.documentId as string);
       const rows = await on<Array<{ id: number; document_id: string }>>(attribute.target, (query) =>
         query
           .select('id', 'document_id')
@@ -81,7 +107,11 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
       );
       const foundIds = new Set(rows.map((row) => Number(row.id)));
       const foundDocumentIds = new Set(rows.map((row) => row.document_id));
-      const missing = refs.some((ref) => (ref.id !== undefined ? !foundIds.has(ref.id) : !foundDocumentIds.has(ref.documentId as string)));
+      const missing = refs.some((ref) =>
+        ref.id !== undefined
+          ? !foundIds.has(ref.id)
+          : !foundDocumentIds.has(ref.documentId as string)
+      );
       if (missing) throw new errors.ValidationError(`Invalid relation "${name}": no such entry`);
     }
   };
@@ -118,7 +148,8 @@ export const createTenantDocumentMiddleware = (strapi: Core.Strapi, principal: P
       refuseOperatorFields(uid, action, params.data);
       await assertRelationsInCompany(uid, params.data, companyId);
     }
-    if (params.populate !== undefined) params.populate = scopePopulate(getModel, uid, params.populate, companyId);
+    if (params.populate !== undefined)
+      params.populate = scopePopulate(getModel, uid, params.populate, companyId);
   };
 
   const middleware: DocumentMiddleware = async (context, next) => {

@@ -35,7 +35,10 @@ export const registerTenancy = (strapi: Core.Strapi) => {
   if (enforce) {
     strapi.documents.use(createTenantDocumentMiddleware(strapi, principal));
     // before the routes bind their handlers (initRouting runs before bootstrap)
-    const relations = strapi.plugin('content-manager').controller('relations') as unknown as Record<string, Parameters<typeof scopeRelationList>[2]>;
+    const relations = strapi.plugin('content-manager').controller('relations') as unknown as Record<
+      string,
+      Parameters<typeof scopeRelationList>[2]
+    >;
     relations.findExisting = scopeRelationList(strapi, principal, relations.findExisting);
   } else {
     strapi.log.warn('TENANCY_ENFORCEMENT=off: tenant isolation is disabled (benchmark mode)');

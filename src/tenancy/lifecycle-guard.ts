@@ -18,9 +18,18 @@ import type { LifecycleEvent, LifecycleSubscriber } from '../support/lifecycles'
  */
 type Event = LifecycleEvent;
 type Row = Record<string, unknown>;
-const rowsOf = (event: Event): Row[] => (Array.isArray(event.params.data) ? event.params.data : event.params.data ? [event.params.data] : []);
+const rowsOf = (event: Event): Row[] =>
+  Array.isArray(event.params.data)
+    ? event.params.data
+    : event.params.data
+      ? [event.params.data]
+      : [];
 
-export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalResolver, { enforce }: { enforce: boolean }) => {
+export const createLifecycleGuard = (
+  strapi: Core.Strapi,
+  principal: PrincipalResolver,
+  { enforce }: { enforce: boolean }
+) => {
   const scopeOf = async (): Promise<Scope> => {
     const scope = await resolveScope(principal);
     if (!scope) throw new errors.ForbiddenError('This request is not bound to a company');
@@ -33,11 +42,14 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
     if (event.params.data) {
       dropColumnNames(event);
       // An update moves nothing to another company.
-      if (event.model.uid !== COMPANY_UID) for (const row of rowsOf(event)) if ('company' in row) row.company = scope.companyId;
+      if (event.model.uid !== COMPANY_UID)
+        for (const row of rowsOf(event)) if ('company' in row) row.company = scope.companyId;
     }
-    const condition = event.model.uid === COMPANY_UID ? { id: scope.companyId } : { company_id: scope.companyId };
+    const condition =
+      event.model.uid === COMPANY_UID ? { id: scope.companyId } : { company_id: scope.companyId };
     const { where } = event.params;
-    event.params.where = where && Object.keys(where).length > 0 ? { $and: [where, condition] } : condition;
+    event.params.where =
+      where && Object.keys(where).length > 0 ? { $and: [where, condition] } : condition;
   };
 
   /**
@@ -48,7 +60,10 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
   const joinColumnsOf = (uid: string) => {
     let names = columnNames.get(uid);
     if (!names) {
-      const attributes = metaOf(strapi, uid).attributes as Record<string, { joinColumn?: { name?: string } }>;
+      const attributes = metaOf(strapi, uid).attributes as Record<
+        string,
+        { joinColumn?: { name?: string } }
+      >;
       names = Object.entries(attributes)
         .map(([, attribute]) => attribute.joinColumn?.name)
         .filter((column): column is string => !!column && !(column in attributes));
@@ -57,18 +72,21 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
     return names;
   };
   const dropColumnNames = (event: Event) => {
-    for (const row of rowsOf(event)) for (const column of joinColumnsOf(event.model.uid)) delete row[column];
+    for (const row of rowsOf(event))
+      for (const column of joinColumnsOf(event.model.uid)) delete row[column];
   };
 
   const stampCompany = async (event: Event) => {
     const scope = await scopeOf();
     if (scope.kind === 'system') return;
-    if (event.model.uid === COMPANY_UID) throw new errors.ForbiddenError('Companies are created by operators');
+    if (event.model.uid === COMPANY_UID)
+      throw new errors.ForbiddenError('Companies are created by operators');
     dropColumnNames(event);
     for (const row of rowsOf(event)) row.company = scope.companyId;
   };
 
-  const holdsSecret = (row: Record<string, unknown> | undefined) => !!row && COMPANY_SECRET_FIELDS.some((field) => field in row);
+  const holdsSecret = (row: Record<string, unknown> | undefined) =>
+    !!row && COMPANY_SECRET_FIELDS.some((field) => field in row);
 
   /** Seals a company's secrets for the company they belong to (its documentId is their context). */
   const sealSecrets = async (event: Event, action: 'create' | 'update') => {
@@ -83,8 +101,13 @@ export const createLifecycleGuard = (strapi: Core.Strapi, principal: PrincipalRe
       }
       return;
     }
-    if (Array.isArray(event.params.data) || event.action === 'beforeUpdateMany') throw new errors.ValidationError('Company secrets are written one company at a time');
-    const company = (await strapi.db.query(COMPANY_UID).findOne({ where: event.params.where, select: ['documentId'] })) as { documentId: string } | null;
+    if (Array.isArray(event.params.data) || event.action === 'beforeUpdateMany')
+      throw new errors.ValidationError('Company secrets are written one company at a time');
+    const company = (await strapi.db
+      .query(COMPANY_UID)
+      .findOne({ where: event.params.where, select: ['documentId'] })) as {
+      documentId: string;
+    } | null;
     if (!company) return;
     sealSecretFields(event.params.data, company.documentId);
   };

@@ -1,7 +1,10 @@
 import { scopePopulate, type GetModel } from './populate';
 import { clearsRelation, leavesRelation, linkedRefs } from '../support/relation-input';
 
-const models: Record<string, { attributes: Record<string, { type: string; target?: string; component?: string }> }> = {
+const models: Record<
+  string,
+  { attributes: Record<string, { type: string; target?: string; component?: string }> }
+> = {
   'api::appointment.appointment': {
     attributes: {
       state: { type: 'string' },
@@ -12,7 +15,10 @@ const models: Record<string, { attributes: Record<string, { type: string; target
     },
   },
   'api::customer.customer': {
-    attributes: { name: { type: 'string' }, appointments: { type: 'relation', target: 'api::appointment.appointment' } },
+    attributes: {
+      name: { type: 'string' },
+      appointments: { type: 'relation', target: 'api::appointment.appointment' },
+    },
   },
 };
 const getModel: GetModel = (uid) => models[uid];
@@ -28,7 +34,12 @@ describe('populate scoping', () => {
   });
 
   it('keeps the caller’s filters and ANDs the tenant in, at every depth', () => {
-    const scoped = scopePopulate(getModel, 'api::appointment.appointment', { customer: { filters: { name: 'x' }, populate: ['appointments'] } }, 7);
+    const scoped = scopePopulate(
+      getModel,
+      'api::appointment.appointment',
+      { customer: { filters: { name: 'x' }, populate: ['appointments'] } },
+      7
+    );
     expect(scoped).toEqual({
       customer: {
         filters: { $and: [{ name: 'x' }, { company: { id: 7 } }] },
@@ -38,8 +49,13 @@ describe('populate scoping', () => {
   });
 
   it('reads dotted strings and arrays', () => {
-    expect(scopePopulate(getModel, 'api::appointment.appointment', 'customer.appointments', 3)).toEqual({
-      customer: { filters: { company: { id: 3 } }, populate: { appointments: { filters: { company: { id: 3 } } } } },
+    expect(
+      scopePopulate(getModel, 'api::appointment.appointment', 'customer.appointments', 3)
+    ).toEqual({
+      customer: {
+        filters: { company: { id: 3 } },
+        populate: { appointments: { filters: { company: { id: 3 } } } },
+      },
     });
   });
 });
@@ -48,7 +64,9 @@ describe('relation inputs', () => {
   it('finds every document a write would link to', () => {
     expect(linkedRefs('doc1').refs).toEqual([{ documentId: 'doc1' }]);
     expect(linkedRefs(5).refs).toEqual([{ id: 5 }]);
-    expect(linkedRefs({ connect: [{ id: 1, documentId: 'a' }], disconnect: [{ id: 2 }] }).refs).toEqual([{ documentId: 'a' }]);
+    expect(
+      linkedRefs({ connect: [{ id: 1, documentId: 'a' }], disconnect: [{ id: 2 }] }).refs
+    ).toEqual([{ documentId: 'a' }]);
     expect(linkedRefs({ set: ['b', { id: 3 }] }).refs).toEqual([{ documentId: 'b' }, { id: 3 }]);
     expect(linkedRefs([{ foo: 1 }]).invalid).toBe(true);
   });

@@ -16,7 +16,10 @@ const pathsToObject = (paths: string[]): PopulateObject => {
   const root: PopulateObject = {};
   for (const path of paths) {
     let node = root;
-    const parts = path.split('.').map((part) => part.trim()).filter(Boolean);
+    const parts = path
+      .split('.')
+      .map((part) => part.trim())
+      .filter(Boolean);
     parts.forEach((part, index) => {
       if (index === parts.length - 1) {
         if (node[part] === undefined) node[part] = true;
@@ -25,7 +28,9 @@ const pathsToObject = (paths: string[]): PopulateObject => {
       const existing = node[part];
       const entry: PopulateObject =
         existing && typeof existing === 'object' ? (existing as PopulateObject) : {};
-      const nested = (entry.populate && typeof entry.populate === 'object' ? entry.populate : {}) as PopulateObject;
+      const nested = (
+        entry.populate && typeof entry.populate === 'object' ? entry.populate : {}
+      ) as PopulateObject;
       entry.populate = nested;
       node[part] = entry;
       node = nested;
@@ -44,7 +49,8 @@ const toObject = (model: Model, populate: unknown): PopulateObject | null => {
     );
   }
   if (typeof populate === 'string') return pathsToObject(populate.split(','));
-  if (Array.isArray(populate)) return pathsToObject(populate.filter((item): item is string => typeof item === 'string'));
+  if (Array.isArray(populate))
+    return pathsToObject(populate.filter((item): item is string => typeof item === 'string'));
   if (typeof populate === 'object') return { ...(populate as PopulateObject) };
   return null;
 };
@@ -53,9 +59,17 @@ const tenantFilter = (targetUid: string, companyId: number) =>
   targetUid === COMPANY_UID ? { id: companyId } : { company: { id: companyId } };
 
 const andFilters = (existing: unknown, extra: object) =>
-  existing && typeof existing === 'object' && Object.keys(existing).length > 0 ? { $and: [existing, extra] } : extra;
+  existing && typeof existing === 'object' && Object.keys(existing).length > 0
+    ? { $and: [existing, extra] }
+    : extra;
 
-export const scopePopulate = (getModel: GetModel, uid: string, populate: unknown, companyId: number, depth = 0): unknown => {
+export const scopePopulate = (
+  getModel: GetModel,
+  uid: string,
+  populate: unknown,
+  companyId: number,
+  depth = 0
+): unknown => {
   const model = getModel(uid);
   if (!model || depth > 8) return populate;
   const object = toObject(model, populate);
@@ -65,17 +79,32 @@ export const scopePopulate = (getModel: GetModel, uid: string, populate: unknown
     const attribute = model.attributes[name];
     if (!attribute || value === false) continue;
     const entry: PopulateObject =
-      value && typeof value === 'object' ? { ...(value as PopulateObject) } : value === '*' ? { populate: '*' } : {};
+      value && typeof value === 'object'
+        ? { ...(value as PopulateObject) }
+        : value === '*'
+          ? { populate: '*' }
+          : {};
 
     if (attribute.type === 'relation' && attribute.target) {
       const target = attribute.target;
       if (target === COMPANY_UID || isTenantScoped(target)) {
         entry.filters = andFilters(entry.filters, tenantFilter(target, companyId));
       }
-      if (entry.populate !== undefined) entry.populate = scopePopulate(getModel, target, entry.populate, companyId, depth + 1);
+      if (entry.populate !== undefined)
+        entry.populate = scopePopulate(getModel, target, entry.populate, companyId, depth + 1);
       object[name] = entry;
-    } else if (attribute.type === 'component' && attribute.component && entry.populate !== undefined) {
-      entry.populate = scopePopulate(getModel, attribute.component, entry.populate, companyId, depth + 1);
+    } else if (
+      attribute.type === 'component' &&
+      attribute.component &&
+      entry.populate !== undefined
+    ) {
+      entry.populate = scopePopulate(
+        getModel,
+        attribute.component,
+        entry.populate,
+        companyId,
+        depth + 1
+      );
       object[name] = entry;
     }
   }

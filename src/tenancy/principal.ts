@@ -29,21 +29,30 @@ export const numericId = (value: unknown): number | null => {
 
 export const createPrincipalResolver = (strapi: Core.Strapi) => {
   // Bindings change rarely and are read on every request; any change to them is forgotten at once, in every process.
-  const staffCache = ttlCache<number, number | null>(strapi, 'tenancy:admin-users', { ttlMs: TTL_MS });
+  const staffCache = ttlCache<number, number | null>(strapi, 'tenancy:admin-users', {
+    ttlMs: TTL_MS,
+  });
   const userCache = ttlCache<number, number | null>(strapi, 'tenancy:api-users', { ttlMs: TTL_MS });
 
   const companyOfAdminUser = (adminUserId: number) =>
     staffCache.remember(adminUserId, async () => {
       const row = await onTable(strapi, tableOf(strapi, 'api::staff.staff'), (query) =>
-        query.select('company_id').where('admin_user_id', adminUserId).andWhere('active', true).whereNotNull('company_id').first()
+        query
+          .select('company_id')
+          .where('admin_user_id', adminUserId)
+          .andWhere('active', true)
+          .whereNotNull('company_id')
+          .first()
       );
       return row ? Number(row.company_id) : null;
     });
 
   const companyOfUser = (userId: number) =>
     userCache.remember(userId, async () => {
-      const row = await onTable(strapi, tableOf(strapi, 'plugin::users-permissions.user'), (query) =>
-        query.select('company_id').where('id', userId).first()
+      const row = await onTable(
+        strapi,
+        tableOf(strapi, 'plugin::users-permissions.user'),
+        (query) => query.select('company_id').where('id', userId).first()
       );
       return row?.company_id ? Number(row.company_id) : null;
     });
@@ -53,7 +62,8 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     const who = auth?.credentials;
     switch (strategy) {
       case 'admin': {
-        if (who?.roles?.some((role) => role.code === SUPER_ADMIN)) return { kind: 'system', reason: 'super-admin' };
+        if (who?.roles?.some((role) => role.code === SUPER_ADMIN))
+          return { kind: 'system', reason: 'super-admin' };
         const adminUserId = numericId(who?.id);
         const companyId = adminUserId ? await companyOfAdminUser(adminUserId) : null;
         return companyId ? { kind: 'company', companyId } : null;
@@ -76,7 +86,8 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
     async forRequest(): Promise<Scope | null> {
       const ctx = strapi.requestContext.get() as { state?: RequestState } | undefined;
       if (!ctx?.state?.auth) return null;
-      if (ctx.state.tenantScope === undefined) ctx.state.tenantScope = await resolve(ctx.state.auth);
+      if (ctx.state.tenantScope === undefined)
+        ctx.state.tenantScope = await resolve(ctx.state.auth);
       return ctx.state.tenantScope;
     },
     companyOfAdminUser,
@@ -90,4 +101,5 @@ export const createPrincipalResolver = (strapi: Core.Strapi) => {
 export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;
 
 /** The scope of the work in progress: explicit (a job, a seed, boot), else the HTTP request's principal's. */
-export const resolveScope = async (principal: PrincipalResolver | null): Promise<Scope | null> => explicitScope() ?? (principal ? await principal.forRequest() : null);
+export const resolveScope = async (principal: PrincipalResolver | null): Promise<Scope | null> =>
+  explicitScope() ?? (principal ? await principal.forRequest() : null);

@@ -13,7 +13,13 @@ export const STAFF_ROLE_CODE = 'frontdesk-company-staff';
 export const INTEGRATOR_ROLE_TYPE = 'integrator';
 
 const CM = 'plugin::content-manager.explorer';
-const STAFF_EDITABLE = ['api::service.service', 'api::staff.staff', 'api::customer.customer', 'api::appointment.appointment', 'api::call.call'];
+const STAFF_EDITABLE = [
+  'api::service.service',
+  'api::staff.staff',
+  'api::customer.customer',
+  'api::appointment.appointment',
+  'api::call.call',
+];
 const STAFF_READ_ONLY = ['plugin::retell.webhook-event', 'api::notification.notification'];
 const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
 /** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
@@ -24,7 +30,8 @@ const APPOINTMENT_SYSTEM_FIELDS = ['sequence', 'confirmationSentAt'];
 
 const hiddenFields = (subject: string, actionId: string): string[] => {
   if (subject === 'api::staff.staff') return STAFF_OPERATOR_FIELDS;
-  if (subject === 'api::appointment.appointment' && actionId !== `${CM}.read`) return APPOINTMENT_SYSTEM_FIELDS;
+  if (subject === 'api::appointment.appointment' && actionId !== `${CM}.read`)
+    return APPOINTMENT_SYSTEM_FIELDS;
   if (subject === COMPANY_UID && actionId === `${CM}.update`) return COMPANY_OPERATOR_FIELDS;
   return [];
 };
@@ -32,7 +39,12 @@ const STAFF_PLUGIN_ACTIONS = ['plugin::retell.replay', 'plugin::overview.read'];
 const INTEGRATOR_TYPES = STAFF_EDITABLE;
 const INTEGRATOR_READ_ONLY = ['api::notification.notification'];
 
-type Permission = { action: string; subject: string; properties: { fields?: string[] }; conditions: string[] };
+type Permission = {
+  action: string;
+  subject: string;
+  properties: { fields?: string[] };
+  conditions: string[];
+};
 
 const staffPermissions = (strapi: Core.Strapi): Permission[] => {
   const actionProvider = strapi.service('admin::permission').actionProvider;
@@ -45,24 +57,34 @@ const staffPermissions = (strapi: Core.Strapi): Permission[] => {
   ];
   const contentManager = grants.flatMap(([actionId, subjects]) => {
     const action = actionProvider.get(actionId);
-    const permissions: Permission[] = contentTypes.getPermissionsWithNestedFields([{ ...action, subjects }]);
+    const permissions: Permission[] = contentTypes.getPermissionsWithNestedFields([
+      { ...action, subjects },
+    ]);
     return permissions.map((permission) => {
       const hidden = hiddenFields(permission.subject, actionId);
       return {
         action: permission.action,
         subject: permission.subject,
-        properties: hidden.length && permission.properties.fields ? { ...permission.properties, fields: permission.properties.fields.filter((field) => !hidden.includes(field)) } : permission.properties,
+        properties:
+          hidden.length && permission.properties.fields
+            ? {
+                ...permission.properties,
+                fields: permission.properties.fields.filter((field) => !hidden.includes(field)),
+              }
+            : permission.properties,
         conditions: [BELONGS_TO_MY_COMPANY_ID],
       };
     });
   });
   // Plugin actions of the tenant's own features (their routes check the company themselves).
-  const pluginActions = STAFF_PLUGIN_ACTIONS.filter((actionId) => actionProvider.get(actionId)).map((action) => ({
-    action,
-    subject: null as unknown as string,
-    properties: {},
-    conditions: [],
-  }));
+  const pluginActions = STAFF_PLUGIN_ACTIONS.filter((actionId) => actionProvider.get(actionId)).map(
+    (action) => ({
+      action,
+      subject: null as unknown as string,
+      properties: {},
+      conditions: [],
+    })
+  );
   return [...contentManager, ...pluginActions];
 };
 
@@ -73,7 +95,8 @@ const ensureStaffRole = async (strapi: Core.Strapi) => {
     role = await roles.create({
       name: 'Company Staff',
       code: STAFF_ROLE_CODE,
-      description: "Front-desk staff: the appointments, customers and calls of their own company only.",
+      description:
+        'Front-desk staff: the appointments, customers and calls of their own company only.',
     });
   }
   await roles.assignPermissions(role.id, staffPermissions(strapi));
@@ -88,18 +111,26 @@ const ensureIntegratorRole = async (strapi: Core.Strapi) => {
       data: {
         name: 'Integrator',
         type: INTEGRATOR_ROLE_TYPE,
-        description: "API access to one company's services, staff, customers, appointments and calls.",
+        description:
+          "API access to one company's services, staff, customers, appointments and calls.",
       },
     });
   }
   const wanted = [
-    ...INTEGRATOR_TYPES.flatMap((uid) => ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)),
-    ...INTEGRATOR_READ_ONLY.flatMap((uid) => ['find', 'findOne'].map((action) => `${uid}.${action}`)),
+    ...INTEGRATOR_TYPES.flatMap((uid) =>
+      ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)
+    ),
+    ...INTEGRATOR_READ_ONLY.flatMap((uid) =>
+      ['find', 'findOne'].map((action) => `${uid}.${action}`)
+    ),
     `${COMPANY_UID}.find`,
     `${COMPANY_UID}.findOne`,
   ];
   const permissionQuery = strapi.db.query('plugin::users-permissions.permission');
-  const existing: Array<{ action: string }> = await permissionQuery.findMany({ where: { role: role.id }, select: ['action'] });
+  const existing: Array<{ action: string }> = await permissionQuery.findMany({
+    where: { role: role.id },
+    select: ['action'],
+  });
   const have = new Set(existing.map((permission) => permission.action));
   for (const action of wanted.filter((candidate) => !have.has(candidate))) {
     await permissionQuery.create({ data: { action, role: role.id } });
@@ -114,7 +145,8 @@ const ensureIntegratorRole = async (strapi: Core.Strapi) => {
 const closePublicRegistration = async (strapi: Core.Strapi) => {
   const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
   const advanced = (await store.get({ key: 'advanced' })) as Record<string, unknown> | null;
-  if (advanced && advanced.allow_register !== false) await store.set({ key: 'advanced', value: { ...advanced, allow_register: false } });
+  if (advanced && advanced.allow_register !== false)
+    await store.set({ key: 'advanced', value: { ...advanced, allow_register: false } });
 };
 
 export const ensureTenantRoles = async (strapi: Core.Strapi) => {

@@ -20,23 +20,40 @@ export type RotationPlan = {
   alreadyCurrent: number;
   unreadable: Array<{ companyId: number; field: string; keyId: string }>;
 };
-export type RotationReport = Omit<RotationPlan, 'steps'> & { rotated: number; changedMeanwhile: number };
+export type RotationReport = Omit<RotationPlan, 'steps'> & {
+  rotated: number;
+  changedMeanwhile: number;
+};
 
 const tableOfCompanies = (strapi: Core.Strapi) => metaOf(strapi, COMPANY_UID);
 
-export const planRotation = async (strapi: Core.Strapi, ring: KeyRing = keyRing()): Promise<RotationPlan> => {
+export const planRotation = async (
+  strapi: Core.Strapi,
+  ring: KeyRing = keyRing()
+): Promise<RotationPlan> => {
   const meta = tableOfCompanies(strapi);
   const attributes = meta.attributes as Record<string, { columnName?: string }>;
-  const columns = COMPANY_SECRET_FIELDS.map((field) => ({ field, column: attributes[field].columnName ?? field }));
-  const plan: RotationPlan = { current: ring.current, steps: [], alreadyCurrent: 0, unreadable: [] };
-  const rows: Array<Record<string, unknown> & { id: number; document_id: string }> = await strapi.db.connection(meta.tableName).select('id', 'document_id', ...columns.map(({ column }) => column));
+  const columns = COMPANY_SECRET_FIELDS.map((field) => ({
+    field,
+    column: attributes[field].columnName ?? field,
+  }));
+  const plan: RotationPlan = {
+    current: ring.current,
+    steps: [],
+    alreadyCurrent: 0,
+    unreadable: [],
+  };
+  const rows: Array<Record<string, unknown> & { id: number; document_id: string }> = await strapi.db
+    .connection(meta.tableName)
+    .select('id', 'document_id', ...columns.map(({ column }) => column));
   for (const row of rows) {
     for (const { field, column } of columns) {
       const value = row[column];
       if (!isSealed(value)) continue;
       try {
         const resealed = reseal(ring, value, secretContext(row.document_id, field));
-        if (resealed) plan.steps.push({ companyId: Number(row.id), column, from: value, to: resealed });
+        if (resealed)
+          plan.steps.push({ companyId: Number(row.id), column, from: value, to: resealed });
         else plan.alreadyCurrent += 1;
       } catch {
         plan.unreadable.push({ companyId: Number(row.id), field, keyId: keyIdOf(value) });
@@ -46,16 +63,29 @@ export const planRotation = async (strapi: Core.Strapi, ring: KeyRing = keyRing(
   return plan;
 };
 
-export const applyRotation = async (strapi: Core.Strapi, plan: RotationPlan): Promise<RotationReport> => {
+export const applyRotation = async (
+  strapi: Core.Strapi,
+  plan: RotationPlan
+): Promise<RotationReport> => {
   const { tableName } = tableOfCompanies(strapi);
   let rotated = 0;
   let changedMeanwhile = 0;
   for (const step of plan.steps) {
-    const swapped = await strapi.db.connection(tableName).where({ id: step.companyId, [step.column]: step.from }).update({ [step.column]: step.to });
+    const swapped = await strapi.db
+      .connection(tableName)
+      .where({ id: step.companyId, [step.column]: step.from })
+      .update({ [step.column]: step.to });
     if (swapped) rotated += 1;
     else changedMeanwhile += 1;
   }
-  return { current: plan.current, alreadyCurrent: plan.alreadyCurrent, unreadable: plan.unreadable, rotated, changedMeanwhile };
+  return {
+    current: plan.current,
+    alreadyCurrent: plan.alreadyCurrent,
+    unreadable: plan.unreadable,
+    rotated,
+    changedMeanwhile,
+  };
 };
 
-export const rotateCompanySecrets = async (strapi: Core.Strapi): Promise<RotationReport> => applyRotation(strapi, await planRotation(strapi));
+export const rotateCompanySecrets = async (strapi: Core.Strapi): Promise<RotationReport> =>
+  applyRotation(strapi, await planRotation(strapi));

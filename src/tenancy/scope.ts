@@ -17,7 +17,8 @@ export const runAsCompany = <T>(companyId: number, fn: () => T): T => {
   return storage.run({ kind: 'company', companyId }, fn);
 };
 
-export const runAsSystem = <T>(reason: string, fn: () => T): T => storage.run({ kind: 'system', reason }, fn);
+export const runAsSystem = <T>(reason: string, fn: () => T): T =>
+  storage.run({ kind: 'system', reason }, fn);
 
 /** The scope set explicitly with runAsCompany / runAsSystem, if any. */
 export const explicitScope = (): Scope | undefined => storage.getStore();

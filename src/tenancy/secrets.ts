@@ -1,5 +1,12 @@
 import { errors } from '@strapi/utils';
-import { isSealed, open, parseKeyRing, seal, SEALED_PREFIX, type KeyRing } from '../domain/secret-box';
+import {
+  isSealed,
+  open,
+  parseKeyRing,
+  seal,
+  SEALED_PREFIX,
+  type KeyRing,
+} from '../domain/secret-box';
 import { COMPANY_SECRET_FIELDS } from './model';
 
 /**
@@ -18,21 +25,27 @@ export const keyRing = (): KeyRing => {
   if (ring) return ring;
   const spec = process.env.SECRETS_KEYRING;
   if (!spec || !spec.trim()) {
-    throw new Error('Missing required environment variable SECRETS_KEYRING. Run `node scripts/setup-env.js` for a .env with random secrets, or see .env.example.');
+    throw new Error(
+      'Missing required environment variable SECRETS_KEYRING. Run `node scripts/setup-env.js` for a .env with random secrets, or see .env.example.'
+    );
   }
   ring = parseKeyRing(spec);
   return ring;
 };
 
 /** Where a company's secret belongs: the associated data it is sealed with. */
-export const secretContext = (companyDocumentId: string, field: string) => `company:${companyDocumentId}:${field}`;
+export const secretContext = (companyDocumentId: string, field: string) =>
+  `company:${companyDocumentId}:${field}`;
 
 /**
  * Prepares company data for storage: seals new secrets (bound to this company and field), keeps
  * masked ones, clears empty ones. A value that already looks sealed is stored only if it opens
  * for this very company and field.
  */
-export const sealSecretFields = (data: Record<string, unknown> | undefined, companyDocumentId: string) => {
+export const sealSecretFields = (
+  data: Record<string, unknown> | undefined,
+  companyDocumentId: string
+) => {
   if (!data) return;
   for (const field of COMPANY_SECRET_FIELDS) {
     if (!(field in data)) continue;
@@ -46,14 +59,19 @@ export const sealSecretFields = (data: Record<string, unknown> | undefined, comp
     } else if (isSealed(value)) {
       // A v1 value carries no company: it could have been copied from any row. Only v2 values
       // (bound to this company and field) may be written back as they are.
-      if (!value.startsWith(SEALED_PREFIX)) throw new errors.ValidationError(`${field}: this sealed value does not belong here`);
+      if (!value.startsWith(SEALED_PREFIX))
+        throw new errors.ValidationError(`${field}: this sealed value does not belong here`);
       try {
         open(keyRing(), value, secretContext(companyDocumentId, field));
       } catch {
         throw new errors.ValidationError(`${field}: this sealed value does not belong here`);
       }
     } else {
-      data[field] = seal(keyRing(), (value as string).trim(), secretContext(companyDocumentId, field));
+      data[field] = seal(
+        keyRing(),
+        (value as string).trim(),
+        secretContext(companyDocumentId, field)
+      );
     }
   }
 };
@@ -79,5 +97,13 @@ export const maskSecrets = <T>(result: T, depth = 0): T => {
   return result;
 };
 
-export const openSecret = (value: string | null | undefined, companyDocumentId: string, field: string): string | null =>
-  value ? (isSealed(value) ? open(keyRing(), value, secretContext(companyDocumentId, field)) : null) : null;
+export const openSecret = (
+  value: string | null | undefined,
+  companyDocumentId: string,
+  field: string
+): string | null =>
+  value
+    ? isSealed(value)
+      ? open(keyRing(), value, secretContext(companyDocumentId, field))
+      : null
+    : null;

@@ -36,18 +36,26 @@ const PRODUCTION_SECRETS = {
   JWT_SECRET: 'jwt',
 };
 
-it.each(['APP_KEYS', 'ADMIN_JWT_SECRET', 'SECRETS_KEYRING', 'JWT_SECRET'])('a production boot without %s stops and names it', async (name) => {
-  const { code, output } = await boot({ ...PRODUCTION_SECRETS, [name]: '' });
-  expect(code).not.toBe(0);
-  expect(output).toContain(name);
-}, 30_000);
+it.each(['APP_KEYS', 'ADMIN_JWT_SECRET', 'SECRETS_KEYRING', 'JWT_SECRET'])(
+  'a production boot without %s stops and names it',
+  async (name) => {
+    const { code, output } = await boot({ ...PRODUCTION_SECRETS, [name]: '' });
+    expect(code).not.toBe(0);
+    expect(output).toContain(name);
+  },
+  30_000
+);
 
 // There is no built-in development secret: a known default would let anyone forge a login.
-it.each(['development', 'test'])('a %s boot without JWT_SECRET stops too, instead of using a default secret', async (nodeEnv) => {
-  const { code, output } = await boot({ NODE_ENV: nodeEnv, JWT_SECRET: '' });
-  expect(code).not.toBe(0);
-  expect(output).toContain('JWT_SECRET');
-}, 30_000);
+it.each(['development', 'test'])(
+  'a %s boot without JWT_SECRET stops too, instead of using a default secret',
+  async (nodeEnv) => {
+    const { code, output } = await boot({ NODE_ENV: nodeEnv, JWT_SECRET: '' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('JWT_SECRET');
+  },
+  30_000
+);
 
 it('refuses TENANCY_ENFORCEMENT=off outside the test runner', async () => {
   const { code, output } = await boot({ NODE_ENV: 'development', TENANCY_ENFORCEMENT: 'off' });
@@ -63,13 +71,24 @@ it('refuses a pool whose minimum exceeds its maximum', async () => {
 
 it('writes JSON log lines to a daily file in LOG_DIR, without phone numbers', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-logs-'));
-  const { code } = await boot({ LOG_DIR: dir, LOG_LEVEL: 'info' }, "app.log.info('caller +49305550147 says hello', { phone: '+49305550147' })");
+  const { code } = await boot(
+    { LOG_DIR: dir, LOG_LEVEL: 'info' },
+    "app.log.info('caller +49305550147 says hello', { phone: '+49305550147' })"
+  );
   expect(code).toBe(0);
   const files = fs.readdirSync(dir).filter((file) => file.endsWith('.log'));
   expect(files).toHaveLength(1);
   expect(files[0]).toMatch(/^frontdesk-\d{4}-\d{2}-\d{2}\.log$/);
-  const lines = fs.readFileSync(path.join(dir, files[0]), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const lines = fs
+    .readFileSync(path.join(dir, files[0]), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   const hello = lines.find((line) => String(line.message).includes('says hello'));
-  expect(hello).toMatchObject({ level: 'info', message: 'caller +493…47 says hello', phone: '+493…47' });
+  expect(hello).toMatchObject({
+    level: 'info',
+    message: 'caller +493…47 says hello',
+    phone: '+493…47',
+  });
   expect(fs.readFileSync(path.join(dir, files[0]), 'utf8')).not.toContain('+49305550147');
 }, 30_000);

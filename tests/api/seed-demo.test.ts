@@ -10,7 +10,8 @@ afterAll(() => stopApp(app));
 
 const countRows = async (companyId: number) =>
   asSystem(async () => {
-    const count = (uid: string) => app.strapi.db.query(uid as never).count({ where: { company: { id: companyId } } });
+    const count = (uid: string) =>
+      app.strapi.db.query(uid as never).count({ where: { company: { id: companyId } } });
     return {
       services: await count('api::service.service'),
       staff: await count('api::staff.staff'),
@@ -21,8 +22,8 @@ const countRows = async (companyId: number) =>
   });
 
 it('seeds the demo tenant once, with its admin logins, and is idempotent', async () => {
-   
-  const { seedDemoTenant } = require('../../dist/src/seed/demo-tenant') as typeof import('../../src/seed/demo-tenant');
+  const { seedDemoTenant } =
+    require('../../dist/src/seed/demo-tenant') as typeof import('../../src/seed/demo-tenant');
   const first = await seedDemoTenant(app.strapi, { password: 'Demo-Passw0rd!' });
   expect(first.companyCreated).toBe(true);
   const counts = await countRows(first.companyId);
@@ -33,17 +34,28 @@ it('seeds the demo tenant once, with its admin logins, and is idempotent', async
   expect(counts.calls).toBe(30);
 
   const company = await asSystem(() =>
-    app.strapi.db.query('api::company.company').findOne({ where: { id: first.companyId }, populate: ['openingHours'] })
+    app.strapi.db
+      .query('api::company.company')
+      .findOne({ where: { id: first.companyId }, populate: ['openingHours'] })
   );
   expect(company.openingHours.length).toBeGreaterThanOrEqual(5);
 
-  const login = await app.http.post('/admin/login').send({ email: first.admin.email, password: 'Demo-Passw0rd!' });
+  const login = await app.http
+    .post('/admin/login')
+    .send({ email: first.admin.email, password: 'Demo-Passw0rd!' });
   expect(login.status).toBe(200);
-  const staffLogin = await app.http.post('/admin/login').send({ email: first.staff.email, password: 'Demo-Passw0rd!' });
+  const staffLogin = await app.http
+    .post('/admin/login')
+    .send({ email: first.staff.email, password: 'Demo-Passw0rd!' });
   expect(staffLogin.status).toBe(200);
 
   const second = await seedDemoTenant(app.strapi, { password: 'ignored' });
-  expect(second).toMatchObject({ companyId: first.companyId, companyCreated: false, admin: { created: false }, staff: { created: false } });
+  expect(second).toMatchObject({
+    companyId: first.companyId,
+    companyCreated: false,
+    admin: { created: false },
+    staff: { created: false },
+  });
   expect(await countRows(first.companyId)).toEqual(counts);
 });
 
@@ -56,6 +68,8 @@ it('lays the demo appointments out without overlaps, inside opening hours', asyn
     .orderBy('a.starts_at')
     .select('a.starts_at', 'a.ends_at');
   for (let index = 1; index < rows.length; index += 1) {
-    expect(new Date(rows[index].starts_at).getTime()).toBeGreaterThanOrEqual(new Date(rows[index - 1].ends_at).getTime());
+    expect(new Date(rows[index].starts_at).getTime()).toBeGreaterThanOrEqual(
+      new Date(rows[index - 1].ends_at).getTime()
+    );
   }
 });

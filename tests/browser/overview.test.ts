@@ -19,22 +19,55 @@ beforeAll(async () => {
   app = await startApp({ WEBHOOK_WORKER: 'off' }, { listen: true, admin: true });
   browser = await launch();
   company = await createCompany(app.strapi, { name: 'Salon Kastanie' });
-  const service = await createIn(app.strapi, 'api::service.service', company.id, { name: 'Waschen, Schneiden, Föhnen', durationMinutes: 60, active: true });
+  const service = await createIn(app.strapi, 'api::service.service', company.id, {
+    name: 'Waschen, Schneiden, Föhnen',
+    durationMinutes: 60,
+    active: true,
+  });
   const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
   for (const [index, name] of ['Greta Garbe', 'Hugo Holz'].entries()) {
-    const customer = await createIn(app.strapi, 'api::customer.customer', company.id, { name, phone: `+4930888${index}${company.id}` });
+    const customer = await createIn(app.strapi, 'api::customer.customer', company.id, {
+      name,
+      phone: `+4930888${index}${company.id}`,
+    });
     await createIn(app.strapi, 'api::appointment.appointment', company.id, {
-      startsAt: today.plus({ minutes: 30 + index * 90 }).toUTC().toISO(),
-      endsAt: today.plus({ minutes: 90 + index * 90 }).toUTC().toISO(),
+      startsAt: today
+        .plus({ minutes: 30 + index * 90 })
+        .toUTC()
+        .toISO(),
+      endsAt: today
+        .plus({ minutes: 90 + index * 90 })
+        .toUTC()
+        .toISO(),
       state: index === 0 ? 'confirmed' : 'completed',
       customer: customer.documentId,
       service: service.documentId,
     });
   }
-  await createIn(app.strapi, 'api::call.call', company.id, { retellCallId: `call_browser_${company.id}`, state: 'ended', durationMs: 95_000, summary: 'Greta hat einen Termin gebucht.' });
-  const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'frontdesk-company-staff' } });
-  const user = await app.strapi.service('admin::user').create({ email: EMAIL, firstname: 'Front', lastname: 'Desk', password: PASSWORD, isActive: true, roles: [role.id], registrationToken: null });
-  await createIn(app.strapi, 'api::staff.staff', company.id, { name: 'Front Desk', email: EMAIL, active: true, adminUser: user.id });
+  await createIn(app.strapi, 'api::call.call', company.id, {
+    retellCallId: `call_browser_${company.id}`,
+    state: 'ended',
+    durationMs: 95_000,
+    summary: 'Greta hat einen Termin gebucht.',
+  });
+  const role = await app.strapi.db
+    .query('admin::role')
+    .findOne({ where: { code: 'frontdesk-company-staff' } });
+  const user = await app.strapi.service('admin::user').create({
+    email: EMAIL,
+    firstname: 'Front',
+    lastname: 'Desk',
+    password: PASSWORD,
+    isActive: true,
+    roles: [role.id],
+    registrationToken: null,
+  });
+  await createIn(app.strapi, 'api::staff.staff', company.id, {
+    name: 'Front Desk',
+    email: EMAIL,
+    active: true,
+    adminUser: user.id,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,9 +93,16 @@ it('shows the figures and today’s appointments, and a no-show changes the no-s
   expect(await today.innerText()).toContain('Hugo Holz');
   await screenshot(page, 'overview-before-no-show');
 
-  await today.locator('tr', { hasText: 'Greta Garbe' }).getByRole('button', { name: 'Change state' }).click();
+  await today
+    .locator('tr', { hasText: 'Greta Garbe' })
+    .getByRole('button', { name: 'Change state' })
+    .click();
   await page.getByRole('menuitem', { name: 'Mark no-show' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="kpi-no-show"] [data-kpi-value]')?.textContent === '50.0 %');
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="kpi-no-show"] [data-kpi-value]')?.textContent ===
+      '50.0 %'
+  );
   expect(await kpis.getByTestId('kpi-no-show').innerText()).toContain('1 no-shows, 1 attended');
   await screenshot(page, 'overview');
   expect(errors).toEqual([]);

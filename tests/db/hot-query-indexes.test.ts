@@ -26,11 +26,28 @@ beforeAll(async () => {
   const knex = app.strapi.db.connection;
   const run = Date.now().toString(36);
   const companies = await knex('companies')
-    .insert(Array.from({ length: COMPANIES }, (_, index) => ({ document_id: `perf-${run}-${index}`, name: `Perf ${index}`, slug: `perf-${run}-${index}`, timezone: 'Europe/Berlin', slot_minutes: 15, language: 'de' })))
+    .insert(
+      Array.from({ length: COMPANIES }, (_, index) => ({
+        document_id: `perf-${run}-${index}`,
+        name: `Perf ${index}`,
+        slug: `perf-${run}-${index}`,
+        timezone: 'Europe/Berlin',
+        slot_minutes: 15,
+        language: 'de',
+      }))
+    )
     .returning('id');
   companyIds = companies.map((row: { id: number }) => row.id);
 
-  const states = ['confirmed', 'confirmed', 'confirmed', 'completed', 'cancelled', 'no_show', 'requested'];
+  const states = [
+    'confirmed',
+    'confirmed',
+    'confirmed',
+    'completed',
+    'cancelled',
+    'no_show',
+    'requested',
+  ];
   const base = Date.UTC(2030, 0, 1);
   const appointments: Record<string, unknown>[] = [];
   const customers: Record<string, unknown>[] = [];
@@ -39,13 +56,34 @@ beforeAll(async () => {
   for (let index = 0; index < APPOINTMENTS_PER_COMPANY; index += 1) {
     companyIds.forEach((companyId, c) => {
       const startsAt = new Date(base + index * 3_600_000 + c * 60_000);
-      appointments.push({ document_id: `pa-${run}-${c}-${index}`, company_id: companyId, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 1_800_000), state: states[(index + c) % states.length], source: 'phone', created_at: startsAt, updated_at: startsAt });
+      appointments.push({
+        document_id: `pa-${run}-${c}-${index}`,
+        company_id: companyId,
+        starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + 1_800_000),
+        state: states[(index + c) % states.length],
+        source: 'phone',
+        created_at: startsAt,
+        updated_at: startsAt,
+      });
       if (index < CUSTOMERS_PER_COMPANY) {
-        customers.push({ document_id: `pc-${run}-${c}-${index}`, company_id: companyId, name: `Customer ${index}`, phone: `+49301${String(c).padStart(3, '0')}${String(index).padStart(5, '0')}` });
+        customers.push({
+          document_id: `pc-${run}-${c}-${index}`,
+          company_id: companyId,
+          name: `Customer ${index}`,
+          phone: `+49301${String(c).padStart(3, '0')}${String(index).padStart(5, '0')}`,
+        });
       }
       if (index < CALLS_PER_COMPANY) {
         const createdAt = new Date(base - index * 600_000 - c * 1000);
-        calls.push({ document_id: `pl-${run}-${c}-${index}`, company_id: companyId, retell_call_id: `perf_${run}_${c}_${index}`, state: 'ended', created_at: createdAt, updated_at: createdAt });
+        calls.push({
+          document_id: `pl-${run}-${c}-${index}`,
+          company_id: companyId,
+          retell_call_id: `perf_${run}_${c}_${index}`,
+          state: 'ended',
+          created_at: createdAt,
+          updated_at: createdAt,
+        });
       }
     });
   }
@@ -62,23 +100,34 @@ const sqlOf = async (companyId: number, table: string, read: () => Promise<unkno
   const listener = (query: { sql: string; bindings: unknown[] }) => statements.push(query);
   app.strapi.db.connection.on('query', listener);
   try {
-     
-    const { runAsCompany } = require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
+    const { runAsCompany } =
+      require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
     await runAsCompany(companyId, read);
   } finally {
     app.strapi.db.connection.removeListener('query', listener);
   }
-  const main = statements.find((statement) => new RegExp(`from ("public"\\.)?"${table}" as "t0"`).test(statement.sql));
-  if (!main) throw new Error(`no query on ${table} among: ${statements.map((s) => s.sql).join('\n')}`);
+  const main = statements.find((statement) =>
+    new RegExp(`from ("public"\\.)?"${table}" as "t0"`).test(statement.sql)
+  );
+  if (!main)
+    throw new Error(`no query on ${table} among: ${statements.map((s) => s.sql).join('\n')}`);
   return main;
 };
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+};
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 const explain = async ({ sql, bindings }: { sql: string; bindings: unknown[] }) => {
   // The query event carries PostgreSQL's $n placeholders; knex.raw takes ?.
-  const result = await app.strapi.db.connection.raw(`EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`, bindings as never);
+  const result = await app.strapi.db.connection.raw(
+    `EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`,
+    bindings as never
+  );
   return nodesOf(result.rows[0]['QUERY PLAN'][0].Plan as PlanNode);
 };
 
@@ -93,7 +142,10 @@ it('lists a company’s upcoming confirmed appointments with the (company, state
   const companyId = companyIds[17];
   const query = await sqlOf(companyId, 'appointments', () =>
     app.strapi.documents('api::appointment.appointment').findMany({
-      filters: { state: { $in: ['confirmed', 'requested'] }, startsAt: { $gte: '2030-01-10T00:00:00.000Z', $lt: '2030-01-17T00:00:00.000Z' } },
+      filters: {
+        state: { $in: ['confirmed', 'requested'] },
+        startsAt: { $gte: '2030-01-10T00:00:00.000Z', $lt: '2030-01-17T00:00:00.000Z' },
+      },
       sort: 'startsAt:asc',
     })
   );
@@ -103,7 +155,9 @@ it('lists a company’s upcoming confirmed appointments with the (company, state
 it('finds a caller by (company, phone) with the unique index', async () => {
   const companyId = companyIds[3];
   const query = await sqlOf(companyId, 'customers', () =>
-    app.strapi.documents('api::customer.customer').findFirst({ filters: { phone: '+49301003' + '00042' } })
+    app.strapi
+      .documents('api::customer.customer')
+      .findFirst({ filters: { phone: '+49301003' + '00042' } })
   );
   expectIndexOn(await explain(query), 'customers', 'customers_company_phone_uq');
 });
@@ -118,8 +172,15 @@ it('pages a company’s latest calls with the (company, created_at) index', asyn
 
 it('spreads the rows over many companies (the volume the plans were measured on)', async () => {
   const counts = await asSystem(async () => ({
-    appointments: await app.strapi.db.query('api::appointment.appointment').count({ where: { company: { id: { $in: companyIds } } } }),
-    customers: await app.strapi.db.query('api::customer.customer').count({ where: { company: { id: { $in: companyIds } } } }),
+    appointments: await app.strapi.db
+      .query('api::appointment.appointment')
+      .count({ where: { company: { id: { $in: companyIds } } } }),
+    customers: await app.strapi.db
+      .query('api::customer.customer')
+      .count({ where: { company: { id: { $in: companyIds } } } }),
   }));
-  expect(counts).toEqual({ appointments: COMPANIES * APPOINTMENTS_PER_COMPANY, customers: COMPANIES * CUSTOMERS_PER_COMPANY });
+  expect(counts).toEqual({
+    appointments: COMPANIES * APPOINTMENTS_PER_COMPANY,
+    customers: COMPANIES * CUSTOMERS_PER_COMPANY,
+  });
 });

@@ -16,9 +16,15 @@ export type TestApp = {
   restoreEnv: () => void;
 };
 
-export const startApp = async (env: Record<string, string> = {}, { listen = false, admin = false } = {}): Promise<TestApp> => {
+export const startApp = async (
+  env: Record<string, string> = {},
+  { listen = false, admin = false } = {}
+): Promise<TestApp> => {
   const previous: Record<string, string | undefined> = {};
-  const wanted = { QUEUE_PREFIX: `fdtest:${process.pid}:${randomBytes(3).toString('hex')}`, ...env };
+  const wanted = {
+    QUEUE_PREFIX: `fdtest:${process.pid}:${randomBytes(3).toString('hex')}`,
+    ...env,
+  };
   for (const [key, value] of Object.entries(wanted)) {
     previous[key] = process.env[key];
     process.env[key] = value;
@@ -30,9 +36,13 @@ export const startApp = async (env: Record<string, string> = {}, { listen = fals
     }
   };
 
-   
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist'), autoReload: false, serveAdminPanel: admin });
+  const strapi = createStrapi({
+    appDir: ROOT,
+    distDir: path.join(ROOT, 'dist'),
+    autoReload: false,
+    serveAdminPanel: admin,
+  });
   try {
     await strapi.load();
     if (listen) {
@@ -46,7 +56,10 @@ export const startApp = async (env: Record<string, string> = {}, { listen = fals
     throw error;
   }
   const address = strapi.server.httpServer.address();
-  const url = listen && address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : undefined;
+  const url =
+    listen && address && typeof address === 'object'
+      ? `http://127.0.0.1:${address.port}`
+      : undefined;
   return { strapi, http: supertest(strapi.server.httpServer), url, restoreEnv };
 };
 
@@ -62,7 +75,11 @@ export const stopApp = async (app: TestApp | undefined) => {
  * statements or closes the pool must not catch that work.
  */
 export const settle = async (app: TestApp, { timeoutMs = 10_000 } = {}) => {
-  const pool = (app.strapi.db.connection.client as unknown as { pool: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  const pool = (
+    app.strapi.db.connection.client as unknown as {
+      pool: { numUsed(): number; numPendingAcquires(): number };
+    }
+  ).pool;
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   while (quiet < 3 && Date.now() < deadline) {

@@ -4,9 +4,19 @@
  * plus whole bodies and query strings of the wrong shape. Deterministic: the same run, the
  * same requests.
  */
-type Attribute = { type: string; required?: boolean; maxLength?: number; min?: number; max?: number; enum?: string[]; relation?: string; repeatable?: boolean };
+type Attribute = {
+  type: string;
+  required?: boolean;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  enum?: string[];
+  relation?: string;
+  repeatable?: boolean;
+};
 
-const nested = (levels: number): unknown => (levels === 0 ? 'bottom' : { level: nested(levels - 1) });
+const nested = (levels: number): unknown =>
+  levels === 0 ? 'bottom' : { level: nested(levels - 1) };
 const HUGE = 'ü'.repeat(300_000);
 const ODD_UNICODE = '‮RTL‬ 𝔘𝔫𝔦 👩‍👩‍👧‍👦 \uFEFF\u200B\uD800';
 
@@ -18,15 +28,50 @@ const COMMON: Array<[string, unknown]> = [
 ];
 
 const BY_TYPE: Record<string, Array<[string, unknown]>> = {
-  string: [['a number', 12345], ['a boolean', true], ['300,000 characters', HUGE], ['odd unicode, repeated past any length', ODD_UNICODE.repeat(2000)]],
-  text: [['a number', 42], ['300,000 characters of umlauts', HUGE]],
-  email: [['not an email', 'not-an-email'], ['a huge address', `${'a'.repeat(10_000)}@example.com`], ['a number', 7]],
-  uid: [['spaces and slashes', 'not a / valid uid'], ['a number', 5]],
-  integer: [['text', 'abc'], ['a fraction', 1.5], ['2^40', 2 ** 40], ['-2^40', -(2 ** 40)], ['an empty string', '']],
-  boolean: [['text', 'yes'], ['a number', 2]],
-  datetime: [['not a date', 'next tuesday-ish'], ['an impossible date', '2026-13-45T99:99:00Z'], ['1e20', 1e20], ['the year 300000', '300000-01-01T00:00:00Z']],
-  enumeration: [['a value not in the list', 'bogus'], ['a number', 3]],
-  json: [['nesting 40 levels deep', nested(40)], ['a NUL escape', { text: 'a\u0000b' }]],
+  string: [
+    ['a number', 12345],
+    ['a boolean', true],
+    ['300,000 characters', HUGE],
+    ['odd unicode, repeated past any length', ODD_UNICODE.repeat(2000)],
+  ],
+  text: [
+    ['a number', 42],
+    ['300,000 characters of umlauts', HUGE],
+  ],
+  email: [
+    ['not an email', 'not-an-email'],
+    ['a huge address', `${'a'.repeat(10_000)}@example.com`],
+    ['a number', 7],
+  ],
+  uid: [
+    ['spaces and slashes', 'not a / valid uid'],
+    ['a number', 5],
+  ],
+  integer: [
+    ['text', 'abc'],
+    ['a fraction', 1.5],
+    ['2^40', 2 ** 40],
+    ['-2^40', -(2 ** 40)],
+    ['an empty string', ''],
+  ],
+  boolean: [
+    ['text', 'yes'],
+    ['a number', 2],
+  ],
+  datetime: [
+    ['not a date', 'next tuesday-ish'],
+    ['an impossible date', '2026-13-45T99:99:00Z'],
+    ['1e20', 1e20],
+    ['the year 300000', '300000-01-01T00:00:00Z'],
+  ],
+  enumeration: [
+    ['a value not in the list', 'bogus'],
+    ['a number', 3],
+  ],
+  json: [
+    ['nesting 40 levels deep', nested(40)],
+    ['a NUL escape', { text: 'a\u0000b' }],
+  ],
   relation: [
     ['an unknown object', { foo: 1 }],
     ['a boolean', true],
@@ -38,21 +83,51 @@ const BY_TYPE: Record<string, Array<[string, unknown]>> = {
     ['arrays in arrays', [[[]]]],
     ['nested connects', { connect: [{ connect: [{ id: 1 }] }] }],
   ],
-  component: [['a string', 'opening hours'], ['an object, not a list', { weekday: 1 }], ['a weekday of 0', [{ weekday: 0, opens: '09:00', closes: '18:00' }]], ['a time of 25:99', [{ weekday: 1, opens: '25:99', closes: '18:00' }]], ['nulls in the list', [null, null]], ['a list in the list', [[{ weekday: 1 }]]]],
+  component: [
+    ['a string', 'opening hours'],
+    ['an object, not a list', { weekday: 1 }],
+    ['a weekday of 0', [{ weekday: 0, opens: '09:00', closes: '18:00' }]],
+    ['a time of 25:99', [{ weekday: 1, opens: '25:99', closes: '18:00' }]],
+    ['nulls in the list', [null, null]],
+    ['a list in the list', [[{ weekday: 1 }]]],
+  ],
 };
 
 export type BadCase = { field: string; label: string; value: unknown };
 
 /** One case per attribute and bad value. Relations only when `relations` (some surfaces hide them). */
-export const badFieldCases = (attributes: Record<string, Attribute>, { skip = [] as string[] } = {}): BadCase[] => {
+export const badFieldCases = (
+  attributes: Record<string, Attribute>,
+  { skip = [] as string[] } = {}
+): BadCase[] => {
   const cases: BadCase[] = [];
   for (const [field, attribute] of Object.entries(attributes)) {
-    if (skip.includes(field) || ['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations', 'documentId', 'id'].includes(field)) continue;
+    if (
+      skip.includes(field) ||
+      [
+        'createdAt',
+        'updatedAt',
+        'publishedAt',
+        'createdBy',
+        'updatedBy',
+        'locale',
+        'localizations',
+        'documentId',
+        'id',
+      ].includes(field)
+    )
+      continue;
     const own = BY_TYPE[attribute.type] ?? BY_TYPE.string;
     for (const [label, value] of [...own, ...COMMON]) cases.push({ field, label, value });
     if (attribute.required) cases.push({ field, label: 'null for a required field', value: null });
-    if (attribute.maxLength) cases.push({ field, label: `${attribute.maxLength + 1} characters`, value: 'x'.repeat(attribute.maxLength + 1) });
-    if (typeof attribute.min === 'number') cases.push({ field, label: 'below the minimum', value: attribute.min - 1 });
+    if (attribute.maxLength)
+      cases.push({
+        field,
+        label: `${attribute.maxLength + 1} characters`,
+        value: 'x'.repeat(attribute.maxLength + 1),
+      });
+    if (typeof attribute.min === 'number')
+      cases.push({ field, label: 'below the minimum', value: attribute.min - 1 });
   }
   cases.push({ field: 'zzUnknownField', label: 'an unknown field', value: 'surprise' });
   cases.push({ field: '__proto__', label: 'a prototype key', value: { polluted: true } });

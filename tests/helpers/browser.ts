@@ -9,11 +9,28 @@ export const launch = (): Promise<Browser> =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 
-export const adminLogin = async (browser: Browser, baseUrl: string, email: string, password: string): Promise<Page> => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+export const adminLogin = async (
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password: string
+): Promise<Page> => {
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    locale: 'en-US',
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/admin/auth/login`);
   await page.locator('input[name="email"]').fill(email);

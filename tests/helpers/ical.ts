@@ -1,4 +1,3 @@
- 
 const ICAL = require('ical.js');
 
 /** An .ics file read with Mozilla's ical.js, as a calendar client would: the method and the event's properties. */

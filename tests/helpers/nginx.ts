@@ -12,7 +12,8 @@ import { freePort, reachable } from './processes';
  */
 export const externalAddress = (): string => {
   for (const addresses of Object.values(os.networkInterfaces())) {
-    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+    for (const address of addresses ?? [])
+      if (address.family === 'IPv4' && !address.internal) return address.address;
   }
   throw new Error('this machine has no non-loopback IPv4 address for the proxy test');
 };
@@ -20,7 +21,9 @@ export const externalAddress = (): string => {
 export const startNginx = async (upstreamPort: number) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-nginx-'));
   const port = await freePort();
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((name) => `${name}_temp_path ${dir}/${name};`)
+    .join('\n  ');
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
     `worker_processes 1;
@@ -43,10 +46,15 @@ http {
 }
 `
   );
-  const child: ChildProcess = spawn('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    '/usr/sbin/nginx',
+    ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'ignore', 'pipe'] }
+  );
   let errors = '';
   child.stderr?.on('data', (chunk) => (errors += chunk));
-  for (let attempt = 0; attempt < 100 && !(await reachable(port)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < 100 && !(await reachable(port)); attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   if (!(await reachable(port))) throw new Error(`nginx did not start: ${errors}`);
   return {
     port,

@@ -39,7 +39,11 @@ export const reachable = (port: number) =>
   });
 
 const launch = (args: string[], env: Record<string, string>, url: string): Proc => {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -67,10 +71,16 @@ const launch = (args: string[], env: Record<string, string>, url: string): Proc 
   };
 };
 
-const waitFor = async (check: () => Promise<boolean>, proc: Proc, what: string, timeoutMs = 60_000) => {
+const waitFor = async (
+  check: () => Promise<boolean>,
+  proc: Proc,
+  what: string,
+  timeoutMs = 60_000
+) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${what} exited (${proc.child.exitCode}):\n${proc.output().slice(-3000)}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`${what} exited (${proc.child.exitCode}):\n${proc.output().slice(-3000)}`);
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -81,14 +91,26 @@ const waitFor = async (check: () => Promise<boolean>, proc: Proc, what: string, 
 /** An API process (`strapi start`) on a free loopback port; resolves once it answers. */
 export const startApiProcess = async (env: Record<string, string> = {}): Promise<Proc> => {
   const port = await freePort();
-  const proc = launch([path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], { HOST: '127.0.0.1', PORT: String(port), ...env }, `http://127.0.0.1:${port}`);
-  await waitFor(async () => (await fetch(`${proc.url}/_health`)).status === 204, proc, 'API process');
+  const proc = launch(
+    [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'],
+    { HOST: '127.0.0.1', PORT: String(port), ...env },
+    `http://127.0.0.1:${port}`
+  );
+  await waitFor(
+    async () => (await fetch(`${proc.url}/_health`)).status === 204,
+    proc,
+    'API process'
+  );
   return proc;
 };
 
 /** A worker process (`npm run worker`); resolves once it says it runs. */
 export const startWorkerProcess = async (env: Record<string, string> = {}): Promise<Proc> => {
   const proc = launch([path.join(ROOT, 'dist', 'scripts', 'worker.js')], env, '');
-  await waitFor(async () => proc.output().includes('Frontdesk worker running'), proc, 'worker process');
+  await waitFor(
+    async () => proc.output().includes('Frontdesk worker running'),
+    proc,
+    'worker process'
+  );
   return proc;
 };

@@ -7,8 +7,13 @@ export const ownRedis = async () => {
   let child: ChildProcess | null = null;
 
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 100 && !(await reachable(port)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' }
+    );
+    for (let attempt = 0; attempt < 100 && !(await reachable(port)); attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
   };
   const stop = async () => {
     const running = child;

@@ -38,7 +38,12 @@ export const startSmtp = async () => {
   return {
     port,
     messages,
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_SECURE: 'false', SMTP_STARTTLS: 'false' },
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(port),
+      SMTP_SECURE: 'false',
+      SMTP_STARTTLS: 'false',
+    },
     stop: close,
     start: listen,
     close,
@@ -46,4 +51,7 @@ export const startSmtp = async () => {
 };
 
 /** The calendar part of a received message, as text. */
-export const calendarOf = (mail: ParsedMail) => mail.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'))?.content.toString('utf8') ?? '';
+export const calendarOf = (mail: ParsedMail) =>
+  mail.attachments
+    .find((attachment) => attachment.contentType.startsWith('text/calendar'))
+    ?.content.toString('utf8') ?? '';

@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 type Tarn = { numUsed(): number; numPendingAcquires(): number; max: number };
-const poolOf = (strapi: TestApp['strapi']) => (strapi.db.connection.client as unknown as { pool: Tarn }).pool;
+const poolOf = (strapi: TestApp['strapi']) =>
+  (strapi.db.connection.client as unknown as { pool: Tarn }).pool;
 
 it('queues 300 concurrent requests on a pool of 10 and answers every one', async () => {
   app = await startApp({ DATABASE_POOL_MAX: '10' }, { listen: true });
@@ -33,7 +34,11 @@ it('queues 300 concurrent requests on a pool of 10 and answers every one', async
     usedPeak = Math.max(usedPeak, pool.numUsed());
   }, 2);
   const statuses = await Promise.all(
-    Array.from({ length: 300 }, () => fetch(`${app?.url}/api/appointments?populate=customer&pagination[pageSize]=25`, { headers: integrator.auth }).then((response) => response.status))
+    Array.from({ length: 300 }, () =>
+      fetch(`${app?.url}/api/appointments?populate=customer&pagination[pageSize]=25`, {
+        headers: integrator.auth,
+      }).then((response) => response.status)
+    )
   );
   clearInterval(sampler);
   expect(statuses.filter((status) => status !== 200)).toEqual([]);
@@ -47,16 +52,30 @@ it('answers 503 with Retry-After when no connection is free within DATABASE_ACQU
   const integrator = await createIntegrator(app, company.id);
   const { connection } = app.strapi.db;
   // Both connections busy for 3 s.
-  const held = Promise.all([connection.raw('select pg_sleep(3)'), connection.raw('select pg_sleep(3)')]);
+  const held = Promise.all([
+    connection.raw('select pg_sleep(3)'),
+    connection.raw('select pg_sleep(3)'),
+  ]);
   await eventually(async () => poolOf(app!.strapi).numUsed() === 2);
   const started = Date.now();
   const busy = await app.http.get('/api/services').set(integrator.auth);
   expect(Date.now() - started).toBeLessThan(2500);
   expect(busy.status).toBe(503);
   expect(busy.headers['retry-after']).toBe('1');
-  expect(busy.body).toEqual({ data: null, error: { status: 503, name: 'ServiceUnavailableError', message: expect.stringMatching(/busy/), details: {} } });
+  expect(busy.body).toEqual({
+    data: null,
+    error: {
+      status: 503,
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(/busy/),
+      details: {},
+    },
+  });
   // Retell is told the same, and retries later; nothing was written
-  const body = fixtureFor('call_started', { callId: 'call_pool_busy', agentId: company.retellAgentId });
+  const body = fixtureFor('call_started', {
+    callId: 'call_pool_busy',
+    agentId: company.retellAgentId,
+  });
   expect((await webhook(app, body)).status).toBe(503);
   await held;
   expect(await inboxRows(app, 'call_pool_busy')).toEqual([]);
@@ -67,7 +86,10 @@ it('answers 503 with Retry-After when no connection is free within DATABASE_ACQU
 it('on SIGTERM stops accepting, answers the request in flight, finishes the job in progress and exits 0', async () => {
   app = await startApp({ WEBHOOK_WORKER: 'off' });
   company = await createCompany(app.strapi);
-  await createIn(app.strapi, 'api::service.service', company.id, { name: 'Haarschnitt', durationMinutes: 30 });
+  await createIn(app.strapi, 'api::service.service', company.id, {
+    name: 'Haarschnitt',
+    durationMinutes: 30,
+  });
   const integrator = await createIntegrator(app, company.id);
   const server = await startApiProcess({ WEBHOOK_WORKER: 'on' });
   const trx = await app.strapi.db.connection.transaction();
@@ -75,23 +97,47 @@ it('on SIGTERM stops accepting, answers the request in flight, finishes the job 
   try {
     // Hold the request and the job at the database: both tables locked until we let go.
     await trx.raw('LOCK TABLE services, calls IN ACCESS EXCLUSIVE MODE');
-    const body = fixtureFor('call_started', { callId: 'call_shutdown', agentId: company.retellAgentId });
-    const accepted = await fetch(`${server.url}/api/retell/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) } });
+    const body = fixtureFor('call_started', {
+      callId: 'call_shutdown',
+      agentId: company.retellAgentId,
+    });
+    const accepted = await fetch(`${server.url}/api/retell/webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) },
+    });
     expect(accepted.status).toBe(202);
-    await eventually(async () => (await inboxRows(app!, 'call_shutdown'))[0]?.state === 'processing');
-    const inFlight = fetch(`${server.url}/api/services`, { headers: integrator.auth }).then(async (response) => ({ status: response.status, body: (await response.json()) as { data: unknown[] } }));
+    await eventually(
+      async () => (await inboxRows(app!, 'call_shutdown'))[0]?.state === 'processing'
+    );
+    const inFlight = fetch(`${server.url}/api/services`, { headers: integrator.auth }).then(
+      async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { data: unknown[] },
+      })
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     server.child.kill('SIGTERM');
-    await eventually(async () => server.output().includes('Shutting down: no new connections; 1 request(s) in flight'));
+    await eventually(async () =>
+      server.output().includes('Shutting down: no new connections; 1 request(s) in flight')
+    );
     await expect(fetch(`${server.url}/_health`)).rejects.toThrow(); // no longer accepting
     await trx.rollback();
     finished = true;
 
-    expect(await inFlight).toEqual({ status: 200, body: expect.objectContaining({ data: [expect.objectContaining({ name: 'Haarschnitt' })] }) });
+    expect(await inFlight).toEqual({
+      status: 200,
+      body: expect.objectContaining({ data: [expect.objectContaining({ name: 'Haarschnitt' })] }),
+    });
     expect(await server.exited).toBe(0);
-    expect((await inboxRows(app, 'call_shutdown'))[0]).toMatchObject({ state: 'processed', attempts: 1 });
-    expect(await app.strapi.db.connection('calls').where('retell_call_id', 'call_shutdown').first()).toMatchObject({ company_id: company.id });
+    expect((await inboxRows(app, 'call_shutdown'))[0]).toMatchObject({
+      state: 'processed',
+      attempts: 1,
+    });
+    expect(
+      await app.strapi.db.connection('calls').where('retell_call_id', 'call_shutdown').first()
+    ).toMatchObject({ company_id: company.id });
     expect(server.output()).toContain('Strapi has been shut down');
     expect(server.output()).not.toMatch(/"level":"error"/);
   } finally {

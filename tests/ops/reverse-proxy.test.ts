@@ -19,8 +19,22 @@ const EMAIL = 'proxy-admin@example.com';
 beforeAll(async () => {
   setup = await startApp({ WEBHOOK_WORKER: 'off' });
   const superAdmin = await setup.strapi.service('admin::role').getSuperAdmin();
-  await setup.strapi.service('admin::user').create({ email: EMAIL, firstname: 'Proxy', lastname: 'Admin', password: PASSWORD, isActive: true, roles: [superAdmin.id], registrationToken: null });
-  api = await startApiProcess({ NODE_ENV: 'production', IS_PROXIED: 'true', RATE_LIMIT_AUTH_MAX: '5', WEBHOOK_WORKER: 'off', METRICS_TOKEN: '' });
+  await setup.strapi.service('admin::user').create({
+    email: EMAIL,
+    firstname: 'Proxy',
+    lastname: 'Admin',
+    password: PASSWORD,
+    isActive: true,
+    roles: [superAdmin.id],
+    registrationToken: null,
+  });
+  api = await startApiProcess({
+    NODE_ENV: 'production',
+    IS_PROXIED: 'true',
+    RATE_LIMIT_AUTH_MAX: '5',
+    WEBHOOK_WORKER: 'off',
+    METRICS_TOKEN: '',
+  });
   proxy = await startNginx(Number(new URL(api.url).port));
 }, 90_000);
 
@@ -31,7 +45,11 @@ afterAll(async () => {
 });
 
 const junkLogin = (host: string, headers: Record<string, string> = {}) =>
-  fetch(`${proxy.url(host)}/api/auth/local`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ identifier: 'nobody@example.com', password: 'wrong' }) }).then((response) => response.status);
+  fetch(`${proxy.url(host)}/api/auth/local`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ identifier: 'nobody@example.com', password: 'wrong' }),
+  }).then((response) => response.status);
 
 it('gives each client behind the proxy its own budget, whatever X-Forwarded-For it sends', async () => {
   const fromLoopback: number[] = [];
@@ -43,18 +61,26 @@ it('gives each client behind the proxy its own budget, whatever X-Forwarded-For 
   expect(await junkLogin(external)).toBe(400);
   // … and cannot buy fresh budgets by naming a new address in every request.
   const spoofed: number[] = [];
-  for (let attempt = 0; attempt < 6; attempt += 1) spoofed.push(await junkLogin(external, { 'x-forwarded-for': `203.0.113.${attempt + 1}` }));
+  for (let attempt = 0; attempt < 6; attempt += 1)
+    spoofed.push(await junkLogin(external, { 'x-forwarded-for': `203.0.113.${attempt + 1}` }));
   expect(spoofed).toContain(429);
 });
 
 it('answers /metrics without a token to loopback clients only, not to whoever the proxy relays', async () => {
   expect((await fetch(`${proxy.url(external)}/metrics`)).status).toBe(401);
-  expect((await fetch(`${proxy.url(external)}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).status).toBe(401);
+  expect(
+    (await fetch(`${proxy.url(external)}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } }))
+      .status
+  ).toBe(401);
   expect((await fetch(`${proxy.url('127.0.0.1')}/metrics`)).status).toBe(200);
 });
 
 it('marks the admin session cookie Secure when the client came over HTTPS to the proxy', async () => {
-  const response = await fetch(`${proxy.url(external)}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+  const response = await fetch(`${proxy.url(external)}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
   expect(response.status).toBe(200);
   const cookies = response.headers.getSetCookie();
   expect(cookies.length).toBeGreaterThan(0);

@@ -28,24 +28,38 @@ afterAll(async () => {
 
 const jobsCompleted = async (port: number) => {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const match = text.match(/frontdesk_job_duration_seconds_count\{queue="webhooks",job="call_started",outcome="completed"\} (\d+)/);
+  const match = text.match(
+    /frontdesk_job_duration_seconds_count\{queue="webhooks",job="call_started",outcome="completed"\} (\d+)/
+  );
   return match ? Number(match[1]) : 0;
 };
 
 it('two API and two worker processes apply 10,000 webhooks exactly once', async () => {
-  const shared = { QUEUE_PREFIX: process.env.QUEUE_PREFIX as string, WEBHOOK_WORKER: 'off', LOG_LEVEL: 'warn', WEBHOOK_CONCURRENCY: '8' };
+  const shared = {
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
+    WEBHOOK_WORKER: 'off',
+    LOG_LEVEL: 'warn',
+    WEBHOOK_CONCURRENCY: '8',
+  };
   const metricsPorts = [await freePort(), await freePort()];
-  const kept = <T extends Proc>(proc: Promise<T>) => proc.then((started) => (processes.push(started), started));
+  const kept = <T extends Proc>(proc: Promise<T>) =>
+    proc.then((started) => (processes.push(started), started));
   const started = await Promise.all([
     kept(startApiProcess(shared)),
     kept(startApiProcess(shared)),
-    kept(startWorkerProcess({ ...shared, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[0]) })),
-    kept(startWorkerProcess({ ...shared, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[1]) })),
+    kept(
+      startWorkerProcess({ ...shared, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[0]) })
+    ),
+    kept(
+      startWorkerProcess({ ...shared, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPorts[1]) })
+    ),
   ]);
   const apis = started.slice(0, 2);
 
   const statuses = new Map<number, number>();
-  const deliveries = Array.from({ length: EVENTS }, (_, index) => index).flatMap((index) => (index % 20 === 0 ? [index, index] : [index]));
+  const deliveries = Array.from({ length: EVENTS }, (_, index) => index).flatMap((index) =>
+    index % 20 === 0 ? [index, index] : [index]
+  );
   let next = 0;
   const send = async () => {
     while (next < deliveries.length) {
@@ -53,8 +67,19 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
       const api = apis[next % 2];
       next += 1;
       const company = companies[index % companies.length];
-      const body = fixtureFor('call_started', { callId: `call_scale_${index}`, agentId: company.retellAgentId, caller: `+4930${String(1_000_000 + index)}` });
-      const response = await fetch(`${api.url}/api/retell/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) } });
+      const body = fixtureFor('call_started', {
+        callId: `call_scale_${index}`,
+        agentId: company.retellAgentId,
+        caller: `+4930${String(1_000_000 + index)}`,
+      });
+      const response = await fetch(`${api.url}/api/retell/webhook`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-retell-signature': await signature(body),
+        },
+      });
       await response.arrayBuffer();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     }
@@ -63,15 +88,35 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
   // every event acknowledged once (202), every repeat answered as a duplicate (200)
   expect(Object.fromEntries(statuses)).toEqual({ 202: EVENTS, 200: EVENTS / 20 });
 
-  const inbox = () => app.strapi.db.connection('retell_webhook_events').where('call_id', 'like', 'call_scale_%');
-  await eventually(async () => Number((await inbox().clone().where('state', 'processed').count({ n: '*' }))[0].n) === EVENTS, { timeoutMs: 900_000, intervalMs: 1000 });
+  const inbox = () =>
+    app.strapi.db.connection('retell_webhook_events').where('call_id', 'like', 'call_scale_%');
+  await eventually(
+    async () =>
+      Number((await inbox().clone().where('state', 'processed').count({ n: '*' }))[0].n) === EVENTS,
+    { timeoutMs: 900_000, intervalMs: 1000 }
+  );
 
-  const rows = await inbox().clone().select('state').count({ n: '*' }).max({ attempts: 'attempts' }).groupBy('state');
+  const rows = await inbox()
+    .clone()
+    .select('state')
+    .count({ n: '*' })
+    .max({ attempts: 'attempts' })
+    .groupBy('state');
   expect(rows).toEqual([{ state: 'processed', n: String(EVENTS), attempts: 1 }]);
-  const calls = await app.strapi.db.connection('calls').where('retell_call_id', 'like', 'call_scale_%').countDistinct({ distinct: 'retell_call_id' }).count({ n: '*' });
+  const calls = await app.strapi.db
+    .connection('calls')
+    .where('retell_call_id', 'like', 'call_scale_%')
+    .countDistinct({ distinct: 'retell_call_id' })
+    .count({ n: '*' });
   expect(calls[0]).toEqual({ distinct: String(EVENTS), n: String(EVENTS) });
   // the customers of the callers, one per number and company
-  const customers = await app.strapi.db.connection('customers').whereIn('company_id', companies.map((company) => company.id)).count({ n: '*' });
+  const customers = await app.strapi.db
+    .connection('customers')
+    .whereIn(
+      'company_id',
+      companies.map((company) => company.id)
+    )
+    .count({ n: '*' });
   expect(Number(customers[0].n)).toBe(EVENTS);
   // both workers took part, and together ran each job once
   const perWorker = await Promise.all(metricsPorts.map(jobsCompleted));

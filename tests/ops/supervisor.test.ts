@@ -18,7 +18,9 @@ let url = '';
 
 type Ready = { role: string; slot: number; pid: number };
 const readyLines = (): Ready[] =>
-  [...output.matchAll(/"message":"(api|worker) process (\d+) \(pid (\d+)\) is ready"/g)].map((match) => ({ role: match[1], slot: Number(match[2]), pid: Number(match[3]) }));
+  [...output.matchAll(/"message":"(api|worker) process (\d+) \(pid (\d+)\) is ready"/g)].map(
+    (match) => ({ role: match[1], slot: Number(match[2]), pid: Number(match[3]) })
+  );
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -68,12 +70,24 @@ afterAll(async () => {
 });
 
 it('runs two API processes sharing the port and a queue worker that applies the events', async () => {
-  const roles = readyLines().map((line) => line.role).sort();
+  const roles = readyLines()
+    .map((line) => line.role)
+    .sort();
   expect(roles).toEqual(['api', 'api', 'worker']);
-  const body = fixtureFor('call_started', { callId: 'call_supervised_1', agentId: company.retellAgentId });
-  const response = await fetch(`${url}/api/retell/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) }, body });
+  const body = fixtureFor('call_started', {
+    callId: 'call_supervised_1',
+    agentId: company.retellAgentId,
+  });
+  const response = await fetch(`${url}/api/retell/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-retell-signature': await signature(body) },
+    body,
+  });
   expect(response.status).toBe(202);
-  await eventually(async () => (await inboxRows(app, 'call_supervised_1'))[0]?.state === 'processed', { timeoutMs: 20_000 });
+  await eventually(
+    async () => (await inboxRows(app, 'call_supervised_1'))[0]?.state === 'processed',
+    { timeoutMs: 20_000 }
+  );
 });
 
 it('replaces an API process that is killed, and keeps answering meanwhile', async () => {
@@ -82,7 +96,13 @@ it('replaces an API process that is killed, and keeps answering meanwhile', asyn
   process.kill(victim.pid, 'SIGKILL');
   // The other process answers at once; the supervisor starts a new one for the dead one's slot.
   await eventually(async () => (await health()) === 204, { timeoutMs: 5_000 });
-  await eventually(async () => readyLines().slice(seen).some((line) => line.role === 'api' && line.slot === victim.slot), { timeoutMs: 30_000 });
+  await eventually(
+    async () =>
+      readyLines()
+        .slice(seen)
+        .some((line) => line.role === 'api' && line.slot === victim.slot),
+    { timeoutMs: 30_000 }
+  );
   const statuses = await Promise.all(Array.from({ length: 20 }, () => health()));
   expect(statuses.every((status) => status === 204)).toBe(true);
   expect(output).toContain(`api process ${victim.slot} (pid ${victim.pid}) exited (SIGKILL)`);
@@ -93,15 +113,27 @@ it('kills and replaces a process whose event loop no longer answers (it would ig
   const frozen = apis[apis.length - 1];
   const seen = readyLines().length;
   process.kill(frozen.pid, 'SIGSTOP'); // as frozen as a process gets: not a single callback runs
-  await eventually(async () => output.includes(`(pid ${frozen.pid}) has not answered for`), { timeoutMs: 10_000 });
+  await eventually(async () => output.includes(`(pid ${frozen.pid}) has not answered for`), {
+    timeoutMs: 10_000,
+  });
   await eventually(async () => !alive(frozen.pid), { timeoutMs: 5_000 });
-  await eventually(async () => readyLines().slice(seen).some((line) => line.role === 'api' && line.slot === frozen.slot), { timeoutMs: 30_000 });
+  await eventually(
+    async () =>
+      readyLines()
+        .slice(seen)
+        .some((line) => line.role === 'api' && line.slot === frozen.slot),
+    { timeoutMs: 30_000 }
+  );
   expect(await health()).toBe(204);
 }, 60_000);
 
 it('stops every process on SIGTERM and exits 0', async () => {
-  const pids = readyLines().map((line) => line.pid).filter(alive);
-  const exited = new Promise<number | null>((resolve) => supervisor.on('exit', (code) => resolve(code)));
+  const pids = readyLines()
+    .map((line) => line.pid)
+    .filter(alive);
+  const exited = new Promise<number | null>((resolve) =>
+    supervisor.on('exit', (code) => resolve(code))
+  );
   supervisor.kill('SIGTERM');
   expect(await exited).toBe(0);
   await eventually(async () => pids.every((pid) => !alive(pid)), { timeoutMs: 10_000 });

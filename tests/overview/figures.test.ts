@@ -1,5 +1,11 @@
 import { settle, startApp, stopApp, type TestApp } from '../helpers/app';
-import { asSystem, createCompany, createIn, createStaffAdmin, createSuperAdmin } from '../helpers/tenants';
+import {
+  asSystem,
+  createCompany,
+  createIn,
+  createStaffAdmin,
+  createSuperAdmin,
+} from '../helpers/tenants';
 
 /**
  * The overview's routes with known data: exact figures, one statement per widget whatever
@@ -18,10 +24,19 @@ afterAll(() => stopApp(app));
 /** A company with exactly known activity in the last 7 days. */
 const seedKnown = async () => {
   const company = await createCompany(app.strapi);
-  const service = await createIn(app.strapi, 'api::service.service', company.id, { name: 'Schnitt', durationMinutes: 30, active: true });
+  const service = await createIn(app.strapi, 'api::service.service', company.id, {
+    name: 'Schnitt',
+    durationMinutes: 30,
+    active: true,
+  });
   const customers: Array<{ id: number; documentId: string }> = [];
   for (let index = 0; index < 5; index += 1) {
-    customers.push(await createIn(app.strapi, 'api::customer.customer', company.id, { name: `Kundin ${index}`, phone: `+4930600${company.id}${index}` }));
+    customers.push(
+      await createIn(app.strapi, 'api::customer.customer', company.id, {
+        name: `Kundin ${index}`,
+        phone: `+4930600${company.id}${index}`,
+      })
+    );
   }
   // 4 calls: three ended (60 s, 120 s, 180 s), one still ongoing; two of them booked.
   const calls: Array<{ id: number; documentId: string }> = [];
@@ -37,19 +52,55 @@ const seedKnown = async () => {
     );
   }
   const now = Date.now();
-  const slot = (offset: number) => ({ startsAt: new Date(now + offset).toISOString(), endsAt: new Date(now + offset + 30 * 60_000).toISOString() });
+  const slot = (offset: number) => ({
+    startsAt: new Date(now + offset).toISOString(),
+    endsAt: new Date(now + offset + 30 * 60_000).toISOString(),
+  });
   // Bookings made now: two by phone (from calls 0 and 1), one in the admin.
-  await createIn(app.strapi, 'api::appointment.appointment', company.id, { ...slot(2 * DAY), state: 'confirmed', source: 'phone', customer: customers[0].documentId, service: service.documentId, call: calls[0].documentId });
-  await createIn(app.strapi, 'api::appointment.appointment', company.id, { ...slot(2 * DAY + HOUR), state: 'confirmed', source: 'phone', customer: customers[1].documentId, service: service.documentId, call: calls[1].documentId });
-  await createIn(app.strapi, 'api::appointment.appointment', company.id, { ...slot(2 * DAY + 2 * HOUR), state: 'confirmed', source: 'admin', customer: customers[2].documentId, service: service.documentId });
+  await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+    ...slot(2 * DAY),
+    state: 'confirmed',
+    source: 'phone',
+    customer: customers[0].documentId,
+    service: service.documentId,
+    call: calls[0].documentId,
+  });
+  await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+    ...slot(2 * DAY + HOUR),
+    state: 'confirmed',
+    source: 'phone',
+    customer: customers[1].documentId,
+    service: service.documentId,
+    call: calls[1].documentId,
+  });
+  await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+    ...slot(2 * DAY + 2 * HOUR),
+    state: 'confirmed',
+    source: 'admin',
+    customer: customers[2].documentId,
+    service: service.documentId,
+  });
   // Attendance in the last days: three attended, one no-show (and one cancelled, which does not count).
-  for (const [index, state] of ['completed', 'completed', 'completed', 'no_show', 'cancelled'].entries()) {
-    await createIn(app.strapi, 'api::appointment.appointment', company.id, { ...slot(-(index + 1) * DAY + HOUR), state, source: 'admin', customer: customers[3].documentId, service: service.documentId });
+  for (const [index, state] of [
+    'completed',
+    'completed',
+    'completed',
+    'no_show',
+    'cancelled',
+  ].entries()) {
+    await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+      ...slot(-(index + 1) * DAY + HOUR),
+      state,
+      source: 'admin',
+      customer: customers[3].documentId,
+      service: service.documentId,
+    });
   }
   return company;
 };
 
-const get = (auth: Record<string, string>, path: string) => app.http.get(`/overview/${path}`).set(auth);
+const get = (auth: Record<string, string>, path: string) =>
+  app.http.get(`/overview/${path}`).set(auth);
 
 describe('figures', () => {
   it('computes the KPIs of the period exactly', async () => {
@@ -81,15 +132,28 @@ describe('figures', () => {
     const staff = await createStaffAdmin(app, company.id);
     const appointments = (await get(staff.auth, 'appointments')).body.data;
     expect(appointments.days).toHaveLength(8);
-    const ahead = appointments.days.flatMap((day: { hours: Array<{ appointments: unknown[] }> }) => day.hours.flatMap((hour) => hour.appointments));
+    const ahead = appointments.days.flatMap((day: { hours: Array<{ appointments: unknown[] }> }) =>
+      day.hours.flatMap((hour) => hour.appointments)
+    );
     expect(ahead).toHaveLength(3);
-    expect(ahead[0]).toMatchObject({ state: 'confirmed', service: 'Schnitt', customer: { name: 'Kundin 0' } });
+    expect(ahead[0]).toMatchObject({
+      state: 'confirmed',
+      service: 'Schnitt',
+      customer: { name: 'Kundin 0' },
+    });
 
     const calls = (await get(staff.auth, 'calls')).body.data;
     expect(calls.live).toHaveLength(1);
     expect(calls.recent).toHaveLength(4);
-    const outcomes = Object.fromEntries(calls.recent.map((call: { summary: string; outcome: string }) => [call.summary, call.outcome]));
-    expect(outcomes).toEqual({ 'Summary 0': 'booked', 'Summary 1': 'booked', 'Summary 2': 'not booked', 'Summary 3': 'in progress' });
+    const outcomes = Object.fromEntries(
+      calls.recent.map((call: { summary: string; outcome: string }) => [call.summary, call.outcome])
+    );
+    expect(outcomes).toEqual({
+      'Summary 0': 'booked',
+      'Summary 1': 'booked',
+      'Summary 2': 'not booked',
+      'Summary 3': 'in progress',
+    });
     const booked = calls.recent.find((call: { summary: string }) => call.summary === 'Summary 0');
     expect(booked.appointment).toMatchObject({ state: 'confirmed' });
     expect(booked.durationMs).toBe(60_000);
@@ -99,13 +163,42 @@ describe('figures', () => {
     const company = await seedKnown();
     const staff = await createStaffAdmin(app, company.id);
     const other = await createCompany(app.strapi);
-    for (const [index, state] of ['received', 'processed', 'processed', 'failed', 'ignored'].entries()) {
-      await createIn(app.strapi, 'plugin::retell.webhook-event', company.id, { dedupeKey: `q-${company.id}-${index}`, event: 'call_started', callId: `q${index}`, state, attempts: 1, payload: {}, lastError: state === 'failed' ? 'boom' : null, receivedAt: new Date().toISOString() });
+    for (const [index, state] of [
+      'received',
+      'processed',
+      'processed',
+      'failed',
+      'ignored',
+    ].entries()) {
+      await createIn(app.strapi, 'plugin::retell.webhook-event', company.id, {
+        dedupeKey: `q-${company.id}-${index}`,
+        event: 'call_started',
+        callId: `q${index}`,
+        state,
+        attempts: 1,
+        payload: {},
+        lastError: state === 'failed' ? 'boom' : null,
+        receivedAt: new Date().toISOString(),
+      });
     }
-    await createIn(app.strapi, 'plugin::retell.webhook-event', other.id, { dedupeKey: `q-${other.id}-x`, event: 'call_started', callId: 'qx', state: 'failed', attempts: 3, payload: {} });
+    await createIn(app.strapi, 'plugin::retell.webhook-event', other.id, {
+      dedupeKey: `q-${other.id}-x`,
+      event: 'call_started',
+      callId: 'qx',
+      state: 'failed',
+      attempts: 3,
+      payload: {},
+    });
     const queue = (await get(staff.auth, 'queue')).body.data;
     expect(queue).toMatchObject({ waiting: 1, active: 0, failed: 1, ignored: 1, processed: 2 });
-    expect(queue.events.map((event: { state: string; lastError: string | null }) => [event.state, event.lastError]).sort()).toEqual([['failed', 'boom'], ['ignored', null]]);
+    expect(
+      queue.events
+        .map((event: { state: string; lastError: string | null }) => [event.state, event.lastError])
+        .sort()
+    ).toEqual([
+      ['failed', 'boom'],
+      ['ignored', null],
+    ]);
   });
 
   it('keeps staff to their company, whatever they ask for; super admins pick one or all', async () => {
@@ -132,12 +225,60 @@ describe('no N+1', () => {
     for (const size of [10, 1000]) {
       const company = await createCompany(app.strapi);
       const knex = app.strapi.db.connection;
-      const customers = await knex('customers').insert(Array.from({ length: size }, (_, index) => ({ document_id: `n1-${company.id}-${index}`, company_id: company.id, name: `C${index}`, phone: `+4930700${company.id}${index}`, created_at: new Date(), updated_at: new Date() }))).returning('id');
+      const customers = await knex('customers')
+        .insert(
+          Array.from({ length: size }, (_, index) => ({
+            document_id: `n1-${company.id}-${index}`,
+            company_id: company.id,
+            name: `C${index}`,
+            phone: `+4930700${company.id}${index}`,
+            created_at: new Date(),
+            updated_at: new Date(),
+          }))
+        )
+        .returning('id');
       const start = Date.now() + HOUR;
-      const appointments = await knex('appointments').insert(Array.from({ length: size }, (_, index) => ({ document_id: `n1a-${company.id}-${index}`, company_id: company.id, starts_at: new Date(start + index * 10 * 60_000), ends_at: new Date(start + index * 10 * 60_000 + 5 * 60_000), state: 'confirmed', source: 'phone', created_at: new Date(), updated_at: new Date() }))).returning('id');
-      await knex('appointments_customer_lnk').insert(appointments.map((row: { id: number }, index: number) => ({ appointment_id: row.id, customer_id: customers[index].id, appointment_ord: 1 })));
-      const calls = await knex('calls').insert(Array.from({ length: size }, (_, index) => ({ document_id: `n1c-${company.id}-${index}`, company_id: company.id, retell_call_id: `n1_${company.id}_${index}`, state: index % 2 ? 'ended' : 'ongoing', duration_ms: 1000 * index, created_at: new Date(), updated_at: new Date() }))).returning('id');
-      await knex('calls_customer_lnk').insert(calls.map((row: { id: number }, index: number) => ({ call_id: row.id, customer_id: customers[index].id, call_ord: 1 })));
+      const appointments = await knex('appointments')
+        .insert(
+          Array.from({ length: size }, (_, index) => ({
+            document_id: `n1a-${company.id}-${index}`,
+            company_id: company.id,
+            starts_at: new Date(start + index * 10 * 60_000),
+            ends_at: new Date(start + index * 10 * 60_000 + 5 * 60_000),
+            state: 'confirmed',
+            source: 'phone',
+            created_at: new Date(),
+            updated_at: new Date(),
+          }))
+        )
+        .returning('id');
+      await knex('appointments_customer_lnk').insert(
+        appointments.map((row: { id: number }, index: number) => ({
+          appointment_id: row.id,
+          customer_id: customers[index].id,
+          appointment_ord: 1,
+        }))
+      );
+      const calls = await knex('calls')
+        .insert(
+          Array.from({ length: size }, (_, index) => ({
+            document_id: `n1c-${company.id}-${index}`,
+            company_id: company.id,
+            retell_call_id: `n1_${company.id}_${index}`,
+            state: index % 2 ? 'ended' : 'ongoing',
+            duration_ms: 1000 * index,
+            created_at: new Date(),
+            updated_at: new Date(),
+          }))
+        )
+        .returning('id');
+      await knex('calls_customer_lnk').insert(
+        calls.map((row: { id: number }, index: number) => ({
+          call_id: row.id,
+          customer_id: customers[index].id,
+          call_ord: 1,
+        }))
+      );
       const staff = await createStaffAdmin(app, company.id);
       for (const route of ['kpis?period=30d', 'appointments', 'calls', 'queue']) {
         await getService().cache.invalidate([company.id], ['kpis', 'appointments', 'calls']);
@@ -157,7 +298,13 @@ describe('no N+1', () => {
   });
 });
 
-const getService = () => ({ cache: app.strapi.plugin('overview').service('cache') as { invalidate: (ids: number[], widgets: string[]) => Promise<void>; stats: () => { hits: number; misses: number; hitRate: number | null }; resetStats: () => void } });
+const getService = () => ({
+  cache: app.strapi.plugin('overview').service('cache') as {
+    invalidate: (ids: number[], widgets: string[]) => Promise<void>;
+    stats: () => { hits: number; misses: number; hitRate: number | null };
+    resetStats: () => void;
+  },
+});
 
 describe('cache', () => {
   it('serves repeats from Redis and forgets exactly the company whose data changed', async () => {
@@ -185,9 +332,19 @@ describe('cache', () => {
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 0, hitRate: 1 });
 
     // A change at A: marking an appointment no-show through the overview
-    const ahead = (await get(staffA.auth, 'appointments')).body.data.days.flatMap((day: { hours: Array<{ appointments: Array<{ documentId: string }> }> }) => day.hours.flatMap((hour) => hour.appointments));
-    const past = await asSystem(() => app.strapi.db.query('api::appointment.appointment').findOne({ where: { company: { id: a.id }, state: 'completed' } }));
-    const changed = await app.http.put(`/overview/appointments/${past.documentId}/state`).set(staffA.auth).send({ state: 'no_show' });
+    const ahead = (await get(staffA.auth, 'appointments')).body.data.days.flatMap(
+      (day: { hours: Array<{ appointments: Array<{ documentId: string }> }> }) =>
+        day.hours.flatMap((hour) => hour.appointments)
+    );
+    const past = await asSystem(() =>
+      app.strapi.db
+        .query('api::appointment.appointment')
+        .findOne({ where: { company: { id: a.id }, state: 'completed' } })
+    );
+    const changed = await app.http
+      .put(`/overview/appointments/${past.documentId}/state`)
+      .set(staffA.auth)
+      .send({ state: 'no_show' });
     expect(changed.status).toBe(200);
     expect(ahead.length).toBe(3);
 
@@ -220,20 +377,54 @@ describe('cache', () => {
     await eachRoute();
     expect(await eachRoute()).toEqual([0, 0, 0]);
 
-    const call = await asSystem(() => app.strapi.db.query('api::call.call').findOne({ where: { company: { id: a.id } } }));
-    await asSystem(() => app.strapi.db.query('api::call.call').update({ where: { id: call.id }, data: { summary: 'Rückruf erbeten' } }));
+    const call = await asSystem(() =>
+      app.strapi.db.query('api::call.call').findOne({ where: { company: { id: a.id } } })
+    );
+    await asSystem(() =>
+      app.strapi.db
+        .query('api::call.call')
+        .update({ where: { id: call.id }, data: { summary: 'Rückruf erbeten' } })
+    );
     const [kpis, appointments, calls] = await eachRoute();
-    expect({ kpis: kpis > 0, appointments, calls: calls > 0 }).toEqual({ kpis: true, appointments: 0, calls: true });
+    expect({ kpis: kpis > 0, appointments, calls: calls > 0 }).toEqual({
+      kpis: true,
+      appointments: 0,
+      calls: true,
+    });
   });
 
   it('refuses a state change of another company’s appointment, and a bad state', async () => {
     const a = await seedKnown();
     const b = await seedKnown();
     const staffA = await createStaffAdmin(app, a.id);
-    const foreign = await asSystem(() => app.strapi.db.query('api::appointment.appointment').findOne({ where: { company: { id: b.id }, state: 'completed' } }));
-    expect((await app.http.put(`/overview/appointments/${foreign.documentId}/state`).set(staffA.auth).send({ state: 'no_show' })).status).toBe(404);
-    expect((await app.strapi.db.connection('appointments').where('id', foreign.id).first()).state).toBe('completed');
-    const own = await asSystem(() => app.strapi.db.query('api::appointment.appointment').findOne({ where: { company: { id: a.id }, state: 'completed' } }));
-    expect((await app.http.put(`/overview/appointments/${own.documentId}/state`).set(staffA.auth).send({ state: 'lost' })).status).toBe(400);
+    const foreign = await asSystem(() =>
+      app.strapi.db
+        .query('api::appointment.appointment')
+        .findOne({ where: { company: { id: b.id }, state: 'completed' } })
+    );
+    expect(
+      (
+        await app.http
+          .put(`/overview/appointments/${foreign.documentId}/state`)
+          .set(staffA.auth)
+          .send({ state: 'no_show' })
+      ).status
+    ).toBe(404);
+    expect(
+      (await app.strapi.db.connection('appointments').where('id', foreign.id).first()).state
+    ).toBe('completed');
+    const own = await asSystem(() =>
+      app.strapi.db
+        .query('api::appointment.appointment')
+        .findOne({ where: { company: { id: a.id }, state: 'completed' } })
+    );
+    expect(
+      (
+        await app.http
+          .put(`/overview/appointments/${own.documentId}/state`)
+          .set(staffA.auth)
+          .send({ state: 'lost' })
+      ).status
+    ).toBe(400);
   });
 });

@@ -13,7 +13,10 @@ import { createCompany, createIn, createSuperAdmin } from '../helpers/tenants';
  */
 const edit = async (app: TestApp) => {
   const company = await createCompany(app.strapi);
-  const customer = await createIn(app.strapi, 'api::customer.customer', company.id, { name: 'Ein Kunde', phone: '+4930123450001' });
+  const customer = await createIn(app.strapi, 'api::customer.customer', company.id, {
+    name: 'Ein Kunde',
+    phone: '+4930123450001',
+  });
   const appointment = await createIn(app.strapi, 'api::appointment.appointment', company.id, {
     startsAt: '2035-05-02T08:00:00.000Z',
     endsAt: '2035-05-02T08:30:00.000Z',
@@ -22,12 +25,20 @@ const edit = async (app: TestApp) => {
   });
   const admin = await createSuperAdmin(app);
   const started = Date.now();
-  const response = await app.http.put(`/content-manager/collection-types/api::appointment.appointment/${appointment.documentId}`).set(admin.auth).send({ notes: 'moved by the front desk' });
+  const response = await app.http
+    .put(`/content-manager/collection-types/api::appointment.appointment/${appointment.documentId}`)
+    .set(admin.auth)
+    .send({ notes: 'moved by the front desk' });
   return { status: response.status, ms: Date.now() - started };
 };
 
 it('a super admin’s write on PostgreSQL with a pool of one connection succeeds', async () => {
-  const app = await startApp({ WEBHOOK_WORKER: 'off', DATABASE_POOL_MIN: '0', DATABASE_POOL_MAX: '1', DATABASE_ACQUIRE_TIMEOUT_MS: '3000' });
+  const app = await startApp({
+    WEBHOOK_WORKER: 'off',
+    DATABASE_POOL_MIN: '0',
+    DATABASE_POOL_MAX: '1',
+    DATABASE_ACQUIRE_TIMEOUT_MS: '3000',
+  });
   try {
     const { status, ms } = await edit(app);
     expect(status).toBe(200);
@@ -41,7 +52,12 @@ it('a super admin’s write on PostgreSQL with a pool of one connection succeeds
 
 it('a super admin’s write on SQLite (one connection) succeeds', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-sqlite-'));
-  const app = await startApp({ WEBHOOK_WORKER: 'off', DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(dir, 'test.db'), DATABASE_ACQUIRE_TIMEOUT_MS: '3000' });
+  const app = await startApp({
+    WEBHOOK_WORKER: 'off',
+    DATABASE_CLIENT: 'sqlite',
+    DATABASE_FILENAME: path.join(dir, 'test.db'),
+    DATABASE_ACQUIRE_TIMEOUT_MS: '3000',
+  });
   try {
     const { status, ms } = await edit(app);
     expect(status).toBe(200);

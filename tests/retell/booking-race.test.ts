@@ -13,7 +13,11 @@ let company: Company;
 beforeAll(async () => {
   app = await startApp({ DATABASE_POOL_MAX: '10' });
   company = await createCompany(app.strapi, { slotMinutes: 30 });
-  await createIn(app.strapi, 'api::service.service', company.id, { name: 'Beratung', durationMinutes: 60, active: true });
+  await createIn(app.strapi, 'api::service.service', company.id, {
+    name: 'Beratung',
+    durationMinutes: 60,
+    active: true,
+  });
 });
 afterAll(() => stopApp(app));
 
@@ -25,13 +29,26 @@ const nextMonday = () => {
 
 const request = (index: number, date: string) => ({
   name: 'book_appointment',
-  call: { call_id: `call_race_${index}`, call_type: 'phone_call', agent_id: company.retellAgentId, direction: 'inbound', from_number: `+49305557${String(index).padStart(4, '0')}`, to_number: '+49305550100', call_status: 'ongoing', start_timestamp: Date.now() },
+  call: {
+    call_id: `call_race_${index}`,
+    call_type: 'phone_call',
+    agent_id: company.retellAgentId,
+    direction: 'inbound',
+    from_number: `+49305557${String(index).padStart(4, '0')}`,
+    to_number: '+49305550100',
+    call_status: 'ongoing',
+    start_timestamp: Date.now(),
+  },
   args: { customer_name: `Caller ${index}`, service: 'Beratung', date, time: '10:00' },
 });
 
 it('50 concurrent bookings of one slot make exactly one appointment', async () => {
   const date = nextMonday();
-  const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => callFunction(app, 'book_appointment', request(index, date))));
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, (_, index) =>
+      callFunction(app, 'book_appointment', request(index, date))
+    )
+  );
   expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
 
   const booked = answers.filter((answer) => answer.body.success === true);
@@ -40,24 +57,53 @@ it('50 concurrent bookings of one slot make exactly one appointment', async () =
   expect(refused).toHaveLength(49);
   for (const answer of refused) {
     expect(answer.body.reason).toBe('taken');
-    expect(answer.body.message).toMatch(/^Um 10:00 Uhr ist am .* leider schon vergeben\. Frei wären am .* Uhr\.$/);
+    expect(answer.body.message).toMatch(
+      /^Um 10:00 Uhr ist am .* leider schon vergeben\. Frei wären am .* Uhr\.$/
+    );
     expect(answer.body.alternatives.length).toBeGreaterThan(0);
     expect(answer.body.alternatives).not.toContain('10:00');
   }
 
-  const rows = await app.strapi.db.connection('appointments').where('company_id', company.id).whereNot('state', 'cancelled');
+  const rows = await app.strapi.db
+    .connection('appointments')
+    .where('company_id', company.id)
+    .whereNot('state', 'cancelled');
   expect(rows).toHaveLength(1);
 });
 
 it('the database itself refuses an overlapping appointment, whoever writes it', async () => {
   const knex = app.strapi.db.connection;
   const base = { company_id: company.id, state: 'confirmed', source: 'admin' };
-  await knex('appointments').insert({ ...base, document_id: 'race-direct-1', starts_at: new Date('2031-01-06T09:00:00Z'), ends_at: new Date('2031-01-06T10:00:00Z') });
+  await knex('appointments').insert({
+    ...base,
+    document_id: 'race-direct-1',
+    starts_at: new Date('2031-01-06T09:00:00Z'),
+    ends_at: new Date('2031-01-06T10:00:00Z'),
+  });
   const overlap = await knex('appointments')
-    .insert({ ...base, document_id: 'race-direct-2', starts_at: new Date('2031-01-06T09:30:00Z'), ends_at: new Date('2031-01-06T10:30:00Z') })
-    .then(() => 'inserted', (error: { code?: string; constraint?: string }) => `${error.code} ${error.constraint}`);
+    .insert({
+      ...base,
+      document_id: 'race-direct-2',
+      starts_at: new Date('2031-01-06T09:30:00Z'),
+      ends_at: new Date('2031-01-06T10:30:00Z'),
+    })
+    .then(
+      () => 'inserted',
+      (error: { code?: string; constraint?: string }) => `${error.code} ${error.constraint}`
+    );
   expect(overlap).toBe('23P01 appointments_no_overlap');
   // touching is fine, and a cancelled one frees its time
-  await knex('appointments').insert({ ...base, document_id: 'race-direct-3', starts_at: new Date('2031-01-06T10:00:00Z'), ends_at: new Date('2031-01-06T11:00:00Z') });
-  await knex('appointments').insert({ ...base, state: 'cancelled', document_id: 'race-direct-4', starts_at: new Date('2031-01-06T09:00:00Z'), ends_at: new Date('2031-01-06T10:00:00Z') });
+  await knex('appointments').insert({
+    ...base,
+    document_id: 'race-direct-3',
+    starts_at: new Date('2031-01-06T10:00:00Z'),
+    ends_at: new Date('2031-01-06T11:00:00Z'),
+  });
+  await knex('appointments').insert({
+    ...base,
+    state: 'cancelled',
+    document_id: 'race-direct-4',
+    starts_at: new Date('2031-01-06T09:00:00Z'),
+    ends_at: new Date('2031-01-06T10:00:00Z'),
+  });
 });

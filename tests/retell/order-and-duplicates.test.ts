@@ -19,7 +19,10 @@ const EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 
 const deliver = async (callId: string, order: readonly string[], caller: string) => {
   for (const event of order) {
-    const response = await webhook(app, fixtureFor(event, { callId, agentId: company.retellAgentId, caller }));
+    const response = await webhook(
+      app,
+      fixtureFor(event, { callId, agentId: company.retellAgentId, caller })
+    );
     expect([200, 202]).toContain(response.status);
   }
   await eventually(async () => {
@@ -31,22 +34,43 @@ const deliver = async (callId: string, order: readonly string[], caller: string)
 /** The call and its customer, without ids and timestamps, with this call's id and number as placeholders. */
 const finalRows = (callId: string) =>
   asSystem(async () => {
-    const call = await app.strapi.db.query('api::call.call').findOne({ where: { retellCallId: callId }, populate: ['customer'] });
+    const call = await app.strapi.db
+      .query('api::call.call')
+      .findOne({ where: { retellCallId: callId }, populate: ['customer'] });
     const { id, documentId, createdAt, updatedAt, publishedAt, customer, ...rest } = call;
     void [id, documentId, createdAt, updatedAt, publishedAt];
-    const fields = JSON.parse(JSON.stringify(rest).split(callId).join('<call>').split(customer.phone).join('<caller>'));
-    const customers = await app.strapi.db.query('api::customer.customer').count({ where: { company: { id: company.id }, phone: customer.phone } });
+    const fields = JSON.parse(
+      JSON.stringify(rest).split(callId).join('<call>').split(customer.phone).join('<caller>')
+    );
+    const customers = await app.strapi.db
+      .query('api::customer.customer')
+      .count({ where: { company: { id: company.id }, phone: customer.phone } });
     return { fields, customers };
   });
 
 it('gives the same rows in order, reversed, and with every event three times', async () => {
   await deliver('call_order_a', EVENTS, '+4930555100001');
   await deliver('call_order_b', [...EVENTS].reverse(), '+4930555100002');
-  const shuffled = ['call_analyzed', 'call_started', 'call_analyzed', 'call_ended', 'call_started', 'call_ended', 'call_analyzed', 'call_ended', 'call_started'];
+  const shuffled = [
+    'call_analyzed',
+    'call_started',
+    'call_analyzed',
+    'call_ended',
+    'call_started',
+    'call_ended',
+    'call_analyzed',
+    'call_ended',
+    'call_started',
+  ];
   await deliver('call_order_c', shuffled, '+4930555100003');
 
   const inOrder = await finalRows('call_order_a');
-  expect(inOrder.fields).toMatchObject({ state: 'ended', durationMs: 85700, sentiment: 'Positive', successful: true });
+  expect(inOrder.fields).toMatchObject({
+    state: 'ended',
+    durationMs: 85700,
+    sentiment: 'Positive',
+    successful: true,
+  });
   expect(inOrder.fields.summary).toBeTruthy();
   expect(inOrder.customers).toBe(1);
 
@@ -64,8 +88,23 @@ it('gives the same rows in order, reversed, and with every event three times', a
 });
 
 it('applies events of one call delivered at the same moment without losing any', async () => {
-  await Promise.all(EVENTS.map((event) => webhook(app, fixtureFor(event, { callId: 'call_parallel', agentId: company.retellAgentId, caller: '+4930555100004' }))));
-  await eventually(async () => (await inboxRows(app, 'call_parallel')).every((row: { state: string }) => row.state === 'processed'));
+  await Promise.all(
+    EVENTS.map((event) =>
+      webhook(
+        app,
+        fixtureFor(event, {
+          callId: 'call_parallel',
+          agentId: company.retellAgentId,
+          caller: '+4930555100004',
+        })
+      )
+    )
+  );
+  await eventually(async () =>
+    (await inboxRows(app, 'call_parallel')).every(
+      (row: { state: string }) => row.state === 'processed'
+    )
+  );
   const parallel = await finalRows('call_parallel');
   const inOrder = await finalRows('call_order_a');
   expect(parallel.fields).toEqual(inOrder.fields);

@@ -22,14 +22,25 @@ beforeAll(async () => {
   otherStaff = await createStaffAdmin(app, other.id);
 });
 afterAll(async () => {
-  await app.strapi.db.connection.raw('ALTER TABLE calls DROP CONSTRAINT IF EXISTS test_refuse_replay_call');
+  await app.strapi.db.connection.raw(
+    'ALTER TABLE calls DROP CONSTRAINT IF EXISTS test_refuse_replay_call'
+  );
   await stopApp(app);
 });
 
 it('shows a failed event to its staff and replays it once the cause is fixed', async () => {
   // A transient fault: the database refuses this call's row for a while.
-  await app.strapi.db.connection.raw("ALTER TABLE calls ADD CONSTRAINT test_refuse_replay_call CHECK (retell_call_id <> 'call_replay_1')");
-  expect((await webhook(app, fixtureFor('call_started', { callId: 'call_replay_1', agentId: company.retellAgentId }))).status).toBe(202);
+  await app.strapi.db.connection.raw(
+    "ALTER TABLE calls ADD CONSTRAINT test_refuse_replay_call CHECK (retell_call_id <> 'call_replay_1')"
+  );
+  expect(
+    (
+      await webhook(
+        app,
+        fixtureFor('call_started', { callId: 'call_replay_1', agentId: company.retellAgentId })
+      )
+    ).status
+  ).toBe(202);
   const failed = await eventually(async () => {
     const rows = await inboxRows(app, 'call_replay_1');
     return rows[0]?.state === 'failed' ? rows[0] : null;
@@ -38,12 +49,16 @@ it('shows a failed event to its staff and replays it once the cause is fixed', a
 
   const list = await app.http.get(`${CM}?filters[state][$eq]=failed`).set(staff.auth);
   expect(list.status).toBe(200);
-  const visible = list.body.results.find((row: { callId: string }) => row.callId === 'call_replay_1');
+  const visible = list.body.results.find(
+    (row: { callId: string }) => row.callId === 'call_replay_1'
+  );
   expect(visible).toMatchObject({ state: 'failed', event: 'call_started' });
   expect(visible.lastError).toBeTruthy();
 
   const foreignList = await app.http.get(`${CM}?filters[state][$eq]=failed`).set(otherStaff.auth);
-  expect(foreignList.body.results.map((row: { callId: string }) => row.callId)).not.toContain('call_replay_1');
+  expect(foreignList.body.results.map((row: { callId: string }) => row.callId)).not.toContain(
+    'call_replay_1'
+  );
 
   const replayPath = `/retell/webhook-events/${visible.documentId}/replay`;
   expect((await app.http.post(replayPath)).status).toBe(401);
@@ -55,6 +70,9 @@ it('shows a failed event to its staff and replays it once the cause is fixed', a
   expect(replay.status).toBe(200);
   expect(replay.body.data).toMatchObject({ documentId: visible.documentId, queued: true });
   await eventually(async () => (await inboxRows(app, 'call_replay_1'))[0]?.state === 'processed');
-  const call = await app.strapi.db.connection('calls').where('retell_call_id', 'call_replay_1').first();
+  const call = await app.strapi.db
+    .connection('calls')
+    .where('retell_call_id', 'call_replay_1')
+    .first();
   expect(call.company_id).toBe(company.id);
 });

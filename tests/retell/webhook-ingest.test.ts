@@ -19,10 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => stopApp(app));
 
-const started = (callId: string) => fixtureFor('call_started', { callId, agentId: company.retellAgentId });
+const started = (callId: string) =>
+  fixtureFor('call_started', { callId, agentId: company.retellAgentId });
 const expectNothingWritten = async (callId: string) => {
   expect(await inboxRows(app, callId)).toEqual([]);
-  expect(await app.strapi.db.connection('calls').where('retell_call_id', callId).count({ n: '*' })).toEqual([{ n: '0' }]);
+  expect(
+    await app.strapi.db.connection('calls').where('retell_call_id', callId).count({ n: '*' })
+  ).toEqual([{ n: '0' }]);
 };
 
 describe('signature', () => {
@@ -37,7 +40,11 @@ describe('signature', () => {
     });
     expect(rows).toHaveLength(1);
     const call = await app.strapi.db.connection('calls').where('retell_call_id', callId).first();
-    expect(call).toMatchObject({ state: 'ongoing', company_id: company.id, from_number: '+49305550147' });
+    expect(call).toMatchObject({
+      state: 'ongoing',
+      company_id: company.id,
+      from_number: '+49305550147',
+    });
   });
 
   it.each([
@@ -48,7 +55,10 @@ describe('signature', () => {
     const callId = nextCall();
     const body = started(callId);
     const request = app.http.post('/api/retell/webhook').set('content-type', 'application/json');
-    const response = header === null ? await request.send(body) : await request.set('x-retell-signature', header).send(body);
+    const response =
+      header === null
+        ? await request.send(body)
+        : await request.set('x-retell-signature', header).send(body);
     expect(response.status).toBe(401);
     expect(response.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
     await expectNothingWritten(callId);
@@ -65,7 +75,9 @@ describe('signature', () => {
     for (const skew of [-5 * 60_000 - 1000, 5 * 60_000 + 1000]) {
       const callId = nextCall();
       const body = started(callId);
-      const response = await webhook(app, body, { header: await signature(body, TEST_RETELL_KEY, Date.now() + skew) });
+      const response = await webhook(app, body, {
+        header: await signature(body, TEST_RETELL_KEY, Date.now() + skew),
+      });
       expect(response.status).toBe(401);
       await expectNothingWritten(callId);
     }
@@ -82,7 +94,11 @@ describe('signature', () => {
 
   it('uses the company’s own key where one is set, and then refuses the platform key', async () => {
     const own = await createCompany(app.strapi);
-    await asSystem(() => app.strapi.documents('api::company.company').update({ documentId: own.documentId, data: { retellApiKey: 'key_own_company' } as never }));
+    await asSystem(() =>
+      app.strapi
+        .documents('api::company.company')
+        .update({ documentId: own.documentId, data: { retellApiKey: 'key_own_company' } as never })
+    );
     const body = fixtureFor('call_started', { callId: nextCall(), agentId: own.retellAgentId });
     expect((await webhook(app, body)).status).toBe(401);
     expect((await webhook(app, body, { key: 'key_own_company' })).status).toBe(202);
@@ -93,7 +109,10 @@ describe('body', () => {
   it('answers 413 for a body over 1 MiB and writes nothing', async () => {
     const callId = nextCall();
     const padding = 'x'.repeat(1024 * 1024);
-    const body = started(callId).replace('"event": "call_started",', `"event": "call_started", "padding": "${padding}",`);
+    const body = started(callId).replace(
+      '"event": "call_started",',
+      `"event": "call_started", "padding": "${padding}",`
+    );
     const response = await webhook(app, body);
     expect(response.status).toBe(413);
     expect(response.body.error.status).toBe(413);
@@ -104,13 +123,20 @@ describe('body', () => {
     const response = await webhook(app, '{"event": "call_started", "call": ');
     expect(response.status).toBe(400);
     expect(response.body.error.status).toBe(400);
-    const text = await app.http.post('/api/retell/webhook').set('content-type', 'text/plain').set('x-retell-signature', await signature('hello')).send('hello');
+    const text = await app.http
+      .post('/api/retell/webhook')
+      .set('content-type', 'text/plain')
+      .set('x-retell-signature', await signature('hello'))
+      .send('hello');
     expect(text.status).toBe(400);
   });
 
   it('answers 400 for a signed body of the wrong shape and writes nothing', async () => {
     const callId = nextCall();
-    const body = JSON.stringify({ event: 'call_started', call: { call_id: callId, agent_id: company.retellAgentId, start_timestamp: 'yesterday' } });
+    const body = JSON.stringify({
+      event: 'call_started',
+      call: { call_id: callId, agent_id: company.retellAgentId, start_timestamp: 'yesterday' },
+    });
     const response = await webhook(app, body);
     expect(response.status).toBe(400);
     expect(response.body.error.name).toBe('ValidationError');
@@ -120,7 +146,10 @@ describe('body', () => {
 
   it('answers 404 for a correctly signed event of an agent no company owns', async () => {
     const callId = nextCall();
-    const response = await webhook(app, fixtureFor('call_started', { callId, agentId: 'agent_nobody_owns' }));
+    const response = await webhook(
+      app,
+      fixtureFor('call_started', { callId, agentId: 'agent_nobody_owns' })
+    );
     expect(response.status).toBe(404);
     await expectNothingWritten(callId);
   });
@@ -129,11 +158,16 @@ describe('body', () => {
 describe('inbox', () => {
   it('stores an unknown event type as ignored and answers 2xx', async () => {
     const callId = nextCall();
-    const body = started(callId).replace('"event": "call_started"', '"event": "transcript_updated"');
+    const body = started(callId).replace(
+      '"event": "call_started"',
+      '"event": "transcript_updated"'
+    );
     const response = await webhook(app, body);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ignored' });
-    expect(await inboxRows(app, callId)).toMatchObject([{ event: 'transcript_updated', state: 'ignored' }]);
+    expect(await inboxRows(app, callId)).toMatchObject([
+      { event: 'transcript_updated', state: 'ignored' },
+    ]);
   });
 
   it('answers a duplicate delivery 200 and queues nothing', async () => {
@@ -150,7 +184,12 @@ describe('inbox', () => {
   it('keeps the fixture file bytes verifiable at their recorded signature', async () => {
     // SIGNATURES.txt: the fixture signed at a fixed time; verifying it proves raw-byte handling.
     const { symmetric } = await import('retell-sdk/lib/webhook_auth');
-    const ok = await symmetric.verify(fixture('call_started'), TEST_RETELL_KEY, 'v=1773130445535,d=f3278e5fea59fb6b6decad4baeeb7255dd5fa1215f248e7c8b7386d7ff9e8806', { timestamp: 1773130445535 });
+    const ok = await symmetric.verify(
+      fixture('call_started'),
+      TEST_RETELL_KEY,
+      'v=1773130445535,d=f3278e5fea59fb6b6decad4baeeb7255dd5fa1215f248e7c8b7386d7ff9e8806',
+      { timestamp: 1773130445535 }
+    );
     expect(ok).toBe(true);
   });
 });

@@ -20,12 +20,22 @@ afterAll(() => stopApp(app));
 
 it('sweeps only rows whose job Redis lost or finished without them, not a backlog', async () => {
   // No worker in this process: the jobs wait in Redis, a backlog.
-  const queue = new Bull('webhooks', { prefix: process.env.QUEUE_PREFIX, redis: process.env.REDIS_URL });
-  const sweep = () => asSystem(() => app.strapi.plugin('retell').service('inbox').sweep() as Promise<number>);
+  const queue = new Bull('webhooks', {
+    prefix: process.env.QUEUE_PREFIX,
+    redis: process.env.REDIS_URL,
+  });
+  const sweep = () =>
+    asSystem(() => app.strapi.plugin('retell').service('inbox').sweep() as Promise<number>);
   try {
     const callIds = ['call_sweep_1', 'call_sweep_2', 'call_sweep_3'];
-    for (const callId of callIds) expect((await webhook(app, fixtureFor('call_started', { callId, agentId: company.retellAgentId }))).status).toBe(202);
-    const ids = await Promise.all(callIds.map(async (callId) => (await inboxRows(app, callId))[0].id as number));
+    for (const callId of callIds)
+      expect(
+        (await webhook(app, fixtureFor('call_started', { callId, agentId: company.retellAgentId })))
+          .status
+      ).toBe(202);
+    const ids = await Promise.all(
+      callIds.map(async (callId) => (await inboxRows(app, callId))[0].id as number)
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the sweeper's grace period
     const waiting = async () => (await queue.getWaiting()).map((job) => String(job.id)).sort();
     expect(await waiting()).toEqual(ids.map((id) => `evt:${id}`).sort());
@@ -50,10 +60,15 @@ it('sweeps only rows whose job Redis lost or finished without them, not a backlo
 });
 
 it('leaves events to the separate worker process, which applies them', async () => {
-  const body = fixtureFor('call_started', { callId: 'call_worker_1', agentId: company.retellAgentId });
+  const body = fixtureFor('call_started', {
+    callId: 'call_worker_1',
+    agentId: company.retellAgentId,
+  });
   expect((await webhook(app, body)).status).toBe(202);
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  expect((await inboxRows(app, 'call_worker_1')).map((row: { state: string }) => row.state)).toEqual(['received']);
+  expect(
+    (await inboxRows(app, 'call_worker_1')).map((row: { state: string }) => row.state)
+  ).toEqual(['received']);
 
   const worker = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], {
     cwd: ROOT,
@@ -63,11 +78,19 @@ it('leaves events to the separate worker process, which applies them', async () 
   let output = '';
   worker.stdout?.on('data', (chunk) => (output += chunk));
   worker.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    worker.on('exit', (code) => resolve(code))
+  );
   try {
-    await eventually(async () => (await inboxRows(app, 'call_worker_1'))[0]?.state === 'processed', { timeoutMs: 30_000 });
+    await eventually(
+      async () => (await inboxRows(app, 'call_worker_1'))[0]?.state === 'processed',
+      { timeoutMs: 30_000 }
+    );
     await eventually(async () => output.includes('Frontdesk worker running'));
-    const call = await app.strapi.db.connection('calls').where('retell_call_id', 'call_worker_1').first();
+    const call = await app.strapi.db
+      .connection('calls')
+      .where('retell_call_id', 'call_worker_1')
+      .first();
     expect(call).toMatchObject({ state: 'ongoing', company_id: company.id });
   } finally {
     worker.kill('SIGTERM');

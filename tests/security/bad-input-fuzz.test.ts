@@ -1,6 +1,14 @@
 import { randomBytes } from 'crypto';
 import { startApp, stopApp, type TestApp } from '../helpers/app';
-import { asSystem, createCompany, createIn, createIntegrator, createStaffAdmin, createSuperAdmin, type Company } from '../helpers/tenants';
+import {
+  asSystem,
+  createCompany,
+  createIn,
+  createIntegrator,
+  createStaffAdmin,
+  createSuperAdmin,
+  type Company,
+} from '../helpers/tenants';
 import { signature } from '../helpers/retell';
 import { BAD_BODIES, BAD_QUERIES, badFieldCases } from '../helpers/bad-input';
 
@@ -14,17 +22,60 @@ import { BAD_BODIES, BAD_QUERIES, badFieldCases } from '../helpers/bad-input';
 let app: TestApp;
 let company: Company;
 let other: Company;
-const auth: Record<'admin' | 'staff' | 'integrator', Record<string, string>> = { admin: {}, staff: {}, integrator: {} };
+const auth: Record<'admin' | 'staff' | 'integrator', Record<string, string>> = {
+  admin: {},
+  staff: {},
+  integrator: {},
+};
 const tally = { sent: 0, refused: 0, accepted: 0, byStatus: {} as Record<number, number> };
 const tag = () => randomBytes(4).toString('hex');
 
-type TypeSpec = { uid: string; plural?: string; table: string; base: () => Record<string, unknown>; staff: boolean };
+type TypeSpec = {
+  uid: string;
+  plural?: string;
+  table: string;
+  base: () => Record<string, unknown>;
+  staff: boolean;
+};
 let slot = 0;
 const TYPES: TypeSpec[] = [
-  { uid: 'api::company.company', plural: 'companies', table: 'companies', staff: false, base: () => ({ name: `Firma ${tag()}`, slug: `firma-${tag()}`, timezone: 'Europe/Berlin', slotMinutes: 30, language: 'de' }) },
-  { uid: 'api::service.service', plural: 'services', table: 'services', staff: true, base: () => ({ name: `Leistung ${tag()}`, durationMinutes: 30, active: true }) },
-  { uid: 'api::staff.staff', plural: 'staff-members', table: 'staff_members', staff: true, base: () => ({ name: `Person ${tag()}`, email: `p-${tag()}@example.com`, active: true }) },
-  { uid: 'api::customer.customer', plural: 'customers', table: 'customers', staff: true, base: () => ({ name: `Kunde ${tag()}`, phone: `+4930${Math.floor(1e7 + Math.random() * 8e7)}` }) },
+  {
+    uid: 'api::company.company',
+    plural: 'companies',
+    table: 'companies',
+    staff: false,
+    base: () => ({
+      name: `Firma ${tag()}`,
+      slug: `firma-${tag()}`,
+      timezone: 'Europe/Berlin',
+      slotMinutes: 30,
+      language: 'de',
+    }),
+  },
+  {
+    uid: 'api::service.service',
+    plural: 'services',
+    table: 'services',
+    staff: true,
+    base: () => ({ name: `Leistung ${tag()}`, durationMinutes: 30, active: true }),
+  },
+  {
+    uid: 'api::staff.staff',
+    plural: 'staff-members',
+    table: 'staff_members',
+    staff: true,
+    base: () => ({ name: `Person ${tag()}`, email: `p-${tag()}@example.com`, active: true }),
+  },
+  {
+    uid: 'api::customer.customer',
+    plural: 'customers',
+    table: 'customers',
+    staff: true,
+    base: () => ({
+      name: `Kunde ${tag()}`,
+      phone: `+4930${Math.floor(1e7 + Math.random() * 8e7)}`,
+    }),
+  },
   {
     uid: 'api::appointment.appointment',
     plural: 'appointments',
@@ -33,23 +84,68 @@ const TYPES: TypeSpec[] = [
     base: () => {
       slot += 1;
       const start = Date.UTC(2036, 0, 1) + slot * 3_600_000;
-      return { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 1_800_000).toISOString(), state: 'completed' };
+      return {
+        startsAt: new Date(start).toISOString(),
+        endsAt: new Date(start + 1_800_000).toISOString(),
+        state: 'completed',
+      };
     },
   },
-  { uid: 'api::call.call', plural: 'calls', table: 'calls', staff: true, base: () => ({ retellCallId: `call_fuzz_${tag()}`, state: 'ended' }) },
+  {
+    uid: 'api::call.call',
+    plural: 'calls',
+    table: 'calls',
+    staff: true,
+    base: () => ({ retellCallId: `call_fuzz_${tag()}`, state: 'ended' }),
+  },
   {
     uid: 'api::notification.notification',
     plural: 'notifications',
     table: 'notifications',
     staff: false,
-    base: () => ({ kind: 'confirmation', channel: 'email', dedupeKey: `fuzz_${tag()}`, sequence: 0, state: 'skipped', attempts: 0, requeues: 0, dueAt: new Date().toISOString() }),
+    base: () => ({
+      kind: 'confirmation',
+      channel: 'email',
+      dedupeKey: `fuzz_${tag()}`,
+      sequence: 0,
+      state: 'skipped',
+      attempts: 0,
+      requeues: 0,
+      dueAt: new Date().toISOString(),
+    }),
   },
-  { uid: 'plugin::retell.webhook-event', table: 'retell_webhook_events', staff: false, base: () => ({ dedupeKey: `fuzz_${tag()}:call_started`, event: 'call_started', callId: `fuzz_${tag()}`, state: 'ignored', attempts: 0 }) },
-  { uid: 'plugin::users-permissions.user', table: 'up_users', staff: false, base: () => ({ username: `fz-${tag()}`, email: `fz-${tag()}@example.com`, password: 'Fuzz-Passw0rd', confirmed: true, blocked: false }) },
+  {
+    uid: 'plugin::retell.webhook-event',
+    table: 'retell_webhook_events',
+    staff: false,
+    base: () => ({
+      dedupeKey: `fuzz_${tag()}:call_started`,
+      event: 'call_started',
+      callId: `fuzz_${tag()}`,
+      state: 'ignored',
+      attempts: 0,
+    }),
+  },
+  {
+    uid: 'plugin::users-permissions.user',
+    table: 'up_users',
+    staff: false,
+    base: () => ({
+      username: `fz-${tag()}`,
+      email: `fz-${tag()}@example.com`,
+      password: 'Fuzz-Passw0rd',
+      confirmed: true,
+      blocked: false,
+    }),
+  },
 ];
 
 const counts = async (table: string) => {
-  const row = await app.strapi.db.connection(table).count({ n: '*' }).max({ updated: 'updated_at' }).first();
+  const row = await app.strapi.db
+    .connection(table)
+    .count({ n: '*' })
+    .max({ updated: 'updated_at' })
+    .first();
   const notifications = await app.strapi.db.connection('notifications').count({ n: '*' }).first();
   return `${row?.n}|${row?.updated}|${notifications?.n}`;
 };
@@ -70,9 +166,17 @@ const send = async (label: string, table: string | null, request: () => Promise<
   expect([label, response.status < 500]).toEqual([label, true]);
   if (response.status >= 400) {
     tally.refused += 1;
-    const body = response.body as { data?: unknown; error?: { status?: number; message?: unknown } };
+    const body = response.body as {
+      data?: unknown;
+      error?: { status?: number; message?: unknown };
+    };
     // 431: Node's HTTP server refuses an oversized request line itself, before any middleware.
-    if (response.status !== 431) expect([label, body?.error?.status, typeof body?.error?.message]).toEqual([label, response.status, 'string']);
+    if (response.status !== 431)
+      expect([label, body?.error?.status, typeof body?.error?.message]).toEqual([
+        label,
+        response.status,
+        'string',
+      ]);
     if (table) expect([label, await counts(table)]).toEqual([label, before]);
   } else {
     tally.accepted += 1;
@@ -93,57 +197,143 @@ beforeAll(async () => {
   auth.integrator = (await createIntegrator(app, company.id)).auth;
 });
 afterAll(async () => {
-  process.stdout.write(`\n[bad-input] ${tally.sent} requests: ${tally.refused} refused (4xx), ${tally.accepted} accepted; by status ${JSON.stringify(tally.byStatus)}\n`);
+  process.stdout.write(
+    `\n[bad-input] ${tally.sent} requests: ${tally.refused} refused (4xx), ${tally.accepted} accepted; by status ${JSON.stringify(tally.byStatus)}\n`
+  );
   await stopApp(app);
 });
 
-const attributesOf = (uid: string) => (app.strapi.getModel(uid as never) as unknown as { attributes: Record<string, { type: string }> }).attributes;
+const attributesOf = (uid: string) =>
+  (app.strapi.getModel(uid as never) as unknown as { attributes: Record<string, { type: string }> })
+    .attributes;
 const existing = (spec: TypeSpec, owner: Company) =>
-  asSystem(async () => (await app.strapi.documents(spec.uid as never).create({ data: { ...spec.base(), ...(spec.uid === 'api::company.company' ? {} : { company: owner.id }) } as never })) as unknown as { documentId: string });
+  asSystem(
+    async () =>
+      (await app.strapi.documents(spec.uid as never).create({
+        data: {
+          ...spec.base(),
+          ...(spec.uid === 'api::company.company' ? {} : { company: owner.id }),
+        } as never,
+      })) as unknown as { documentId: string }
+  );
 
-describe.each(TYPES.map((spec) => [spec.uid, spec] as const))('content manager: %s', (_uid, spec) => {
-  const cm = `/content-manager/collection-types/${spec.uid}`;
-  const actors = spec.staff ? (['admin', 'staff'] as const) : (['admin'] as const);
+describe.each(TYPES.map((spec) => [spec.uid, spec] as const))(
+  'content manager: %s',
+  (_uid, spec) => {
+    const cm = `/content-manager/collection-types/${spec.uid}`;
+    const actors = spec.staff ? (['admin', 'staff'] as const) : (['admin'] as const);
 
-  it.each(actors)('as %s: bad fields on create and update, bad bodies', async (actor) => {
-    const target = await existing(spec, company);
-    for (const bad of badFieldCases(attributesOf(spec.uid))) {
-      const label = `${actor} ${spec.uid} ${bad.field}: ${bad.label}`;
-      await send(`create ${label}`, spec.table, async () => app.http.post(cm).set(auth[actor]).send({ ...spec.base(), [bad.field]: bad.value }));
-      await send(`update ${label}`, spec.table, async () => app.http.put(`${cm}/${target.documentId}`).set(auth[actor]).send({ [bad.field]: bad.value }));
-    }
-    for (const [label, body] of BAD_BODIES) {
-      await send(`create ${actor} ${spec.uid}: ${label}`, spec.table, async () => app.http.post(cm).set(auth[actor]).set('content-type', 'application/json').send(JSON.stringify(body)));
-    }
-    for (const query of BAD_QUERIES) await send(`list ${actor} ${spec.uid}?${query.slice(0, 60)}`, null, async () => app.http.get(`${cm}?${query}`).set(auth[actor]));
-    await healthy();
-  }, 180_000);
-});
+    it.each(actors)(
+      'as %s: bad fields on create and update, bad bodies',
+      async (actor) => {
+        const target = await existing(spec, company);
+        for (const bad of badFieldCases(attributesOf(spec.uid))) {
+          const label = `${actor} ${spec.uid} ${bad.field}: ${bad.label}`;
+          await send(`create ${label}`, spec.table, async () =>
+            app.http
+              .post(cm)
+              .set(auth[actor])
+              .send({ ...spec.base(), [bad.field]: bad.value })
+          );
+          await send(`update ${label}`, spec.table, async () =>
+            app.http
+              .put(`${cm}/${target.documentId}`)
+              .set(auth[actor])
+              .send({ [bad.field]: bad.value })
+          );
+        }
+        for (const [label, body] of BAD_BODIES) {
+          await send(`create ${actor} ${spec.uid}: ${label}`, spec.table, async () =>
+            app.http
+              .post(cm)
+              .set(auth[actor])
+              .set('content-type', 'application/json')
+              .send(JSON.stringify(body))
+          );
+        }
+        for (const query of BAD_QUERIES)
+          await send(`list ${actor} ${spec.uid}?${query.slice(0, 60)}`, null, async () =>
+            app.http.get(`${cm}?${query}`).set(auth[actor])
+          );
+        await healthy();
+      },
+      180_000
+    );
+  }
+);
 
-describe.each(TYPES.filter((spec) => spec.plural).map((spec) => [spec.plural as string, spec] as const))('REST: /api/%s as an integrator', (plural, spec) => {
+describe.each(
+  TYPES.filter((spec) => spec.plural).map((spec) => [spec.plural as string, spec] as const)
+)('REST: /api/%s as an integrator', (plural, spec) => {
   it('bad fields, bad bodies, bad queries, foreign and odd ids', async () => {
     const target = await existing(spec, company);
     const rest = `/api/${plural}`;
     for (const bad of badFieldCases(attributesOf(spec.uid))) {
       const label = `${plural} ${bad.field}: ${bad.label}`;
-      await send(`create ${label}`, spec.table, async () => app.http.post(rest).set(auth.integrator).send({ data: { ...spec.base(), [bad.field]: bad.value } }));
-      await send(`update ${label}`, spec.table, async () => app.http.put(`${rest}/${target.documentId}`).set(auth.integrator).send({ data: { [bad.field]: bad.value } }));
+      await send(`create ${label}`, spec.table, async () =>
+        app.http
+          .post(rest)
+          .set(auth.integrator)
+          .send({ data: { ...spec.base(), [bad.field]: bad.value } })
+      );
+      await send(`update ${label}`, spec.table, async () =>
+        app.http
+          .put(`${rest}/${target.documentId}`)
+          .set(auth.integrator)
+          .send({ data: { [bad.field]: bad.value } })
+      );
     }
-    for (const [label, body] of [...BAD_BODIES, ['no data', { name: 'x' }], ['data as a list', { data: [spec.base()] }], ['data as text', { data: 'x' }]] as Array<[string, unknown]>) {
-      await send(`create ${plural}: ${label}`, spec.table, async () => app.http.post(rest).set(auth.integrator).set('content-type', 'application/json').send(JSON.stringify(body)));
+    for (const [label, body] of [
+      ...BAD_BODIES,
+      ['no data', { name: 'x' }],
+      ['data as a list', { data: [spec.base()] }],
+      ['data as text', { data: 'x' }],
+    ] as Array<[string, unknown]>) {
+      await send(`create ${plural}: ${label}`, spec.table, async () =>
+        app.http
+          .post(rest)
+          .set(auth.integrator)
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(body))
+      );
     }
-    for (const query of BAD_QUERIES) await send(`list ${plural}?${query.slice(0, 60)}`, null, async () => app.http.get(`${rest}?${query}`).set(auth.integrator));
+    for (const query of BAD_QUERIES)
+      await send(`list ${plural}?${query.slice(0, 60)}`, null, async () =>
+        app.http.get(`${rest}?${query}`).set(auth.integrator)
+      );
     const foreign = await existing(spec, other);
-    for (const id of [foreign.documentId, 'nope', '%00', 'x'.repeat(5000), '1 OR 1=1', '../../admin']) {
-      await send(`get ${plural}/${id.slice(0, 20)}`, null, async () => app.http.get(`${rest}/${encodeURIComponent(id)}`).set(auth.integrator));
-      await send(`update ${plural}/${id.slice(0, 20)}`, spec.table, async () => app.http.put(`${rest}/${encodeURIComponent(id)}`).set(auth.integrator).send({ data: spec.base() }));
-      await send(`delete ${plural}/${id.slice(0, 20)}`, spec.table, async () => app.http.delete(`${rest}/${encodeURIComponent(id)}`).set(auth.integrator));
+    for (const id of [
+      foreign.documentId,
+      'nope',
+      '%00',
+      'x'.repeat(5000),
+      '1 OR 1=1',
+      '../../admin',
+    ]) {
+      await send(`get ${plural}/${id.slice(0, 20)}`, null, async () =>
+        app.http.get(`${rest}/${encodeURIComponent(id)}`).set(auth.integrator)
+      );
+      await send(`update ${plural}/${id.slice(0, 20)}`, spec.table, async () =>
+        app.http
+          .put(`${rest}/${encodeURIComponent(id)}`)
+          .set(auth.integrator)
+          .send({ data: spec.base() })
+      );
+      await send(`delete ${plural}/${id.slice(0, 20)}`, spec.table, async () =>
+        app.http.delete(`${rest}/${encodeURIComponent(id)}`).set(auth.integrator)
+      );
     }
     // Ids that decode to a NUL or a broken character in the path itself.
     for (const raw of ['%00', 'a%00b', '%ED%A0%80', '%C0%AE%C0%AE']) {
-      await send(`get ${plural}/${raw}`, null, async () => app.http.get(`${rest}/${raw}`).set(auth.integrator));
-      await send(`update ${plural}/${raw}`, spec.table, async () => app.http.put(`${rest}/${raw}`).set(auth.integrator).send({ data: spec.base() }));
-      await send(`delete ${plural}/${raw}`, spec.table, async () => app.http.delete(`${rest}/${raw}`).set(auth.integrator));
+      await send(`get ${plural}/${raw}`, null, async () =>
+        app.http.get(`${rest}/${raw}`).set(auth.integrator)
+      );
+      await send(`update ${plural}/${raw}`, spec.table, async () =>
+        app.http.put(`${rest}/${raw}`).set(auth.integrator).send({ data: spec.base() })
+      );
+      await send(`delete ${plural}/${raw}`, spec.table, async () =>
+        app.http.delete(`${rest}/${raw}`).set(auth.integrator)
+      );
     }
     await healthy();
   }, 180_000);
@@ -156,7 +346,15 @@ describe('Retell routes', () => {
       .set('content-type', 'application/json')
       .set('x-retell-signature', header ?? (await signature(body)))
       .send(body);
-  const call = () => ({ call_id: `call_fz_${tag()}`, agent_id: company.retellAgentId, call_type: 'phone_call', direction: 'inbound', from_number: '+49305551111', to_number: '+49305550100', call_status: 'ongoing' });
+  const call = () => ({
+    call_id: `call_fz_${tag()}`,
+    agent_id: company.retellAgentId,
+    call_type: 'phone_call',
+    direction: 'inbound',
+    from_number: '+49305551111',
+    to_number: '+49305550100',
+    call_status: 'ongoing',
+  });
   const callFields: Array<[string, unknown]> = [
     ['call_id', 'x'.repeat(1000)],
     ['call_id', 42],
@@ -179,7 +377,9 @@ describe('Retell routes', () => {
   it('webhook: bad payloads, signatures and bodies', async () => {
     for (const [field, value] of callFields) {
       const body = JSON.stringify({ event: 'call_started', call: { ...call(), [field]: value } });
-      await send(`webhook call.${field}`, 'retell_webhook_events', async () => post('webhook', body));
+      await send(`webhook call.${field}`, 'retell_webhook_events', async () =>
+        post('webhook', body)
+      );
     }
     for (const [label, body] of [
       ['no call', JSON.stringify({ event: 'call_started' })],
@@ -188,9 +388,24 @@ describe('Retell routes', () => {
       ['event 1000 chars', JSON.stringify({ event: 'e'.repeat(1000), call: call() })],
       ['a list', JSON.stringify([1, 2, 3])],
       ['not JSON', '{"event": "call_started", "call": '],
-      ['deep nesting', JSON.stringify({ event: 'call_started', call: { ...call(), metadata: JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) } })],
-      ['a NUL in an unknown field', JSON.stringify({ event: 'call_started', call: { ...call(), agent_name: 'a\u0000b' } })],
-      ['more than 1 MiB', JSON.stringify({ event: 'call_started', call: { ...call(), transcript: 'x'.repeat(1.2 * 1024 * 1024) } })],
+      [
+        'deep nesting',
+        JSON.stringify({
+          event: 'call_started',
+          call: { ...call(), metadata: JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) },
+        }),
+      ],
+      [
+        'a NUL in an unknown field',
+        JSON.stringify({ event: 'call_started', call: { ...call(), agent_name: 'a\u0000b' } }),
+      ],
+      [
+        'more than 1 MiB',
+        JSON.stringify({
+          event: 'call_started',
+          call: { ...call(), transcript: 'x'.repeat(1.2 * 1024 * 1024) },
+        }),
+      ],
     ] as const) {
       await send(`webhook ${label}`, 'retell_webhook_events', async () => post('webhook', body));
     }
@@ -203,28 +418,59 @@ describe('Retell routes', () => {
       ['huge header', `v=${Date.now()},d=${'a'.repeat(8000)}`],
       ['another key', await signature(good, 'key_someone_else')],
     ] as const) {
-      await send(`webhook ${label}`, 'retell_webhook_events', async () => post('webhook', good, header));
+      await send(`webhook ${label}`, 'retell_webhook_events', async () =>
+        post('webhook', good, header)
+      );
     }
-    await send('webhook as text/plain', 'retell_webhook_events', async () => app.http.post('/api/retell/webhook').set('content-type', 'text/plain').set('x-retell-signature', await signature(good)).send(good));
+    await send('webhook as text/plain', 'retell_webhook_events', async () =>
+      app.http
+        .post('/api/retell/webhook')
+        .set('content-type', 'text/plain')
+        .set('x-retell-signature', await signature(good))
+        .send(good)
+    );
     await healthy();
   }, 120_000);
 
   it('functions: bad names, calls and arguments', async () => {
-    for (const name of ['check_availability', 'book_appointment', 'cancel_appointment', 'reschedule_appointment', 'no_such_function', '..%2F..%2Fadmin']) {
+    for (const name of [
+      'check_availability',
+      'book_appointment',
+      'cancel_appointment',
+      'reschedule_appointment',
+      'no_such_function',
+      '..%2F..%2Fadmin',
+    ]) {
       for (const [label, args] of [
         ['args as text', 'tomorrow at ten'],
         ['args as a list', ['a', 'b']],
-        ['huge args', { service: 'x'.repeat(100_000), date: 'ü'.repeat(100_000), customer_email: '@'.repeat(50_000) }],
+        [
+          'huge args',
+          {
+            service: 'x'.repeat(100_000),
+            date: 'ü'.repeat(100_000),
+            customer_email: '@'.repeat(50_000),
+          },
+        ],
         ['nested args', { service: { name: { really: 'Färben' } }, date: ['2030-01-01'] }],
         ['numbers everywhere', { service: 5, date: 20300101, time: 1030, customer_phone: 4930123 }],
         ['a NUL', { service: 'Fä\u0000rben' }],
-        ['odd dates', { service: 'Färben', date: '0000-00-00', time: '99:99', start: '2030-02-30T25:61:00Z' }],
+        [
+          'odd dates',
+          { service: 'Färben', date: '0000-00-00', time: '99:99', start: '2030-02-30T25:61:00Z' },
+        ],
       ] as const) {
         const body = JSON.stringify({ name, call: call(), args });
-        await send(`function ${name}: ${label}`, 'appointments', async () => post(`functions/${name}`, body));
+        await send(`function ${name}: ${label}`, 'appointments', async () =>
+          post(`functions/${name}`, body)
+        );
       }
-      await send(`function ${name}: no call`, 'appointments', async () => post(`functions/${name}`, JSON.stringify({ name, args: {} })));
-      await send(`function ${name}: unsigned`, 'appointments', async () => post(`functions/${name}`, JSON.stringify({ name, call: call(), args: {} }), 'v=1,d=00'));
+      await send(`function ${name}: no call`, 'appointments', async () =>
+        post(`functions/${name}`, JSON.stringify({ name, args: {} }))
+      );
+      await send(`function ${name}: unsigned`, 'appointments', async () =>
+        post(`functions/${name}`, JSON.stringify({ name, call: call(), args: {} }), 'v=1,d=00')
+      );
     }
     await healthy();
   }, 120_000);
@@ -232,27 +478,85 @@ describe('Retell routes', () => {
 
 describe('admin plugin routes', () => {
   it('overview and replay with bad parameters', async () => {
-    const appointment = await createIn(app.strapi, 'api::appointment.appointment', company.id, { ...TYPES[4].base(), state: 'confirmed' });
+    const appointment = await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+      ...TYPES[4].base(),
+      state: 'confirmed',
+    });
     for (const actor of ['admin', 'staff'] as const) {
-      for (const route of ['kpis', 'appointments', 'calls', 'queue', 'companies', 'export/appointments', 'export/calls', 'export/nothing', 'cache']) {
-        for (const query of ['period=bogus', 'company=abc', 'company=99999999999', 'from=2026-99-99&to=x', 'from=2030-01-01&to=2020-01-01', `period=${'7d'.repeat(5000)}`, 'company[$ne]=1', 'period=%00']) {
-          await send(`overview ${actor} ${route}?${query.slice(0, 40)}`, null, async () => app.http.get(`/overview/${route}?${query}`).set(auth[actor]));
+      for (const route of [
+        'kpis',
+        'appointments',
+        'calls',
+        'queue',
+        'companies',
+        'export/appointments',
+        'export/calls',
+        'export/nothing',
+        'cache',
+      ]) {
+        for (const query of [
+          'period=bogus',
+          'company=abc',
+          'company=99999999999',
+          'from=2026-99-99&to=x',
+          'from=2030-01-01&to=2020-01-01',
+          `period=${'7d'.repeat(5000)}`,
+          'company[$ne]=1',
+          'period=%00',
+        ]) {
+          await send(`overview ${actor} ${route}?${query.slice(0, 40)}`, null, async () =>
+            app.http.get(`/overview/${route}?${query}`).set(auth[actor])
+          );
         }
       }
-      for (const body of [{ state: 'bogus' }, { state: ['confirmed'] }, { state: null }, {}, { state: 'x'.repeat(10_000) }]) {
-        await send(`overview ${actor} state ${JSON.stringify(body).slice(0, 40)}`, 'appointments', async () => app.http.put(`/overview/appointments/${appointment.documentId}/state`).set(auth[actor]).send(body));
+      for (const body of [
+        { state: 'bogus' },
+        { state: ['confirmed'] },
+        { state: null },
+        {},
+        { state: 'x'.repeat(10_000) },
+      ]) {
+        await send(
+          `overview ${actor} state ${JSON.stringify(body).slice(0, 40)}`,
+          'appointments',
+          async () =>
+            app.http
+              .put(`/overview/appointments/${appointment.documentId}/state`)
+              .set(auth[actor])
+              .send(body)
+        );
       }
       for (const id of ['nope', 'x'.repeat(3000), '%00', appointment.documentId]) {
-        await send(`overview ${actor} state of ${id.slice(0, 20)}`, 'appointments', async () => app.http.put(`/overview/appointments/${encodeURIComponent(id)}/state`).set(auth[actor]).send({ state: 'bogus' }));
-        await send(`replay ${actor} ${id.slice(0, 20)}`, 'retell_webhook_events', async () => app.http.post(`/retell/webhook-events/${encodeURIComponent(id)}/replay`).set(auth[actor]));
+        await send(`overview ${actor} state of ${id.slice(0, 20)}`, 'appointments', async () =>
+          app.http
+            .put(`/overview/appointments/${encodeURIComponent(id)}/state`)
+            .set(auth[actor])
+            .send({ state: 'bogus' })
+        );
+        await send(`replay ${actor} ${id.slice(0, 20)}`, 'retell_webhook_events', async () =>
+          app.http.post(`/retell/webhook-events/${encodeURIComponent(id)}/replay`).set(auth[actor])
+        );
       }
       for (const raw of ['%00', 'a%00b', '%ED%A0%80']) {
-        await send(`overview ${actor} state of raw ${raw}`, 'appointments', async () => app.http.put(`/overview/appointments/${raw}/state`).set(auth[actor]).send({ state: 'cancelled' }));
-        await send(`replay ${actor} raw ${raw}`, 'retell_webhook_events', async () => app.http.post(`/retell/webhook-events/${raw}/replay`).set(auth[actor]));
-        await send(`cm ${actor} update raw ${raw}`, 'appointments', async () => app.http.put(`/content-manager/collection-types/api::appointment.appointment/${raw}`).set(auth[actor]).send({ notes: 'x' }));
+        await send(`overview ${actor} state of raw ${raw}`, 'appointments', async () =>
+          app.http
+            .put(`/overview/appointments/${raw}/state`)
+            .set(auth[actor])
+            .send({ state: 'cancelled' })
+        );
+        await send(`replay ${actor} raw ${raw}`, 'retell_webhook_events', async () =>
+          app.http.post(`/retell/webhook-events/${raw}/replay`).set(auth[actor])
+        );
+        await send(`cm ${actor} update raw ${raw}`, 'appointments', async () =>
+          app.http
+            .put(`/content-manager/collection-types/api::appointment.appointment/${raw}`)
+            .set(auth[actor])
+            .send({ notes: 'x' })
+        );
       }
     }
-    for (const route of ['/overview/kpis', '/overview/export/calls']) await send(`overview anonymous ${route}`, null, async () => app.http.get(route));
+    for (const route of ['/overview/kpis', '/overview/export/calls'])
+      await send(`overview anonymous ${route}`, null, async () => app.http.get(route));
     await healthy();
   }, 120_000);
 });

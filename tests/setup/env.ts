@@ -51,7 +51,13 @@ export const baseTestEnv = (databaseName: string): Record<string, string> => ({
 
 /** Runs `work` on a connection to the server's `postgres` database (creating and dropping the run's databases). */
 export const withPostgresAdmin = async <T>(work: (admin: Client) => Promise<T>): Promise<T> => {
-  const admin = new Client({ host: process.env.DATABASE_HOST, port: Number(process.env.DATABASE_PORT), user: process.env.DATABASE_USERNAME, password: process.env.DATABASE_PASSWORD, database: 'postgres' });
+  const admin = new Client({
+    host: process.env.DATABASE_HOST,
+    port: Number(process.env.DATABASE_PORT),
+    user: process.env.DATABASE_USERNAME,
+    password: process.env.DATABASE_PASSWORD,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     return await work(admin);

@@ -25,7 +25,8 @@ beforeAll(async () => {
       try {
         return await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
       } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

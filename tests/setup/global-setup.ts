@@ -16,14 +16,18 @@ const adminSourceHash = () => {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else hash.update(full).update(fs.readFileSync(full));
     }
   };
   walk(path.join(ROOT, 'src', 'admin'));
-  for (const plugin of fs.existsSync(path.join(ROOT, 'src', 'plugins')) ? fs.readdirSync(path.join(ROOT, 'src', 'plugins')) : []) {
+  for (const plugin of fs.existsSync(path.join(ROOT, 'src', 'plugins'))
+    ? fs.readdirSync(path.join(ROOT, 'src', 'plugins'))
+    : []) {
     walk(path.join(ROOT, 'src', 'plugins', plugin, 'admin'));
   }
   hash.update(fs.readFileSync(path.join(ROOT, 'package-lock.json')));
@@ -35,7 +39,11 @@ const buildAdminIfStale = () => {
   const wanted = adminSourceHash();
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) return;
   process.stdout.write('\n[test setup] building the admin panel (its sources changed)…\n');
-  execFileSync(bin('strapi'), ['build', '--silent'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  execFileSync(bin('strapi'), ['build', '--silent'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
   fs.writeFileSync(marker, wanted);
 };
 

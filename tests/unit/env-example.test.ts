@@ -4,7 +4,8 @@ import path from 'path';
 /** `.env.example` lists every variable the code reads, so an operator never has to grep. */
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOURCES = ['config', 'src', 'scripts', 'database'];
-const READERS = /(?:process\.env\.([A-Z][A-Z0-9_]+))|(?:\b(?:env(?:\.\w+)?|intFromEnv|boolFromEnv|oneOfFromEnv|requireSecret|requireSecretList)\(\s*'([A-Z][A-Z0-9_]+)')/g;
+const READERS =
+  /(?:process\.env\.([A-Z][A-Z0-9_]+))|(?:\b(?:env(?:\.\w+)?|intFromEnv|boolFromEnv|oneOfFromEnv|requireSecret|requireSecretList)\(\s*'([A-Z][A-Z0-9_]+)')/g;
 
 const walk = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -16,9 +17,14 @@ const walk = (dir: string): string[] =>
 it('names every environment variable the code reads', () => {
   const read = new Set<string>();
   for (const file of SOURCES.flatMap((dir) => walk(path.join(ROOT, dir)))) {
-    for (const match of fs.readFileSync(file, 'utf8').matchAll(READERS)) read.add(match[1] ?? match[2]);
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(READERS))
+      read.add(match[1] ?? match[2]);
   }
-  const documented = new Set([...fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+  const documented = new Set(
+    [
+      ...fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]+)=/gm),
+    ].map((m) => m[1])
+  );
   const missing = [...read].filter((name) => !documented.has(name)).sort();
   expect(missing).toEqual([]);
   expect(read.size).toBeGreaterThan(20);

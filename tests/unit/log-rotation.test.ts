@@ -17,7 +17,12 @@ const saved = { ...process.env };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-logs-'));
-  Object.assign(process.env, { LOG_DIR: dir, LOG_MAX_SIZE: '2k', LOG_RETENTION_DAYS: '7', LOG_LEVEL: 'info' });
+  Object.assign(process.env, {
+    LOG_DIR: dir,
+    LOG_MAX_SIZE: '2k',
+    LOG_RETENTION_DAYS: '7',
+    LOG_LEVEL: 'info',
+  });
 });
 afterEach(() => {
   process.env = { ...saved };
@@ -41,8 +46,15 @@ it('writes dated JSON files, gzips each rotated one and prunes those older than 
   fs.utimesSync(unrelated, new Date(Date.now() - 30 * DAY), new Date(Date.now() - 30 * DAY));
 
   const config = loggerConfig();
-  const logger = winston.createLogger({ level: config.level, transports: config.transports.filter((transport) => !(transport instanceof winston.transports.Console)) });
-  const archived = new Promise<string>((resolve) => (logger.transports[0] as unknown as NodeJS.EventEmitter).on('archive', resolve));
+  const logger = winston.createLogger({
+    level: config.level,
+    transports: config.transports.filter(
+      (transport) => !(transport instanceof winston.transports.Console)
+    ),
+  });
+  const archived = new Promise<string>((resolve) =>
+    (logger.transports[0] as unknown as NodeJS.EventEmitter).on('archive', resolve)
+  );
   // Spread over time as a server writes them (the rotator checks a file it has opened).
   for (let line = 0; line < 60; line += 1) {
     logger.info(`line ${line} ${'x'.repeat(80)}`, { line });
@@ -58,10 +70,17 @@ it('writes dated JSON files, gzips each rotated one and prunes those older than 
   expect(path.basename(gz)).toMatch(new RegExp(`^frontdesk-${today}\\.log(\\.\\d+)?\\.gz$`));
   const rotated = zlib.gunzipSync(fs.readFileSync(gz)).toString('utf8').trim().split('\n');
   expect(rotated.length).toBeGreaterThan(5);
-  expect(JSON.parse(rotated[0])).toMatchObject({ level: 'info', message: expect.stringMatching(/^line 0 /), line: 0, timestamp: expect.any(String) });
+  expect(JSON.parse(rotated[0])).toMatchObject({
+    level: 'info',
+    message: expect.stringMatching(/^line 0 /),
+    line: 0,
+    timestamp: expect.any(String),
+  });
   const files = fs.readdirSync(dir);
   expect(files).not.toContain(old);
   expect(files).toContain(recent);
   expect(files).toContain('other.log');
-  expect(files.filter((name) => name.startsWith(`frontdesk-${today}`) && name.endsWith('.gz')).length).toBeGreaterThanOrEqual(2);
+  expect(
+    files.filter((name) => name.startsWith(`frontdesk-${today}`) && name.endsWith('.gz')).length
+  ).toBeGreaterThanOrEqual(2);
 });

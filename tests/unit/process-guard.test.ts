@@ -17,9 +17,21 @@ it('logs an escaped rejection with its request id and keeps the process alive', 
     runWithContext({ requestId: 'req-42' }, () => { setTimeout(() => { Promise.reject(new Error('current transaction is aborted')); }, 10); });
     setTimeout(() => { process.stdout.write('still serving\\n'); process.exit(0); }, 300);
   `;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, JEST_WORKER_ID: '' } });
+  const result = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, JEST_WORKER_ID: '' },
+  });
   expect(result.status).toBe(0);
-  const logged = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-  expect(logged).toEqual([expect.objectContaining({ level: 'error', requestId: 'req-42', message: expect.stringContaining('current transaction is aborted') })]);
+  const logged = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  expect(logged).toEqual([
+    expect.objectContaining({
+      level: 'error',
+      requestId: 'req-42',
+      message: expect.stringContaining('current transaction is aborted'),
+    }),
+  ]);
   expect(result.stdout).toContain('still serving');
 });

@@ -45,7 +45,8 @@ const FUNCTIONS: Record<string, (text: string) => unknown> = {
   parseTime,
   parseStart: (text) => parseStart(text, 'Europe/Berlin'),
   dayPart,
-  matchByName: (text) => matchByName(text, [{ name: 'Damenhaarschnitt mit Föhnen' }, { name: 'Herrenhaarschnitt' }]),
+  matchByName: (text) =>
+    matchByName(text, [{ name: 'Damenhaarschnitt mit Föhnen' }, { name: 'Herrenhaarschnitt' }]),
   toE164: (text) => toE164(text, 'DE'),
   httpUrl,
   csvCell: cell,

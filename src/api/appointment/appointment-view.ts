@@ -25,7 +25,8 @@ export type AppointmentDocument = {
 };
 
 const isoOf = (value: unknown): string => {
-  if (typeof value === 'string' || typeof value === 'number' || value instanceof Date) return new Date(value).toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || value instanceof Date)
+    return new Date(value).toISOString();
   throw new Error(`an appointment without a valid time: ${String(value)}`);
 };
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -36,6 +37,13 @@ export const toAppointment = (document: AppointmentDocument): Appointment => ({
   startsAt: isoOf(document.startsAt),
   endsAt: isoOf(document.endsAt),
   state: textOf(document.state) ?? 'confirmed',
-  service: document.service ? { name: textOf(document.service.name) ?? '', durationMinutes: Number(document.service.durationMinutes) } : null,
-  customer: document.customer ? { id: Number(document.customer.id), name: textOf(document.customer.name) } : null,
+  service: document.service
+    ? {
+        name: textOf(document.service.name) ?? '',
+        durationMinutes: Number(document.service.durationMinutes),
+      }
+    : null,
+  customer: document.customer
+    ? { id: Number(document.customer.id), name: textOf(document.customer.name) }
+    : null,
 });

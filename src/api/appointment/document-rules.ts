@@ -14,15 +14,20 @@ type RequestState = { auth?: { strategy?: { name?: string } } };
 const toDate = (value: unknown, field: string): Date | null => {
   if (value === undefined || value === null || value === '') return null;
   const date = new Date(value as string);
-  if (Number.isNaN(date.getTime())) throw new errors.ValidationError(`${field} must be a date-time`);
+  if (Number.isNaN(date.getTime()))
+    throw new errors.ValidationError(`${field} must be a date-time`);
   return date;
 };
 
 export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware => {
   const serviceDuration = async (value: unknown): Promise<number | null> => {
-    const raw = value && typeof value === 'object' && 'connect' in (value as object) ? (value as { connect: unknown[] }).connect?.[0] : value;
+    const raw =
+      value && typeof value === 'object' && 'connect' in (value as object)
+        ? (value as { connect: unknown[] }).connect?.[0]
+        : value;
     const ref = Array.isArray(raw) ? raw[0] : raw;
-    const documentId = typeof ref === 'string' ? ref : (ref as { documentId?: string } | undefined)?.documentId;
+    const documentId =
+      typeof ref === 'string' ? ref : (ref as { documentId?: string } | undefined)?.documentId;
     const id = typeof ref === 'number' ? ref : (ref as { id?: number } | undefined)?.id;
     if (!documentId && !id) return null;
     const service = await strapi.db.query('api::service.service').findOne({
@@ -40,7 +45,8 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
   };
 
   return async (context, next) => {
-    if (context.uid !== UID || (context.action !== 'create' && context.action !== 'update')) return next();
+    if (context.uid !== UID || (context.action !== 'create' && context.action !== 'update'))
+      return next();
     const params = paramsOf(context);
     const data = params.data ?? {};
     params.data = data;
@@ -69,7 +75,9 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
         }
       }
       if (context.action === 'create' && (!startsAt || !endsAt)) {
-        throw new errors.ValidationError('startsAt is required, and endsAt unless a service gives the duration');
+        throw new errors.ValidationError(
+          'startsAt is required, and endsAt unless a service gives the duration'
+        );
       }
       if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
         throw new errors.ValidationError('endsAt must be after startsAt');

@@ -14,7 +14,12 @@ export type CompanyInfo = {
   notificationEmail: string | null;
 };
 
-type CompanyDocument = Partial<CompanyInfo> & { id: number; documentId: string; name: string; openingHours?: Array<Partial<OpeningInterval>> };
+type CompanyDocument = Partial<CompanyInfo> & {
+  id: number;
+  documentId: string;
+  name: string;
+  openingHours?: Array<Partial<OpeningInterval>>;
+};
 
 export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
   id: company.id,
@@ -22,7 +27,10 @@ export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
   name: company.name,
   timezone: company.timezone || 'Europe/Berlin',
   openingHours: (company.openingHours ?? [])
-    .filter((interval): interval is OpeningInterval => !!interval.weekday && !!interval.opens && !!interval.closes)
+    .filter(
+      (interval): interval is OpeningInterval =>
+        !!interval.weekday && !!interval.opens && !!interval.closes
+    )
     .map(({ weekday, opens, closes }) => ({ weekday, opens, closes })),
   slotMinutes: company.slotMinutes || 30,
   language: company.language === 'en' ? 'en' : 'de',

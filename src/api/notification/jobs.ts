@@ -11,7 +11,11 @@ import { appService } from '../services';
  * and takes over what a dead worker left.
  */
 export const SEND_NOTIFICATION = 'notification:send';
-const SendPayload = z.object({ notificationId: z.number().int().positive(), companyId: z.number().int().positive(), generation: z.number().int().min(0) });
+const SendPayload = z.object({
+  notificationId: z.number().int().positive(),
+  companyId: z.number().int().positive(),
+  generation: z.number().int().min(0),
+});
 
 declare module '../../queues/jobs' {
   interface JobPayloads {
@@ -23,15 +27,25 @@ export const sendNotificationJob = defineJob({
   queue: 'notifications',
   name: SEND_NOTIFICATION,
   schema: SendPayload,
-  jobId: ({ notificationId, generation }) => (generation ? `ntf:${notificationId}:r${generation}` : `ntf:${notificationId}`),
+  jobId: ({ notificationId, generation }) =>
+    generation ? `ntf:${notificationId}:r${generation}` : `ntf:${notificationId}`,
   options: { attempts: 1 },
-  handler: ({ notificationId, companyId }, { strapi }) => runAsCompany(companyId, () => appService(strapi, 'api::notification.outbox').dispatch(notificationId)),
+  handler: ({ notificationId, companyId }, { strapi }) =>
+    runAsCompany(companyId, () =>
+      appService(strapi, 'api::notification.outbox').dispatch(notificationId)
+    ),
 });
 
 export const registerNotificationJobs = (strapi: Core.Strapi) => {
   const outbox = () => appService(strapi, 'api::notification.outbox');
-  for (const kind of ['confirmation', 'update', 'cancellation', 'reminder'] as const) outbox().useSender(kind, (row) => appService(strapi, 'api::notification.customer-email').send(row));
+  for (const kind of ['confirmation', 'update', 'cancellation', 'reminder'] as const)
+    outbox().useSender(kind, (row) =>
+      appService(strapi, 'api::notification.customer-email').send(row)
+    );
   const queues = queuesOf(strapi);
   queues.register(sendNotificationJob);
-  queues.sweep({ name: 'notifications', run: () => runAsSystem('sweeper: notifications', () => outbox().sweep()) });
+  queues.sweep({
+    name: 'notifications',
+    run: () => runAsSystem('sweeper: notifications', () => outbox().sweep()),
+  });
 };

@@ -16,31 +16,60 @@ export type Suggestion = { date: string; slots: Slot[]; sameDay: boolean };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   rules(company: CompanyInfo, durationMinutes: number, now: number): Rules {
-    return { zone: company.timezone, openingHours: company.openingHours, slotMinutes: company.slotMinutes, durationMinutes, now };
+    return {
+      zone: company.timezone,
+      openingHours: company.openingHours,
+      slotMinutes: company.slotMinutes,
+      durationMinutes,
+      now,
+    };
   },
 
   /**
    * Busy intervals overlapping [from, to): one range scan on the (company_id, starts_at) index,
    * bounded below by the longest possible appointment.
    */
-  async busyBetween(companyId: number, from: DateTime, to: DateTime, exceptAppointmentId?: number): Promise<Busy[]> {
-    const rows = await onModel<Array<{ starts_at: Date; ends_at: Date }>>(strapi, 'api::appointment.appointment', (query) => {
-      query
-        .select('starts_at', 'ends_at')
-        .where('company_id', companyId)
-        .whereNot('state', 'cancelled')
-        .where('starts_at', '<', to.toJSDate())
-        .where('starts_at', '>', from.minus({ hours: LONGEST_APPOINTMENT_HOURS }).toJSDate())
-        .where('ends_at', '>', from.toJSDate());
-      if (exceptAppointmentId) query.whereNot('id', exceptAppointmentId);
-      return query;
-    });
-    return rows.map((row) => ({ start: new Date(row.starts_at).getTime(), end: new Date(row.ends_at).getTime() }));
+  async busyBetween(
+    companyId: number,
+    from: DateTime,
+    to: DateTime,
+    exceptAppointmentId?: number
+  ): Promise<Busy[]> {
+    const rows = await onModel<Array<{ starts_at: Date; ends_at: Date }>>(
+      strapi,
+      'api::appointment.appointment',
+      (query) => {
+        query
+          .select('starts_at', 'ends_at')
+          .where('company_id', companyId)
+          .whereNot('state', 'cancelled')
+          .where('starts_at', '<', to.toJSDate())
+          .where('starts_at', '>', from.minus({ hours: LONGEST_APPOINTMENT_HOURS }).toJSDate())
+          .where('ends_at', '>', from.toJSDate());
+        if (exceptAppointmentId) query.whereNot('id', exceptAppointmentId);
+        return query;
+      }
+    );
+    return rows.map((row) => ({
+      start: new Date(row.starts_at).getTime(),
+      end: new Date(row.ends_at).getTime(),
+    }));
   },
 
-  async freeOn(company: CompanyInfo, durationMinutes: number, isoDate: string, now: number, exceptAppointmentId?: number) {
+  async freeOn(
+    company: CompanyInfo,
+    durationMinutes: number,
+    isoDate: string,
+    now: number,
+    exceptAppointmentId?: number
+  ) {
     const day = DateTime.fromISO(isoDate, { zone: company.timezone });
-    const busy = await this.busyBetween(company.id, day.startOf('day'), day.endOf('day'), exceptAppointmentId);
+    const busy = await this.busyBetween(
+      company.id,
+      day.startOf('day'),
+      day.endOf('day'),
+      exceptAppointmentId
+    );
     return freeSlots(isoDate, this.rules(company, durationMinutes, now), busy);
   },
 
@@ -51,16 +80,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async suggest(
     company: CompanyInfo,
     durationMinutes: number,
-    { date, wish, window, limit, now }: { date: string | null; wish: DateTime | null; window?: { from: number; to: number } | null; limit: number; now: number }
+    {
+      date,
+      wish,
+      window,
+      limit,
+      now,
+    }: {
+      date: string | null;
+      wish: DateTime | null;
+      window?: { from: number; to: number } | null;
+      limit: number;
+      now: number;
+    }
   ): Promise<Suggestion | null> {
-    const first = date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string);
+    const first =
+      date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string);
     let day = DateTime.fromISO(first, { zone: company.timezone });
     const rules = this.rules(company, durationMinutes, now);
     // The wished day first (the usual answer); the following two weeks only when it is full.
     let busy = await this.busyBetween(company.id, day.startOf('day'), day.endOf('day'));
     for (let offset = 0; offset < SEARCH_DAYS; offset += 1, day = day.plus({ days: 1 })) {
       const isoDate = day.toISODate() as string;
-      if (offset === 1) busy = await this.busyBetween(company.id, day.startOf('day'), day.plus({ days: SEARCH_DAYS }).endOf('day'));
+      if (offset === 1)
+        busy = await this.busyBetween(
+          company.id,
+          day.startOf('day'),
+          day.plus({ days: SEARCH_DAYS }).endOf('day')
+        );
       let free = freeSlots(isoDate, rules, busy);
       if (offset === 0 && window) {
         const midnight = day.startOf('day').toMillis();
@@ -71,7 +118,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         if (inWindow.length) free = inWindow;
       }
       if (free.length) {
-        return { date: isoDate, slots: nearestFree(free, offset === 0 && wish ? wish.toMillis() : null, limit), sameDay: offset === 0 };
+        return {
+          date: isoDate,
+          slots: nearestFree(free, offset === 0 && wish ? wish.toMillis() : null, limit),
+          sameDay: offset === 0,
+        };
       }
     }
     return null;

@@ -61,8 +61,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const availability = () => appService(strapi, 'api::appointment.availability');
 
   /** One booking at a time per company, for the length of the surrounding transaction. */
-  const lockCompany = async (trx: { raw: (sql: string, bindings: unknown[]) => Promise<unknown> }, companyId: number) => {
-    if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', [BOOKING_LOCK, companyId]);
+  const lockCompany = async (
+    trx: { raw: (sql: string, bindings: unknown[]) => Promise<unknown> },
+    companyId: number
+  ) => {
+    if (isPostgres(strapi))
+      await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', [BOOKING_LOCK, companyId]);
   };
 
   const dayBounds = (start: DateTime, zone: string) => {
@@ -70,7 +74,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return [local.startOf('day'), local.endOf('day')] as const;
   };
 
-  const alternativesFor = async (company: CompanyInfo, durationMinutes: number, start: DateTime, now: number, limit = DEFAULT_ALTERNATIVES) => {
+  const alternativesFor = async (
+    company: CompanyInfo,
+    durationMinutes: number,
+    start: DateTime,
+    now: number,
+    limit = DEFAULT_ALTERNATIVES
+  ) => {
     const suggestion = await availability().suggest(company, durationMinutes, {
       date: start.setZone(company.timezone).toISODate(),
       wish: start,
@@ -83,17 +93,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const upcomingOf = async (customerId: number, now: number): Promise<Appointment[]> =>
     (
       await strapi.documents(UID).findMany({
-        filters: { customer: { id: customerId }, state: { $in: ['confirmed', 'requested'] }, startsAt: { $gt: new Date(now).toISOString() } },
+        filters: {
+          customer: { id: customerId },
+          state: { $in: ['confirmed', 'requested'] },
+          startsAt: { $gt: new Date(now).toISOString() },
+        },
         sort: 'startsAt:asc',
         populate: ['service', 'customer'],
         limit: 20,
       })
     ).map(toAppointment);
 
-  const pick = (upcoming: Appointment[], target: Target, zone: string): ChangeResult | Appointment => {
+  const pick = (
+    upcoming: Appointment[],
+    target: Target,
+    zone: string
+  ): ChangeResult | Appointment => {
     let candidates = upcoming;
-    if (target.documentId) candidates = candidates.filter((item) => item.documentId === target.documentId);
-    if (target.date) candidates = candidates.filter((item) => DateTime.fromISO(item.startsAt, { zone }).toISODate() === target.date);
+    if (target.documentId)
+      candidates = candidates.filter((item) => item.documentId === target.documentId);
+    if (target.date)
+      candidates = candidates.filter(
+        (item) => DateTime.fromISO(item.startsAt, { zone }).toISODate() === target.date
+      );
     if (target.minutes !== null && target.minutes !== undefined) {
       candidates = candidates.filter((item) => {
         const local = DateTime.fromISO(item.startsAt, { zone });
@@ -117,7 +139,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             filters: {
               startsAt: utcIso(start),
               state: { $ne: 'cancelled' },
-              $or: [...(request.callId ? [{ call: { id: request.callId } }] : []), { customer: { id: customer.id } }],
+              $or: [
+                ...(request.callId ? [{ call: { id: request.callId } }] : []),
+                { customer: { id: customer.id } },
+              ],
             },
             populate: ['service', 'customer'],
           });
@@ -125,7 +150,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
           const [dayStart, dayEnd] = dayBounds(start, company.timezone);
           const busy = await availability().busyBetween(company.id, dayStart, dayEnd);
-          const refusal = checkSlot(start, availability().rules(company, service.durationMinutes, now), busy);
+          const refusal = checkSlot(
+            start,
+            availability().rules(company, service.durationMinutes, now),
+            busy
+          );
           if (refusal) throw new Refused(refusal);
 
           const created = await strapi.documents(UID).create({
@@ -146,34 +175,81 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;
-        return { ok: false, reason, alternatives: await alternativesFor(company, service.durationMinutes, start, now, request.alternatives) };
+        return {
+          ok: false,
+          reason,
+          alternatives: await alternativesFor(
+            company,
+            service.durationMinutes,
+            start,
+            now,
+            request.alternatives
+          ),
+        };
       }
       return { ok: true, ...outcome };
     },
 
-    async cancel({ company, customer, target, now }: { company: CompanyInfo; customer: CustomerInfo; target: Target; now: number }): Promise<ChangeResult> {
+    async cancel({
+      company,
+      customer,
+      target,
+      now,
+    }: {
+      company: CompanyInfo;
+      customer: CustomerInfo;
+      target: Target;
+      now: number;
+    }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
-      const cancelled = await strapi.documents(UID).update({ documentId: chosen.documentId, data: { state: 'cancelled' }, populate: ['service', 'customer'] });
+      const cancelled = await strapi.documents(UID).update({
+        documentId: chosen.documentId,
+        data: { state: 'cancelled' },
+        populate: ['service', 'customer'],
+      });
       if (!cancelled) return { ok: false, reason: 'none', candidates: [] };
       return { ok: true, appointment: toAppointment(cancelled) };
     },
 
-    async reschedule({ company, customer, target, newStart, now, alternatives }: { company: CompanyInfo; customer: CustomerInfo; target: Target; newStart: DateTime; now: number; alternatives?: number }): Promise<ChangeResult> {
+    async reschedule({
+      company,
+      customer,
+      target,
+      newStart,
+      now,
+      alternatives,
+    }: {
+      company: CompanyInfo;
+      customer: CustomerInfo;
+      target: Target;
+      newStart: DateTime;
+      now: number;
+      alternatives?: number;
+    }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
       const previousStart = DateTime.fromISO(chosen.startsAt, { zone: company.timezone });
-      const durationMinutes = chosen.service?.durationMinutes ?? Math.round((Date.parse(chosen.endsAt) - Date.parse(chosen.startsAt)) / 60_000);
+      const durationMinutes =
+        chosen.service?.durationMinutes ??
+        Math.round((Date.parse(chosen.endsAt) - Date.parse(chosen.startsAt)) / 60_000);
       try {
         const appointment = await strapi.db.transaction(async ({ trx }) => {
           await lockCompany(trx, company.id);
           const [dayStart, dayEnd] = dayBounds(newStart, company.timezone);
           const busy = await availability().busyBetween(company.id, dayStart, dayEnd, chosen.id);
-          const refusal = checkSlot(newStart, availability().rules(company, durationMinutes, now), busy);
+          const refusal = checkSlot(
+            newStart,
+            availability().rules(company, durationMinutes, now),
+            busy
+          );
           if (refusal) throw new Refused(refusal);
           return strapi.documents(UID).update({
             documentId: chosen.documentId,
-            data: { startsAt: utcIso(newStart), endsAt: utcIso(newStart.plus({ minutes: durationMinutes })) },
+            data: {
+              startsAt: utcIso(newStart),
+              endsAt: utcIso(newStart.plus({ minutes: durationMinutes })),
+            },
             populate: ['service', 'customer'],
           });
         });
@@ -182,7 +258,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;
-        return { ok: false, reason, alternatives: await alternativesFor(company, durationMinutes, newStart, now, alternatives) };
+        return {
+          ok: false,
+          reason,
+          alternatives: await alternativesFor(
+            company,
+            durationMinutes,
+            newStart,
+            now,
+            alternatives
+          ),
+        };
       }
     },
   };

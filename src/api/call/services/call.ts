@@ -33,16 +33,30 @@ export type CallPatch = {
 type CallRow = Record<string, unknown> & { id: number; documentId: string; state: string };
 
 const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> => {
-  const kept = Object.entries(patch).filter(([key, value]) => value !== undefined && value !== null && value !== '' && key !== 'state' && !(key === 'customer' && current?.customer));
+  const kept = Object.entries(patch).filter(
+    ([key, value]) =>
+      value !== undefined &&
+      value !== null &&
+      value !== '' &&
+      key !== 'state' &&
+      !(key === 'customer' && current?.customer)
+  );
   const data = Object.fromEntries(kept) as Partial<CallPatch>;
-  if (patch.state && (!current || (STATE_RANK[patch.state] ?? 0) > (STATE_RANK[current.state] ?? 0))) data.state = patch.state;
+  if (
+    patch.state &&
+    (!current || (STATE_RANK[patch.state] ?? 0) > (STATE_RANK[current.state] ?? 0))
+  )
+    data.state = patch.state;
   return data;
 };
 
 /** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
 export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   async findByRetellId(retellCallId: string): Promise<CallRow | null> {
-    return (await strapi.documents(UID).findFirst({ filters: { retellCallId }, populate: ['customer', 'appointment'] })) as CallRow | null;
+    return (await strapi.documents(UID).findFirst({
+      filters: { retellCallId },
+      populate: ['customer', 'appointment'],
+    })) as CallRow | null;
   },
 
   async track(patch: CallPatch): Promise<CallRow> {
@@ -50,11 +64,19 @@ export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (isPostgres(strapi)) {
         await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`call:${patch.retellCallId}`]);
       }
-      const current = (await strapi.documents(UID).findFirst({ filters: { retellCallId: patch.retellCallId }, populate: ['customer'] })) as CallRow | null;
+      const current = (await strapi.documents(UID).findFirst({
+        filters: { retellCallId: patch.retellCallId },
+        populate: ['customer'],
+      })) as CallRow | null;
       const data = merge(current, patch);
-      if (!current) return (await strapi.documents(UID).create({ data: { state: 'registered', ...data, retellCallId: patch.retellCallId } })) as CallRow;
+      if (!current)
+        return (await strapi.documents(UID).create({
+          data: { state: 'registered', ...data, retellCallId: patch.retellCallId },
+        })) as CallRow;
       if (Object.keys(data).length === 0) return current;
-      return (await strapi.documents(UID).update({ documentId: current.documentId, data })) as CallRow;
+      return (await strapi
+        .documents(UID)
+        .update({ documentId: current.documentId, data })) as CallRow;
     });
   },
 });

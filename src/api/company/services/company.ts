@@ -8,7 +8,9 @@ const UID = 'api::company.company';
 export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The booking view of a company (with opening hours), by numeric id. */
   async info(id: number): Promise<CompanyInfo | null> {
-    const company = await strapi.db.query(UID).findOne({ where: { id }, populate: ['openingHours'] });
+    const company = await strapi.db
+      .query(UID)
+      .findOne({ where: { id }, populate: ['openingHours'] });
     return company ? toCompanyInfo(company) : null;
   },
 
@@ -18,13 +20,23 @@ export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
    * from the ring — is `unreadable`: nothing may be verified with it, nor with the platform key
    * in its place.
    */
-  async forRetellAgent(agentId: string): Promise<{ info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean } | null> {
-    const company = await strapi.db.query(UID).findOne({ where: { retellAgentId: agentId }, populate: ['openingHours'] });
+  async forRetellAgent(
+    agentId: string
+  ): Promise<{ info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean } | null> {
+    const company = await strapi.db
+      .query(UID)
+      .findOne({ where: { retellAgentId: agentId }, populate: ['openingHours'] });
     if (!company) return null;
     try {
-      return { info: toCompanyInfo(company), retellApiKey: openSecret(company.retellApiKey, company.documentId, 'retellApiKey'), keyUnreadable: false };
+      return {
+        info: toCompanyInfo(company),
+        retellApiKey: openSecret(company.retellApiKey, company.documentId, 'retellApiKey'),
+        keyUnreadable: false,
+      };
     } catch (error) {
-      strapi.log.error(`company ${company.id}: its Retell API key cannot be read (${(error as Error).message}); its requests are refused until it is set again`);
+      strapi.log.error(
+        `company ${company.id}: its Retell API key cannot be read (${(error as Error).message}); its requests are refused until it is set again`
+      );
       return { info: toCompanyInfo(company), retellApiKey: null, keyUnreadable: true };
     }
   },

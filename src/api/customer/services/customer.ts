@@ -6,7 +6,14 @@ import { violatedConstraint } from '../../../support/db-errors';
  * against a concurrent caller creating the same customer (the unique (company, phone) index
  * decides, the loser reads the winner's row). Call it outside a transaction.
  */
-type Customer = { id: number; documentId: string; name: string | null; phone: string; email: string | null; unverifiedPhone?: boolean | null };
+type Customer = {
+  id: number;
+  documentId: string;
+  name: string | null;
+  phone: string;
+  email: string | null;
+  unverifiedPhone?: boolean | null;
+};
 const UID = 'api::customer.customer';
 const PHONE_UNIQUE = 'customers_company_phone_uq';
 
@@ -16,11 +23,16 @@ export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
     return (await strapi.documents(UID).findFirst({ filters: { phone } })) as Customer | null;
   },
 
-  async upsertByPhone(phone: string, details: { name?: string | null; email?: string | null } = {}): Promise<Customer> {
+  async upsertByPhone(
+    phone: string,
+    details: { name?: string | null; email?: string | null } = {}
+  ): Promise<Customer> {
     const existing = await this.findByPhone(phone);
     if (existing) return this.complete(existing, details);
     try {
-      return (await strapi.documents(UID).create({ data: { phone, name: details.name || undefined, email: details.email || undefined } })) as Customer;
+      return (await strapi.documents(UID).create({
+        data: { phone, name: details.name || undefined, email: details.email || undefined },
+      })) as Customer;
     } catch (error) {
       if (violatedConstraint(error) !== PHONE_UNIQUE) throw error;
       const winner = await this.findByPhone(phone);
@@ -34,10 +46,20 @@ export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
    * `unverifiedPhone`; null when the number already belongs to a customer, whose record a
    * stranger must not be able to act on or complete.
    */
-  async createUnverified(phone: string, details: { name?: string | null; email?: string | null } = {}): Promise<Customer | null> {
+  async createUnverified(
+    phone: string,
+    details: { name?: string | null; email?: string | null } = {}
+  ): Promise<Customer | null> {
     if (await this.findByPhone(phone)) return null;
     try {
-      return (await strapi.documents(UID).create({ data: { phone, name: details.name || undefined, email: details.email || undefined, unverifiedPhone: true } })) as Customer;
+      return (await strapi.documents(UID).create({
+        data: {
+          phone,
+          name: details.name || undefined,
+          email: details.email || undefined,
+          unverifiedPhone: true,
+        },
+      })) as Customer;
     } catch (error) {
       if (violatedConstraint(error) === PHONE_UNIQUE) return null;
       throw error;
@@ -49,16 +71,28 @@ export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
    * record made from a number someone only spoke is the caller's once the network confirms the
    * number: its name and email (a stranger's, perhaps) give way to the caller's, and the flag goes.
    */
-  async complete(customer: Customer, details: { name?: string | null; email?: string | null }): Promise<Customer> {
+  async complete(
+    customer: Customer,
+    details: { name?: string | null; email?: string | null }
+  ): Promise<Customer> {
     if (customer.unverifiedPhone) {
       // Cleared, not merely left out: the Document Service's input type has no null, the query layer does.
-      return (await strapi.db.query(UID).update({ where: { id: customer.id }, data: { name: details.name || null, email: details.email || null, unverifiedPhone: false } })) as Customer;
+      return (await strapi.db.query(UID).update({
+        where: { id: customer.id },
+        data: {
+          name: details.name || null,
+          email: details.email || null,
+          unverifiedPhone: false,
+        },
+      })) as Customer;
     }
     const patch: { name?: string; email?: string } = {};
     if (details.name && !customer.name) patch.name = details.name;
     if (details.email && !customer.email) patch.email = details.email;
     if (Object.keys(patch).length === 0) return customer;
-    return (await strapi.documents(UID).update({ documentId: customer.documentId, data: patch })) as Customer;
+    return (await strapi
+      .documents(UID)
+      .update({ documentId: customer.documentId, data: patch })) as Customer;
   },
 });
 

@@ -45,9 +45,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const company = toCompanyInfo(appointment.company);
     const snapshot = row.snapshot as Snapshot;
     const start = DateTime.fromISO(snapshot.startsAt, { zone: company.timezone });
-    const service = appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
-    const { subject, text } = renderEmail({ kind, language: company.language, company, customerName: appointment.customer?.name ?? null, service, start });
-    const organizer = company.notificationEmail || addressOf(process.env.EMAIL_FROM || DEFAULT_FROM);
+    const service =
+      appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
+    const { subject, text } = renderEmail({
+      kind,
+      language: company.language,
+      company,
+      customerName: appointment.customer?.name ?? null,
+      service,
+      start,
+    });
+    const organizer =
+      company.notificationEmail || addressOf(process.env.EMAIL_FROM || DEFAULT_FROM);
     const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
     const ics = invitationFile({
       uid: `${appointment.documentId}@frontdesk`,
@@ -63,24 +72,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       calendarName: company.name,
     });
 
-    await strapi.plugin('email').service('email').send({
-      to: email,
-      ...(company.notificationEmail ? { replyTo: company.notificationEmail } : {}),
-      subject,
-      text,
-      attachments: [
-        {
-          filename: company.language === 'de' ? 'termin.ics' : 'appointment.ics',
-          content: ics,
-          contentType: `text/calendar; charset=utf-8; method=${method}`,
-        },
-      ],
-    });
+    await strapi
+      .plugin('email')
+      .service('email')
+      .send({
+        to: email,
+        ...(company.notificationEmail ? { replyTo: company.notificationEmail } : {}),
+        subject,
+        text,
+        attachments: [
+          {
+            filename: company.language === 'de' ? 'termin.ics' : 'appointment.ics',
+            content: ics,
+            contentType: `text/calendar; charset=utf-8; method=${method}`,
+          },
+        ],
+      });
     if (kind === 'confirmation' || kind === 'update') {
       // A plain column write (the appointment's lifecycles have no part in it), and a best effort:
       // the message is out, so a failure here must not make it go out again.
-      await onModel(strapi, 'api::appointment.appointment', (query) => query.where('id', appointment.id).update({ confirmation_sent_at: new Date() })).catch((error: Error) =>
-        strapi.log.warn(`appointment ${appointment.id}: confirmation sent, but not recorded: ${error.message}`)
+      await onModel(strapi, 'api::appointment.appointment', (query) =>
+        query.where('id', appointment.id).update({ confirmation_sent_at: new Date() })
+      ).catch((error: Error) =>
+        strapi.log.warn(
+          `appointment ${appointment.id}: confirmation sent, but not recorded: ${error.message}`
+        )
       );
     }
     return { outcome: 'sent' };

@@ -21,7 +21,8 @@ import { intFromEnv } from '../../../support/env';
  */
 const UID = 'api::notification.notification';
 
-export type NotificationKind = 'confirmation' | 'update' | 'cancellation' | 'reminder' | 'staff_notice';
+export type NotificationKind =
+  'confirmation' | 'update' | 'cancellation' | 'reminder' | 'staff_notice';
 export type Channel = 'email' | 'sms';
 export type NotificationRow = {
   id: number;
@@ -60,7 +61,11 @@ export const notifyConfig = () => ({
   giveUpMs: intFromEnv('NOTIFY_GIVE_UP_HOURS', 48, { min: 1 }) * 3_600_000,
 });
 
-const payloadOf = (row: { id: number; requeues?: number | null; company_id: number }) => ({ notificationId: Number(row.id), companyId: Number(row.company_id), generation: Number(row.requeues ?? 0) });
+const payloadOf = (row: { id: number; requeues?: number | null; company_id: number }) => ({
+  notificationId: Number(row.id),
+  companyId: Number(row.company_id),
+  generation: Number(row.requeues ?? 0),
+});
 const toMs = (value: Date | string) => new Date(value).getTime();
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -68,14 +73,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const queues = () => queuesOf(strapi);
   const senders = new Map<NotificationKind, Sender>();
 
-  const enqueue = async (row: { id: number; requeues?: number | null; company_id: number; due_at: Date | string }) => {
+  const enqueue = async (row: {
+    id: number;
+    requeues?: number | null;
+    company_id: number;
+    due_at: Date | string;
+  }) => {
     try {
       const delay = Math.max(0, toMs(row.due_at) - Date.now());
       await queues().add('notification:send', payloadOf(row), { delay });
       return true;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      strapi.log.warn(`notification ${row.id} stored but not queued (${error.message}); the sweeper will queue it`);
+      strapi.log.warn(
+        `notification ${row.id} stored but not queued (${error.message}); the sweeper will queue it`
+      );
       return false;
     }
   };
@@ -85,8 +97,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * state it was seen in (and, if it was being sent, its lease ran out: a live worker keeps it).
    * In a transaction, queued once that commits.
    */
-  const requeue = async (id: number, seenIn: NotificationRow['state'][]): Promise<'queued' | 'unqueued' | 'held'> => {
-    const found = await newGeneration<NotificationRow>(strapi, TABLE, id, { seenIn, working: 'sending', to: 'pending', patch: { next_attempt_at: null } }, ['id', 'requeues', 'company_id', 'due_at']);
+  const requeue = async (
+    id: number,
+    seenIn: NotificationRow['state'][]
+  ): Promise<'queued' | 'unqueued' | 'held'> => {
+    const found = await newGeneration<NotificationRow>(
+      strapi,
+      TABLE,
+      id,
+      { seenIn, working: 'sending', to: 'pending', patch: { next_attempt_at: null } },
+      ['id', 'requeues', 'company_id', 'due_at']
+    );
     if (!found) return 'held';
     const row = { ...found, id: Number(found.id), requeues: Number(found.requeues) };
     if (strapi.db.inTransaction()) {
@@ -105,7 +126,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .where({ appointment_id: row.appointment_id, channel: row.channel })
         .whereNot('kind', 'staff_notice')
         .where('id', '<', row.id)
-        .where((unsent) => unsent.whereIn('state', ['pending', 'sending']).orWhere((retrying) => retrying.where('state', 'failed').whereNotNull('next_attempt_at')))
+        .where((unsent) =>
+          unsent
+            .whereIn('state', ['pending', 'sending'])
+            .orWhere((retrying) =>
+              retrying.where('state', 'failed').whereNotNull('next_attempt_at')
+            )
+        )
         .where('due_at', '<=', new Date())
         .first()
     ));
@@ -123,34 +150,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async plan(messages: Planned[]) {
       if (messages.length === 0) return;
       const at = new Date();
-      const rows = await onTable<Array<{ id: number; company_id: number; due_at: Date }>>(strapi, TABLE, (query) =>
-        query
-          .insert(
-            messages.map((message) => ({
-              document_id: createId(),
-              company_id: message.companyId,
-              appointment_id: message.appointmentId,
-              kind: message.kind,
-              channel: message.channel,
-              dedupe_key: `${message.appointmentId}:${message.kind}:${message.change}:${message.channel}`,
-              sequence: message.sequence,
-              state: 'pending',
-              attempts: 0,
-              requeues: 0,
-              due_at: message.dueAt,
-              snapshot: JSON.stringify(message.snapshot),
-              created_at: at,
-              updated_at: at,
-              published_at: at,
-            }))
-          )
-          .onConflict('dedupe_key')
-          .ignore()
-          .returning(['id', 'company_id', 'due_at'])
+      const rows = await onTable<Array<{ id: number; company_id: number; due_at: Date }>>(
+        strapi,
+        TABLE,
+        (query) =>
+          query
+            .insert(
+              messages.map((message) => ({
+                document_id: createId(),
+                company_id: message.companyId,
+                appointment_id: message.appointmentId,
+                kind: message.kind,
+                channel: message.channel,
+                dedupe_key: `${message.appointmentId}:${message.kind}:${message.change}:${message.channel}`,
+                sequence: message.sequence,
+                state: 'pending',
+                attempts: 0,
+                requeues: 0,
+                due_at: message.dueAt,
+                snapshot: JSON.stringify(message.snapshot),
+                created_at: at,
+                updated_at: at,
+                published_at: at,
+              }))
+            )
+            .onConflict('dedupe_key')
+            .ignore()
+            .returning(['id', 'company_id', 'due_at'])
       );
       const horizon = Date.now() + queues().config.sweepIntervalMs;
-      const soon = rows.filter((row) => toMs(row.due_at) <= horizon).map((row) => ({ ...row, id: Number(row.id) }));
-      if (soon.length) afterCommit(strapi, async () => void (await Promise.all(soon.map((row) => enqueue(row)))));
+      const soon = rows
+        .filter((row) => toMs(row.due_at) <= horizon)
+        .map((row) => ({ ...row, id: Number(row.id) }));
+      if (soon.length)
+        afterCommit(strapi, async () => void (await Promise.all(soon.map((row) => enqueue(row)))));
     },
 
     /**
@@ -177,29 +210,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Future reminders of an appointment that moved or was cancelled: not sent. */
     async dropPending(appointmentId: number, kind: NotificationKind, reason: string) {
       await onTable(strapi, TABLE, (query) =>
-        query.where({ appointment_id: appointmentId, kind }).whereIn('state', ['pending', 'failed']).update({ state: 'skipped', last_error: reason, updated_at: new Date() })
+        query
+          .where({ appointment_id: appointmentId, kind })
+          .whereIn('state', ['pending', 'failed'])
+          .update({ state: 'skipped', last_error: reason, updated_at: new Date() })
       );
     },
 
     /** The job: one row, sent once. Runs in the row's company scope. */
     async dispatch(id: number): Promise<string> {
       const config = notifyConfig();
-      const row = await claimWithLease<NotificationRow>(strapi, TABLE, id, { from: ['pending', 'failed'], working: 'sending', leaseMs: config.leaseMs });
+      const row = await claimWithLease<NotificationRow>(strapi, TABLE, id, {
+        from: ['pending', 'failed'],
+        working: 'sending',
+        leaseMs: config.leaseMs,
+      });
       if (!row) return 'already done';
-      const end = (patch: Record<string, unknown>) => endAttempt(strapi, TABLE, row, 'sending', patch);
+      const end = (patch: Record<string, unknown>) =>
+        endAttempt(strapi, TABLE, row, 'sending', patch);
       try {
         if (toMs(row.due_at) > Date.now() + 1000) {
           await end({ state: 'pending' });
           return 'not due';
         }
         if (await earlierUnsent(row)) {
-          await end({ state: 'failed', next_attempt_at: new Date(Date.now() + config.backoffMs), last_error: 'waiting for an earlier message of this appointment' });
+          await end({
+            state: 'failed',
+            next_attempt_at: new Date(Date.now() + config.backoffMs),
+            last_error: 'waiting for an earlier message of this appointment',
+          });
           return 'waiting';
         }
         const sender = senders.get(row.kind);
         if (!sender) throw new Error(`no sender for ${row.kind} notifications`);
-        const delivery = await sender({ ...row, snapshot: typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot });
-        await end(delivery.outcome === 'sent' ? { state: 'sent', sent_at: new Date(), last_error: null } : { state: 'skipped', last_error: delivery.reason });
+        const delivery = await sender({
+          ...row,
+          snapshot: typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot,
+        });
+        await end(
+          delivery.outcome === 'sent'
+            ? { state: 'sent', sent_at: new Date(), last_error: null }
+            : { state: 'skipped', last_error: delivery.reason }
+        );
         return delivery.outcome;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -207,10 +259,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const code = (error as { code?: unknown } | null)?.code;
         const summary = `${error instanceof Error ? error.name : 'Error'}${typeof code === 'string' && /^[A-Z_]{2,32}$/.test(code) ? ` (${code})` : ''}`;
         const givingUp = Date.now() - toMs(row.created_at) > config.giveUpMs;
-        const delay = Math.min(config.backoffMaxMs, config.backoffMs * 2 ** Math.max(0, row.attempts - 1));
-        await end({ state: 'failed', last_error: summary, next_attempt_at: givingUp ? null : new Date(Date.now() + delay) });
-        if (givingUp) strapi.log.error(`notification ${row.id} (${row.kind}) given up after ${row.attempts} attempts: ${message}`);
-        else strapi.log.warn(`notification ${row.id} (${row.kind}) not sent on attempt ${row.attempts} (${message}); next attempt in ${Math.round(delay / 1000)} s`);
+        const delay = Math.min(
+          config.backoffMaxMs,
+          config.backoffMs * 2 ** Math.max(0, row.attempts - 1)
+        );
+        await end({
+          state: 'failed',
+          last_error: summary,
+          next_attempt_at: givingUp ? null : new Date(Date.now() + delay),
+        });
+        if (givingUp)
+          strapi.log.error(
+            `notification ${row.id} (${row.kind}) given up after ${row.attempts} attempts: ${message}`
+          );
+        else
+          strapi.log.warn(
+            `notification ${row.id} (${row.kind}) not sent on attempt ${row.attempts} (${message}); next attempt in ${Math.round(delay / 1000)} s`
+          );
         return 'failed';
       } finally {
         row.release();
@@ -226,7 +291,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const horizon = new Date(Date.now() + queues().config.sweepIntervalMs);
       let queued = 0;
       let after = 0;
-      for (let seen = 0; seen < maxRows; ) {
+      for (let seen = 0; seen < maxRows;) {
         const at = new Date();
         const rows = await onTable<NotificationRow[]>(strapi, TABLE, (query) =>
           query
@@ -234,9 +299,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             .where('id', '>', after)
             .where((due) =>
               due
-                .where((pending) => pending.where('state', 'pending').where('due_at', '<=', horizon))
-                .orWhere((failed) => failed.where('state', 'failed').whereNotNull('next_attempt_at').where('next_attempt_at', '<=', at))
-                .orWhere((expired) => expired.where('state', 'sending').where('lease_expires_at', '<', at))
+                .where((pending) =>
+                  pending.where('state', 'pending').where('due_at', '<=', horizon)
+                )
+                .orWhere((failed) =>
+                  failed
+                    .where('state', 'failed')
+                    .whereNotNull('next_attempt_at')
+                    .where('next_attempt_at', '<=', at)
+                )
+                .orWhere((expired) =>
+                  expired.where('state', 'sending').where('lease_expires_at', '<', at)
+                )
             )
             .orderBy('id')
             .limit(batch)
@@ -247,7 +321,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const pending = rows.filter((row) => row.state === 'pending');
         let jobs: Map<number, 'pending' | 'finished' | undefined>;
         try {
-          jobs = new Map((await queues().jobStates('notification:send', pending.map(payloadOf))).map((state, index) => [Number(pending[index].id), state]));
+          jobs = new Map(
+            (await queues().jobStates('notification:send', pending.map(payloadOf))).map(
+              (state, index) => [Number(pending[index].id), state]
+            )
+          );
         } catch (error) {
           if (!(error instanceof QueueUnavailableError)) throw error;
           return queued;
@@ -256,7 +334,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const id = Number(row.id);
           const job = row.state === 'pending' ? jobs.get(id) : 'finished';
           if (job === 'pending') continue;
-          const outcome = job === undefined ? ((await enqueue({ ...row, id })) ? 'queued' : 'unqueued') : await requeue(id, [row.state]);
+          const outcome =
+            job === undefined
+              ? (await enqueue({ ...row, id }))
+                ? 'queued'
+                : 'unqueued'
+              : await requeue(id, [row.state]);
           if (outcome === 'unqueued') return queued;
           if (outcome === 'queued') queued += 1;
         }

@@ -4,9 +4,11 @@ import { getService } from './utils';
 
 /** The permission that shows the overview (granted to Company Staff at boot), and the cache's gauges. */
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.service('admin::permission').actionProvider.registerMany([
-    { section: 'plugins', displayName: 'Read the overview', uid: 'read', pluginName: 'overview' },
-  ]);
+  await strapi
+    .service('admin::permission')
+    .actionProvider.registerMany([
+      { section: 'plugins', displayName: 'Read the overview', uid: 'read', pluginName: 'overview' },
+    ]);
   registerGauge(strapi, {
     name: 'frontdesk_overview_cache_lookups',
     help: 'Overview cache lookups in this process since it started',

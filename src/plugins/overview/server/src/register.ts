@@ -11,7 +11,10 @@ import type { LifecycleEvent, LifecycleSubscriber } from '../../../../support/li
  * shows customers and the appointment a call booked. (The queue widget is never cached.)
  */
 const MODELS: Record<string, { table: string; widgets: readonly string[] }> = {
-  'api::appointment.appointment': { table: 'appointments', widgets: ['kpis', 'appointments', 'calls'] },
+  'api::appointment.appointment': {
+    table: 'appointments',
+    widgets: ['kpis', 'appointments', 'calls'],
+  },
   'api::call.call': { table: 'calls', widgets: ['kpis', 'calls'] },
   'api::customer.customer': { table: 'customers', widgets: ['kpis', 'appointments', 'calls'] },
 };
@@ -25,12 +28,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const id = event.result?.id;
     if (!id) return [];
     // On the write's own transaction: no second connection (SQLite has only one), and it sees the row.
-    const row = await onTable<{ company_id?: number } | undefined>(strapi, MODELS[event.model.uid].table, (query) => query.where('id', id).first('company_id'));
+    const row = await onTable<{ company_id?: number } | undefined>(
+      strapi,
+      MODELS[event.model.uid].table,
+      (query) => query.where('id', id).first('company_id')
+    );
     return row?.company_id ? [Number(row.company_id)] : [];
   };
   // Dropped once the write commits: a reader in between would otherwise cache the old figures again.
   const drop = (companies: Array<number | null>, event: Event) =>
-    afterCommit(strapi, () => getService(strapi, 'cache').invalidate(companies, MODELS[event.model.uid].widgets));
+    afterCommit(strapi, () =>
+      getService(strapi, 'cache').invalidate(companies, MODELS[event.model.uid].widgets)
+    );
   const invalidate = async (event: Event) => drop(await companiesOf(event), event);
   const invalidateEverything = async (event: Event) => {
     const scope = explicitScope();

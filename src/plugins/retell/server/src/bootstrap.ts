@@ -12,18 +12,35 @@ import { getService } from './utils';
  */
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany([
-    { section: 'plugins', displayName: 'Replay webhook events', uid: 'replay', pluginName: 'retell' },
+    {
+      section: 'plugins',
+      displayName: 'Replay webhook events',
+      uid: 'replay',
+      pluginName: 'retell',
+    },
   ]);
 
   const queues = queuesOf(strapi);
   for (const job of EVENT_JOBS) queues.register(job);
-  queues.sweep({ name: 'retell inbox', run: () => runAsSystem('retell: inbox sweeper', () => getService(strapi, 'inbox').sweep()) });
+  queues.sweep({
+    name: 'retell inbox',
+    run: () => runAsSystem('retell: inbox sweeper', () => getService(strapi, 'inbox').sweep()),
+  });
   registerGauge(strapi, {
     name: 'frontdesk_webhook_inbox_rows',
     help: 'Retell webhook inbox rows by state',
     labelNames: ['state'],
     read: async () =>
-      ((await strapi.db.connection(tableOf(strapi, 'plugin::retell.webhook-event')).select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: string; n: string | number }>).map((row) => ({ labels: { state: row.state }, value: Number(row.n) })),
+      (
+        (await strapi.db
+          .connection(tableOf(strapi, 'plugin::retell.webhook-event'))
+          .select('state')
+          .count({ n: '*' })
+          .groupBy('state')) as Array<{ state: string; n: string | number }>
+      ).map((row) => ({ labels: { state: row.state }, value: Number(row.n) })),
   });
-  queues.sweep({ name: 'retell inbox retention', run: () => runAsSystem('retell: inbox retention', () => getService(strapi, 'inbox').prune()) });
+  queues.sweep({
+    name: 'retell inbox retention',
+    run: () => runAsSystem('retell: inbox retention', () => getService(strapi, 'inbox').prune()),
+  });
 };

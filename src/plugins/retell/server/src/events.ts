@@ -2,7 +2,8 @@
 export const HANDLED_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 export type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
-export const isHandledEvent = (event: string): event is HandledEvent => (HANDLED_EVENTS as readonly string[]).includes(event);
+export const isHandledEvent = (event: string): event is HandledEvent =>
+  (HANDLED_EVENTS as readonly string[]).includes(event);
 
 /** The queue job that applies an event (jobs/webhook-event.ts) is named after the event. */
 export type EventJobName = HandledEvent;

@@ -10,4 +10,5 @@ const webhookOutcomes = new client.Counter({
 });
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
-export const countWebhook = (outcome: WebhookOutcome, reason = '') => webhookOutcomes.inc({ outcome, reason });
+export const countWebhook = (outcome: WebhookOutcome, reason = '') =>
+  webhookOutcomes.inc({ outcome, reason });

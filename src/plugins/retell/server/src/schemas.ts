@@ -56,7 +56,10 @@ export const FunctionBodySchema = z.object({
 export type FunctionBody = z.infer<typeof FunctionBodySchema>;
 
 /** Arguments the LLM fills in: all optional here; what is missing is asked for in words. */
-const arg = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().trim().max(500).optional().nullable());
+const arg = z.preprocess(
+  (value) => (typeof value === 'number' ? String(value) : value),
+  z.string().trim().max(500).optional().nullable()
+);
 export const FunctionArgsSchema = z.object({
   service: arg,
   date: arg,

@@ -1,4 +1,15 @@
-import { Badge, Box, Flex, SimpleMenu, MenuItem, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  Box,
+  Flex,
+  SimpleMenu,
+  MenuItem,
+  Table,
+  Tbody,
+  Td,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { HeaderRow } from './HeaderRow';
 
 export type AppointmentItem = {
@@ -10,7 +21,14 @@ export type AppointmentItem = {
   service: string | null;
   company: string | null;
 };
-export type AppointmentDays = { timezone: string; days: Array<{ date: string; total: number; hours: Array<{ hour: string; appointments: AppointmentItem[] }> }> };
+export type AppointmentDays = {
+  timezone: string;
+  days: Array<{
+    date: string;
+    total: number;
+    hours: Array<{ hour: string; appointments: AppointmentItem[] }>;
+  }>;
+};
 
 const STATE_COLORS: Record<string, { background: string; text: string }> = {
   confirmed: { background: 'primary100', text: 'primary700' },
@@ -25,7 +43,12 @@ export const StateBadge = ({ state }: { state: string }) => (
   </Badge>
 );
 
-const dayLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const dayLabel = (date: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+  });
 const CHANGES: Array<[string, string]> = [
   ['completed', 'Mark completed'],
   ['no_show', 'Mark no-show'],
@@ -33,14 +56,23 @@ const CHANGES: Array<[string, string]> = [
   ['confirmed', 'Back to confirmed'],
 ];
 
-export const Appointments = ({ data, showCompany, onChangeState }: { data: AppointmentDays; showCompany: boolean; onChangeState: (documentId: string, state: string) => void }) => {
+export const Appointments = ({
+  data,
+  showCompany,
+  onChangeState,
+}: {
+  data: AppointmentDays;
+  showCompany: boolean;
+  onChangeState: (documentId: string, state: string) => void;
+}) => {
   const days = data.days.filter((day, index) => index === 0 || day.total > 0);
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       {days.map((day, index) => (
         <Box key={day.date} data-testid={index === 0 ? 'appointments-today' : undefined}>
           <Typography tag="h3" variant="omega" fontWeight="bold">
-            {index === 0 ? 'Today' : dayLabel(day.date)} · {day.total} appointment{day.total === 1 ? '' : 's'}
+            {index === 0 ? 'Today' : dayLabel(day.date)} · {day.total} appointment
+            {day.total === 1 ? '' : 's'}
           </Typography>
           {day.total === 0 ? (
             <Typography variant="pi" textColor="neutral600">
@@ -48,23 +80,51 @@ export const Appointments = ({ data, showCompany, onChangeState }: { data: Appoi
             </Typography>
           ) : (
             <Table colCount={showCompany ? 6 : 5} rowCount={day.total + 1}>
-              <HeaderRow labels={['Time', 'Customer', 'Service', 'State', showCompany && 'Company', 'Change']} />
+              <HeaderRow
+                labels={[
+                  'Time',
+                  'Customer',
+                  'Service',
+                  'State',
+                  showCompany && 'Company',
+                  'Change',
+                ]}
+              />
               <Tbody>
                 {day.hours.flatMap((hour) =>
                   hour.appointments.map((appointment) => (
                     <Tr key={appointment.documentId} data-appointment={appointment.documentId}>
-                      <Td><Typography>{appointment.time}</Typography></Td>
-                      <Td><Typography>{appointment.customer?.name ?? appointment.customer?.phone ?? '–'}</Typography></Td>
-                      <Td><Typography>{appointment.service ?? '–'}</Typography></Td>
-                      <Td><StateBadge state={appointment.state} /></Td>
-                      {showCompany ? <Td><Typography>{appointment.company}</Typography></Td> : null}
+                      <Td>
+                        <Typography>{appointment.time}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>
+                          {appointment.customer?.name ?? appointment.customer?.phone ?? '–'}
+                        </Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{appointment.service ?? '–'}</Typography>
+                      </Td>
+                      <Td>
+                        <StateBadge state={appointment.state} />
+                      </Td>
+                      {showCompany ? (
+                        <Td>
+                          <Typography>{appointment.company}</Typography>
+                        </Td>
+                      ) : null}
                       <Td>
                         <SimpleMenu label="Change state" variant="tertiary" size="S">
-                          {CHANGES.filter(([state]) => state !== appointment.state).map(([state, label]) => (
-                            <MenuItem key={state} onSelect={() => onChangeState(appointment.documentId, state)}>
-                              {label}
-                            </MenuItem>
-                          ))}
+                          {CHANGES.filter(([state]) => state !== appointment.state).map(
+                            ([state, label]) => (
+                              <MenuItem
+                                key={state}
+                                onSelect={() => onChangeState(appointment.documentId, state)}
+                              >
+                                {label}
+                              </MenuItem>
+                            )
+                          )}
                         </SimpleMenu>
                       </Td>
                     </Tr>

@@ -17,31 +17,69 @@ export type CallItem = {
 export type CallsData = { live: CallItem[]; recent: CallItem[] };
 
 const CM = '/admin/content-manager/collection-types';
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const OUTCOME: Record<string, [string, string]> = { booked: ['success100', 'success700'], 'not booked': ['neutral150', 'neutral700'], 'in progress': ['warning100', 'warning700'] };
+const when = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+const OUTCOME: Record<string, [string, string]> = {
+  booked: ['success100', 'success700'],
+  'not booked': ['neutral150', 'neutral700'],
+  'in progress': ['warning100', 'warning700'],
+};
 
 export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boolean }) => (
   <Flex direction="column" alignItems="stretch" gap={3}>
     <Typography variant="omega" data-testid="live-calls">
-      {data.live.length === 0 ? 'No call in progress.' : `${data.live.length} call${data.live.length === 1 ? '' : 's'} in progress`}
+      {data.live.length === 0
+        ? 'No call in progress.'
+        : `${data.live.length} call${data.live.length === 1 ? '' : 's'} in progress`}
     </Typography>
     <Table colCount={showCompany ? 7 : 6} rowCount={data.recent.length + 1}>
-      <HeaderRow labels={['Started', 'Customer', 'Duration', 'Outcome', 'Summary', showCompany && 'Company', 'Links']} />
+      <HeaderRow
+        labels={[
+          'Started',
+          'Customer',
+          'Duration',
+          'Outcome',
+          'Summary',
+          showCompany && 'Company',
+          'Links',
+        ]}
+      />
       <Tbody>
         {data.recent.map((call) => (
           <Tr key={call.documentId}>
-            <Td><Typography>{when(call.startedAt)}</Typography></Td>
-            <Td><Typography>{call.customer?.name ?? '–'}</Typography></Td>
-            <Td><Typography>{formatDuration(call.durationMs)}</Typography></Td>
             <Td>
-              <Badge backgroundColor={OUTCOME[call.outcome][0]} textColor={OUTCOME[call.outcome][1]}>
+              <Typography>{when(call.startedAt)}</Typography>
+            </Td>
+            <Td>
+              <Typography>{call.customer?.name ?? '–'}</Typography>
+            </Td>
+            <Td>
+              <Typography>{formatDuration(call.durationMs)}</Typography>
+            </Td>
+            <Td>
+              <Badge
+                backgroundColor={OUTCOME[call.outcome][0]}
+                textColor={OUTCOME[call.outcome][1]}
+              >
                 {call.outcome}
               </Badge>
             </Td>
             <Td style={{ maxWidth: 360 }}>
-              <Typography ellipsis title={call.summary ?? ''}>{call.summary ?? '–'}</Typography>
+              <Typography ellipsis title={call.summary ?? ''}>
+                {call.summary ?? '–'}
+              </Typography>
             </Td>
-            {showCompany ? <Td><Typography>{call.company}</Typography></Td> : null}
+            {showCompany ? (
+              <Td>
+                <Typography>{call.company}</Typography>
+              </Td>
+            ) : null}
             <Td>
               <Flex gap={2}>
                 <Link href={`${CM}/api::call.call/${call.documentId}`}>Transcript</Link>
@@ -50,7 +88,11 @@ export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boo
                     Recording
                   </Link>
                 ) : null}
-                {call.appointment ? <Link href={`${CM}/api::appointment.appointment/${call.appointment.documentId}`}>Appointment</Link> : null}
+                {call.appointment ? (
+                  <Link href={`${CM}/api::appointment.appointment/${call.appointment.documentId}`}>
+                    Appointment
+                  </Link>
+                ) : null}
               </Flex>
             </Td>
           </Tr>

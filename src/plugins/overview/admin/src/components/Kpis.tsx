@@ -15,7 +15,17 @@ export type KpiData = {
   perDay: Array<{ date: string; calls: number; bookings: number }>;
 };
 
-const Figure = ({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) => (
+const Figure = ({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId: string;
+}) => (
   <Box background="neutral100" hasRadius padding={4} data-testid={testId}>
     <Typography variant="sigma" textColor="neutral600">
       {label}
@@ -37,15 +47,34 @@ const Chart = ({ days }: { days: KpiData['perDay'] }) => {
   const width = Math.max(days.length * 28, 200);
   return (
     <Box paddingTop={4}>
-      <svg role="img" aria-label="Calls and bookings per day" width="100%" height="120" viewBox={`0 0 ${width} 120`} preserveAspectRatio="none">
+      <svg
+        role="img"
+        aria-label="Calls and bookings per day"
+        width="100%"
+        height="120"
+        viewBox={`0 0 ${width} 120`}
+        preserveAspectRatio="none"
+      >
         {days.map((day, index) => {
           const callHeight = (day.calls / max) * 100;
           const bookingHeight = (day.bookings / max) * 100;
           return (
             <g key={day.date}>
               <title>{`${day.date}: ${day.calls} calls, ${day.bookings} bookings`}</title>
-              <rect x={index * 28 + 4} y={110 - callHeight} width={10} height={callHeight} fill="#7b79ff" />
-              <rect x={index * 28 + 15} y={110 - bookingHeight} width={10} height={bookingHeight} fill="#32d08d" />
+              <rect
+                x={index * 28 + 4}
+                y={110 - callHeight}
+                width={10}
+                height={callHeight}
+                fill="#7b79ff"
+              />
+              <rect
+                x={index * 28 + 15}
+                y={110 - bookingHeight}
+                width={10}
+                height={bookingHeight}
+                fill="#32d08d"
+              />
             </g>
           );
         })}
@@ -53,7 +82,8 @@ const Chart = ({ days }: { days: KpiData['perDay'] }) => {
       </svg>
       <Flex gap={4}>
         <Typography variant="pi" textColor="neutral600">
-          ■ <span style={{ color: '#7b79ff' }}>calls</span> ■ <span style={{ color: '#32d08d' }}>bookings</span> per day
+          ■ <span style={{ color: '#7b79ff' }}>calls</span> ■{' '}
+          <span style={{ color: '#32d08d' }}>bookings</span> per day
         </Typography>
       </Flex>
     </Box>
@@ -65,10 +95,30 @@ export const Kpis = ({ data }: { data: KpiData }) => (
     <Grid.Root gap={4}>
       {[
         { label: 'Calls', value: String(data.calls), testId: 'kpi-calls' },
-        { label: 'Bookings', value: String(data.bookings), hint: `${data.phoneBookings} by phone`, testId: 'kpi-bookings' },
-        { label: 'Call → booking', value: percent(data.conversion), hint: `${data.bookedCalls} calls booked`, testId: 'kpi-conversion' },
-        { label: 'Average call', value: data.averageCallSeconds === null ? '–' : formatDuration(data.averageCallSeconds * 1000), testId: 'kpi-duration' },
-        { label: 'No-show rate', value: percent(data.noShowRate), hint: `${data.noShows} no-shows, ${data.completed} attended`, testId: 'kpi-no-show' },
+        {
+          label: 'Bookings',
+          value: String(data.bookings),
+          hint: `${data.phoneBookings} by phone`,
+          testId: 'kpi-bookings',
+        },
+        {
+          label: 'Call → booking',
+          value: percent(data.conversion),
+          hint: `${data.bookedCalls} calls booked`,
+          testId: 'kpi-conversion',
+        },
+        {
+          label: 'Average call',
+          value:
+            data.averageCallSeconds === null ? '–' : formatDuration(data.averageCallSeconds * 1000),
+          testId: 'kpi-duration',
+        },
+        {
+          label: 'No-show rate',
+          value: percent(data.noShowRate),
+          hint: `${data.noShows} no-shows, ${data.completed} attended`,
+          testId: 'kpi-no-show',
+        },
         { label: 'New customers', value: String(data.newCustomers), testId: 'kpi-new-customers' },
       ].map((figure) => (
         <Grid.Item key={figure.testId} col={2} s={6} xs={12}>

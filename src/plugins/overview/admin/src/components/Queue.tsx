@@ -7,14 +7,40 @@ export type QueueData = {
   failed: number;
   ignored: number;
   processed: number;
-  events: Array<{ documentId: string; state: string; attempts: number; event: string; callId: string; lastError: string | null; receivedAt: string | null }>;
+  events: Array<{
+    documentId: string;
+    state: string;
+    attempts: number;
+    event: string;
+    callId: string;
+    lastError: string | null;
+    receivedAt: string | null;
+  }>;
 };
 
-export const Queue = ({ data, onReplay }: { data: QueueData; onReplay: (documentId: string) => void }) => (
+export const Queue = ({
+  data,
+  onReplay,
+}: {
+  data: QueueData;
+  onReplay: (documentId: string) => void;
+}) => (
   <Flex direction="column" alignItems="stretch" gap={3}>
     <Flex gap={3} wrap="wrap">
-      {([['waiting', data.waiting], ['active', data.active], ['failed', data.failed], ['ignored', data.ignored], ['processed', data.processed]] as Array<[string, number]>).map(([label, value]) => (
-        <Badge key={label} data-testid={`queue-${label}`} backgroundColor={label === 'failed' && value > 0 ? 'danger100' : 'neutral150'}>
+      {(
+        [
+          ['waiting', data.waiting],
+          ['active', data.active],
+          ['failed', data.failed],
+          ['ignored', data.ignored],
+          ['processed', data.processed],
+        ] as Array<[string, number]>
+      ).map(([label, value]) => (
+        <Badge
+          key={label}
+          data-testid={`queue-${label}`}
+          backgroundColor={label === 'failed' && value > 0 ? 'danger100' : 'neutral150'}
+        >
           {label}: {value}
         </Badge>
       ))}
@@ -29,10 +55,26 @@ export const Queue = ({ data, onReplay }: { data: QueueData; onReplay: (document
         <Tbody>
           {data.events.map((event) => (
             <Tr key={event.documentId}>
-              <Td><Typography>{event.receivedAt ? new Date(event.receivedAt).toLocaleString() : '–'}</Typography></Td>
-              <Td><Typography>{event.event} · {event.callId}</Typography></Td>
-              <Td><Typography>{event.state} ({event.attempts}×)</Typography></Td>
-              <Td style={{ maxWidth: 320 }}><Typography ellipsis title={event.lastError ?? ''}>{event.lastError ?? '–'}</Typography></Td>
+              <Td>
+                <Typography>
+                  {event.receivedAt ? new Date(event.receivedAt).toLocaleString() : '–'}
+                </Typography>
+              </Td>
+              <Td>
+                <Typography>
+                  {event.event} · {event.callId}
+                </Typography>
+              </Td>
+              <Td>
+                <Typography>
+                  {event.state} ({event.attempts}×)
+                </Typography>
+              </Td>
+              <Td style={{ maxWidth: 320 }}>
+                <Typography ellipsis title={event.lastError ?? ''}>
+                  {event.lastError ?? '–'}
+                </Typography>
+              </Td>
               <Td>
                 <Button size="S" variant="secondary" onClick={() => onReplay(event.documentId)}>
                   Replay

@@ -40,7 +40,10 @@ const OverviewPage = () => {
   const changeState = async (documentId: string, state: string) => {
     try {
       await put(`/overview/appointments/${documentId}/state`, { state });
-      toggleNotification({ type: 'success', message: `Appointment marked ${state.replace('_', '-')}` });
+      toggleNotification({
+        type: 'success',
+        message: `Appointment marked ${state.replace('_', '-')}`,
+      });
       setRefresh((value) => value + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: (error as Error).message });
@@ -59,7 +62,10 @@ const OverviewPage = () => {
 
   const download = async (kind: 'appointments' | 'calls') => {
     const search = new URLSearchParams({ period, ...(canPick ? { company } : {}) }).toString();
-    const response = await fetch(`${window.strapi?.backendURL ?? ''}/overview/export/${kind}?${search}`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(
+      `${window.strapi?.backendURL ?? ''}/overview/export/${kind}?${search}`,
+      { headers: { Authorization: `Bearer ${token}` } }
+    );
     if (!response.ok) {
       toggleNotification({ type: 'danger', message: `Export failed (${response.status})` });
       return;
@@ -67,7 +73,9 @@ const OverviewPage = () => {
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');
     link.href = url;
-    link.download = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}.csv`;
+    link.download =
+      /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+      `${kind}.csv`;
     link.click();
     URL.revokeObjectURL(url);
   };
@@ -77,11 +85,20 @@ const OverviewPage = () => {
       <Page.Title>Overview</Page.Title>
       <Layouts.Header
         title="Overview"
-        subtitle={kpis.data ? `Figures ${PERIODS.find(([value]) => value === period)?.[1].toLowerCase()} · times in ${appointments.data?.timezone ?? ''}` : 'Front desk at a glance'}
+        subtitle={
+          kpis.data
+            ? `Figures ${PERIODS.find(([value]) => value === period)?.[1].toLowerCase()} · times in ${appointments.data?.timezone ?? ''}`
+            : 'Front desk at a glance'
+        }
         primaryAction={
           <Flex gap={2}>
             {canPick ? (
-              <SingleSelect aria-label="Company" size="S" value={company} onChange={(value: string | number) => setCompany(String(value))}>
+              <SingleSelect
+                aria-label="Company"
+                size="S"
+                value={company}
+                onChange={(value: string | number) => setCompany(String(value))}
+              >
                 <SingleSelectOption value="all">All companies</SingleSelectOption>
                 {companies.data?.map((item) => (
                   <SingleSelectOption key={item.id} value={String(item.id)}>
@@ -90,14 +107,23 @@ const OverviewPage = () => {
                 ))}
               </SingleSelect>
             ) : null}
-            <SingleSelect aria-label="Period" size="S" value={period} onChange={(value: string | number) => setPeriod(value as Period)}>
+            <SingleSelect
+              aria-label="Period"
+              size="S"
+              value={period}
+              onChange={(value: string | number) => setPeriod(value as Period)}
+            >
               {PERIODS.map(([value, label]) => (
                 <SingleSelectOption key={value} value={value}>
                   {label}
                 </SingleSelectOption>
               ))}
             </SingleSelect>
-            <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={() => setRefresh((value) => value + 1)}>
+            <Button
+              variant="tertiary"
+              startIcon={<ArrowClockwise />}
+              onClick={() => setRefresh((value) => value + 1)}
+            >
               Refresh
             </Button>
           </Flex>
@@ -105,14 +131,30 @@ const OverviewPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
-          <Widget id="kpis" title="Key figures" loading={kpis.loading && !kpis.data} error={kpis.error}>
+          <Widget
+            id="kpis"
+            title="Key figures"
+            loading={kpis.loading && !kpis.data}
+            error={kpis.error}
+          >
             {kpis.data ? <Kpis data={kpis.data} /> : null}
           </Widget>
           <Grid.Root gap={6}>
             <Grid.Item col={7} s={12} alignItems="stretch">
               <Box width="100%">
-                <Widget id="appointments" title="Appointments: today and the next 7 days" loading={appointments.loading && !appointments.data} error={appointments.error}>
-                  {appointments.data ? <Appointments data={appointments.data} showCompany={showCompany} onChangeState={changeState} /> : null}
+                <Widget
+                  id="appointments"
+                  title="Appointments: today and the next 7 days"
+                  loading={appointments.loading && !appointments.data}
+                  error={appointments.error}
+                >
+                  {appointments.data ? (
+                    <Appointments
+                      data={appointments.data}
+                      showCompany={showCompany}
+                      onChangeState={changeState}
+                    />
+                  ) : null}
                 </Widget>
               </Box>
             </Grid.Item>
@@ -125,10 +167,20 @@ const OverviewPage = () => {
                   error={queue.error}
                   action={
                     <Flex gap={2}>
-                      <Button size="S" variant="secondary" startIcon={<Download />} onClick={() => download('appointments')}>
+                      <Button
+                        size="S"
+                        variant="secondary"
+                        startIcon={<Download />}
+                        onClick={() => download('appointments')}
+                      >
                         Appointments CSV
                       </Button>
-                      <Button size="S" variant="secondary" startIcon={<Download />} onClick={() => download('calls')}>
+                      <Button
+                        size="S"
+                        variant="secondary"
+                        startIcon={<Download />}
+                        onClick={() => download('calls')}
+                      >
                         Calls CSV
                       </Button>
                     </Flex>
@@ -139,7 +191,12 @@ const OverviewPage = () => {
               </Box>
             </Grid.Item>
           </Grid.Root>
-          <Widget id="calls" title="Calls: live and the last 20" loading={calls.loading && !calls.data} error={calls.error}>
+          <Widget
+            id="calls"
+            title="Calls: live and the last 20"
+            loading={calls.loading && !calls.data}
+            error={calls.error}
+          >
             {calls.data ? <Calls data={calls.data} showCompany={showCompany} /> : null}
           </Widget>
         </Flex>

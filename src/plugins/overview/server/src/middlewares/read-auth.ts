@@ -20,13 +20,34 @@ const READ_ACTION = 'plugin::overview.read';
 const MAX_ENTRIES = 10_000;
 
 type AdminUser = { id: number; email: string; isActive: boolean; roles: Array<{ code: string }> };
-type Ctx = { request: { header: Record<string, string | undefined> }; state: Record<string, unknown> };
-
+type Ctx = {
+  request: { header: Record<string, string | undefined> };
+  state: Record<string, unknown>;
+};
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
-  const sessions = ttlCache<string, { userId: number | string; tokenExpires: number }>(strapi, 'overview:read-auth:sessions', { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES });
-  const principals = ttlCache<number | string, { user: AdminUser; mayRead: boolean }>(strapi, 'overview:read-auth:principals', { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES });
-  const manager = () => (strapi as unknown as { sessionManager: (origin: string) => { validateAccessToken(token: string): { isValid: boolean; payload: { userId: string; sessionId: string; exp?: number } | null }; isSessionActive(id: string): Promise<boolean> } }).sessionManager('admin');
+  const sessions = ttlCache<string, { userId: number | string; tokenExpires: number }>(
+    strapi,
+    'overview:read-auth:sessions',
+    { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES }
+  );
+  const principals = ttlCache<number | string, { user: AdminUser; mayRead: boolean }>(
+    strapi,
+    'overview:read-auth:principals',
+    { ttlMs: AUTH_TTL_MS, maxEntries: MAX_ENTRIES }
+  );
+  const manager = () =>
+    (
+      strapi as unknown as {
+        sessionManager: (origin: string) => {
+          validateAccessToken(token: string): {
+            isValid: boolean;
+            payload: { userId: string; sessionId: string; exp?: number } | null;
+          };
+          isSessionActive(id: string): Promise<boolean>;
+        };
+      }
+    ).sessionManager('admin');
 
   const sessionOf = async (token: string) => {
     const key = createHash('sha256').update(token).digest('base64url');
@@ -34,24 +55,30 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     // Never past the token's own expiry, however fresh the cache entry.
     if (cached && cached.tokenExpires > Date.now()) return cached;
     const { isValid, payload } = manager().validateAccessToken(token);
-    if (!isValid || !payload || !(await manager().isSessionActive(payload.sessionId))) throw new errors.UnauthorizedError('Missing or invalid credentials');
+    if (!isValid || !payload || !(await manager().isSessionActive(payload.sessionId)))
+      throw new errors.UnauthorizedError('Missing or invalid credentials');
     const numeric = Number(payload.userId);
-    const userId = Number.isFinite(numeric) && String(numeric) === payload.userId ? numeric : payload.userId;
+    const userId =
+      Number.isFinite(numeric) && String(numeric) === payload.userId ? numeric : payload.userId;
     return sessions.set(key, { userId, tokenExpires: payload.exp ? payload.exp * 1000 : Infinity });
   };
 
   const principalOf = async (userId: number | string) => {
     const cached = principals.get(userId);
     if (cached) return cached;
-    const user = (await strapi.db.query('admin::user').findOne({ where: { id: userId }, populate: ['roles'] })) as AdminUser | null;
-    if (!user || user.isActive !== true) throw new errors.UnauthorizedError('Missing or invalid credentials');
+    const user = (await strapi.db
+      .query('admin::user')
+      .findOne({ where: { id: userId }, populate: ['roles'] })) as AdminUser | null;
+    if (!user || user.isActive !== true)
+      throw new errors.UnauthorizedError('Missing or invalid credentials');
     const ability = await strapi.service('admin::permission').engine.generateUserAbility(user);
     return principals.set(userId, { user, mayRead: ability.can(READ_ACTION) });
   };
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
     const [scheme, token] = (ctx.request.header.authorization ?? '').split(/\s+/);
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new errors.UnauthorizedError('Missing or invalid credentials');
+    if (scheme?.toLowerCase() !== 'bearer' || !token)
+      throw new errors.UnauthorizedError('Missing or invalid credentials');
     const { userId } = await sessionOf(token);
     const { user, mayRead } = await principalOf(userId);
     if (!mayRead) throw new errors.ForbiddenError('You may not read the overview');

@@ -25,7 +25,12 @@ export default {
         method: 'PUT',
         path: '/appointments/:documentId/state',
         handler: 'overview.setState',
-        config: { policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: ['plugin::overview.read'] } }] },
+        config: {
+          policies: [
+            'admin::isAuthenticatedAdmin',
+            { name: 'admin::hasPermissions', config: { actions: ['plugin::overview.read'] } },
+          ],
+        },
       },
     ],
   },

@@ -33,19 +33,28 @@ export default (_context: { strapi: Core.Strapi }) => {
     return redis;
   };
   const usable = () => !closed && ttlSeconds > 0 && client().status === 'ready';
-  const keyOf = (companyId: number | null, widget: string) => `${prefix}${companyId ?? 'all'}:${widget}`;
+  const keyOf = (companyId: number | null, widget: string) =>
+    `${prefix}${companyId ?? 'all'}:${widget}`;
   const widgetOf = (field: string) => field.split(':')[0];
 
   return {
     ttlSeconds,
 
     /** The figures as JSON text: from Redis when fresh, else computed and stored. */
-    async rememberJson(companyId: number | null, field: string, compute: () => Promise<unknown>): Promise<string> {
+    async rememberJson(
+      companyId: number | null,
+      field: string,
+      compute: () => Promise<unknown>
+    ): Promise<string> {
       if (usable()) {
         try {
           const cached = await client().hget(keyOf(companyId, widgetOf(field)), field);
           const separator = cached ? cached.indexOf(SEPARATOR) : -1;
-          if (cached && separator > 0 && Date.now() - Number(cached.slice(0, separator)) < ttlSeconds * 1000) {
+          if (
+            cached &&
+            separator > 0 &&
+            Date.now() - Number(cached.slice(0, separator)) < ttlSeconds * 1000
+          ) {
             stats.hits += 1;
             return cached.slice(separator + 1);
           }
@@ -73,7 +82,9 @@ export default (_context: { strapi: Core.Strapi }) => {
     async invalidate(companyIds: Array<number | null>, widgets: readonly string[]) {
       stats.invalidations += 1;
       if (closed || client().status !== 'ready') return;
-      const keys = [...new Set([...companyIds, null])].flatMap((companyId) => widgets.map((widget) => keyOf(companyId, widget)));
+      const keys = [...new Set([...companyIds, null])].flatMap((companyId) =>
+        widgets.map((widget) => keyOf(companyId, widget))
+      );
       await client()
         .del(...keys)
         .catch(() => {
@@ -83,7 +94,11 @@ export default (_context: { strapi: Core.Strapi }) => {
 
     stats() {
       const lookups = stats.hits + stats.misses;
-      return { ...stats, hitRate: lookups === 0 ? null : Math.round((stats.hits / lookups) * 10_000) / 10_000, ttlSeconds };
+      return {
+        ...stats,
+        hitRate: lookups === 0 ? null : Math.round((stats.hits / lookups) * 10_000) / 10_000,
+        ttlSeconds,
+      };
     },
 
     resetStats() {

@@ -36,21 +36,83 @@ type Row = Record<string, unknown> & { id: number };
 
 const COLUMNS: Record<Kind, { de: string[]; en: string[] }> = {
   appointments: {
-    de: ['Beginn', 'Ende', 'Status', 'Quelle', 'Kunde', 'Telefon', 'E-Mail', 'Leistung', 'Notizen', 'Bestätigung gesendet', 'Firma'],
-    en: ['Start', 'End', 'State', 'Source', 'Customer', 'Phone', 'Email', 'Service', 'Notes', 'Confirmation sent', 'Company'],
+    de: [
+      'Beginn',
+      'Ende',
+      'Status',
+      'Quelle',
+      'Kunde',
+      'Telefon',
+      'E-Mail',
+      'Leistung',
+      'Notizen',
+      'Bestätigung gesendet',
+      'Firma',
+    ],
+    en: [
+      'Start',
+      'End',
+      'State',
+      'Source',
+      'Customer',
+      'Phone',
+      'Email',
+      'Service',
+      'Notes',
+      'Confirmation sent',
+      'Company',
+    ],
   },
   calls: {
-    de: ['Beginn', 'Dauer (s)', 'Status', 'Richtung', 'Von', 'An', 'Kunde', 'Ergebnis', 'Zusammenfassung', 'Stimmung', 'Erfolgreich', 'Aufnahme', 'Firma'],
-    en: ['Start', 'Duration (s)', 'State', 'Direction', 'From', 'To', 'Customer', 'Outcome', 'Summary', 'Sentiment', 'Successful', 'Recording', 'Company'],
+    de: [
+      'Beginn',
+      'Dauer (s)',
+      'Status',
+      'Richtung',
+      'Von',
+      'An',
+      'Kunde',
+      'Ergebnis',
+      'Zusammenfassung',
+      'Stimmung',
+      'Erfolgreich',
+      'Aufnahme',
+      'Firma',
+    ],
+    en: [
+      'Start',
+      'Duration (s)',
+      'State',
+      'Direction',
+      'From',
+      'To',
+      'Customer',
+      'Outcome',
+      'Summary',
+      'Sentiment',
+      'Successful',
+      'Recording',
+      'Company',
+    ],
   },
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  stream(kind: Kind, scope: Scope, { from, to, language }: { from: DateTime; to: DateTime; language: 'de' | 'en' }) {
+  stream(
+    kind: Kind,
+    scope: Scope,
+    { from, to, language }: { from: DateTime; to: DateTime; language: 'de' | 'en' }
+  ) {
     const { at, millis } = sqlHelpers(strapi);
     const out = new PassThrough();
-    const time = (ms: unknown) => (ms === null || ms === undefined ? '' : DateTime.fromMillis(Number(ms), { zone: scope.zone }).toFormat('yyyy-MM-dd HH:mm'));
-    const company = scope.companyId === null ? { clause: '', bindings: [] as Knex.RawBinding[] } : { clause: ' AND x.company_id = ?', bindings: [scope.companyId] };
+    const time = (ms: unknown) =>
+      ms === null || ms === undefined
+        ? ''
+        : DateTime.fromMillis(Number(ms), { zone: scope.zone }).toFormat('yyyy-MM-dd HH:mm');
+    const company =
+      scope.companyId === null
+        ? { clause: '', bindings: [] as Knex.RawBinding[] }
+        : { clause: ' AND x.company_id = ?', bindings: [scope.companyId] };
     const page = async (afterId: number): Promise<Row[]> => {
       const text =
         kind === 'appointments'
@@ -68,14 +130,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
                LEFT JOIN appointments_call_lnk acl ON acl.call_id = x.id LEFT JOIN appointments ap ON ap.id = acl.appointment_id
                LEFT JOIN companies co ON co.id = x.company_id
               WHERE x.created_at >= ? AND x.created_at < ? AND x.id > ?${company.clause} ORDER BY x.id LIMIT ${PAGE}`;
-      const result = await strapi.db.connection.raw(text, [at(from.toJSDate()), at(to.toJSDate()), afterId, ...company.bindings]);
+      const result = await strapi.db.connection.raw(text, [
+        at(from.toJSDate()),
+        at(to.toJSDate()),
+        afterId,
+        ...company.bindings,
+      ]);
       return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
     };
     const yes = language === 'de' ? 'ja' : 'yes';
     const no = language === 'de' ? 'nein' : 'no';
     const format = (row: Row) =>
       kind === 'appointments'
-        ? line([time(row.starts_at), time(row.ends_at), row.state, row.source, row.customer, row.phone, row.email, row.service, row.notes, time(row.confirmation_sent_at), row.company])
+        ? line([
+            time(row.starts_at),
+            time(row.ends_at),
+            row.state,
+            row.source,
+            row.customer,
+            row.phone,
+            row.email,
+            row.service,
+            row.notes,
+            time(row.confirmation_sent_at),
+            row.company,
+          ])
         : line([
             time(row.started_at ?? row.created_at),
             row.duration_ms === null ? '' : Math.round(Number(row.duration_ms) / 1000),
@@ -84,7 +163,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             row.from_number,
             row.to_number,
             row.customer,
-            row.appointment_id ? (language === 'de' ? 'gebucht' : 'booked') : language === 'de' ? 'nicht gebucht' : 'not booked',
+            row.appointment_id
+              ? language === 'de'
+                ? 'gebucht'
+                : 'booked'
+              : language === 'de'
+                ? 'nicht gebucht'
+                : 'not booked',
             row.summary,
             row.sentiment,
             row.successful === null ? '' : row.successful ? yes : no,

@@ -19,7 +19,10 @@ const LIVE_CALL_HOURS = 2;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const sql = () => sqlHelpers(strapi);
   const knex = () => strapi.db.connection;
-  const inCompany = (column: string, scope: Scope) => (scope.companyId === null ? { clause: '', bindings: [] as Knex.RawBinding[] } : { clause: ` AND ${column} = ?`, bindings: [scope.companyId] });
+  const inCompany = (column: string, scope: Scope) =>
+    scope.companyId === null
+      ? { clause: '', bindings: [] as Knex.RawBinding[] }
+      : { clause: ` AND ${column} = ?`, bindings: [scope.companyId] };
 
   return {
     /** Today and the next 7 days, by day and hour, with customer, service and state. */
@@ -43,7 +46,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         [at(from.toJSDate()), at(to.toJSDate()), ...company.bindings]
       );
       const days = new Map<string, Map<string, Row[]>>();
-      for (let day = from; day < to; day = day.plus({ days: 1 })) days.set(day.toISODate() as string, new Map());
+      for (let day = from; day < to; day = day.plus({ days: 1 }))
+        days.set(day.toISODate() as string, new Map());
       for (const row of rows) {
         const start = DateTime.fromMillis(number(row.starts_at), { zone: scope.zone });
         const hours = days.get(start.toISODate() as string);
@@ -58,7 +62,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           state: row.state,
           source: row.source,
           notes: row.notes,
-          customer: row.customer_id ? { documentId: row.customer_id, name: row.customer_name, phone: row.customer_phone } : null,
+          customer: row.customer_id
+            ? { documentId: row.customer_id, name: row.customer_name, phone: row.customer_phone }
+            : null,
           service: row.service_name ?? null,
           company: row.company_name,
         });
@@ -100,16 +106,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         retellCallId: row.retell_call_id,
         state: row.state,
         direction: row.direction,
-        startedAt: row.started_at ? new Date(number(row.started_at)).toISOString() : new Date(number(row.created_at)).toISOString(),
+        startedAt: row.started_at
+          ? new Date(number(row.started_at)).toISOString()
+          : new Date(number(row.created_at)).toISOString(),
         durationMs: row.duration_ms === null ? null : number(row.duration_ms),
         summary: row.summary,
         recordingUrl: httpUrl(row.recording_url),
         successful: row.successful === null ? null : Boolean(row.successful),
         sentiment: row.sentiment,
         disconnectionReason: row.disconnection_reason,
-        outcome: row.appointment_id ? 'booked' : row.state === 'ongoing' ? 'in progress' : 'not booked',
+        outcome: row.appointment_id
+          ? 'booked'
+          : row.state === 'ongoing'
+            ? 'in progress'
+            : 'not booked',
         customer: row.customer_id ? { documentId: row.customer_id, name: row.customer_name } : null,
-        appointment: row.appointment_id ? { documentId: row.appointment_id, startsAt: new Date(number(row.appointment_starts_at)).toISOString(), state: row.appointment_state } : null,
+        appointment: row.appointment_id
+          ? {
+              documentId: row.appointment_id,
+              startsAt: new Date(number(row.appointment_starts_at)).toISOString(),
+              state: row.appointment_state,
+            }
+          : null,
         company: row.company_name,
       });
       const all = rows.map(toCall);
@@ -121,7 +139,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { at, hourOf } = sql();
       const { from, to, dates, dateOfHour } = periodRange(period, scope.zone, now);
       const range = [at(from.toJSDate()), at(to.toJSDate())];
-      const part = (metric: string, table: string, column: string, extra = '', value = 'count(*)', joins = '') => {
+      const part = (
+        metric: string,
+        table: string,
+        column: string,
+        extra = '',
+        value = 'count(*)',
+        joins = ''
+      ) => {
         const company = inCompany(`${table.split(' ')[1] ?? table}.company_id`, scope);
         return {
           text: `SELECT '${metric}' AS metric, ${hourOf(column)} AS hour, ${value} AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
@@ -131,16 +156,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const parts = [
         part('calls', 'calls c', 'c.created_at'),
-        part('booked_calls', 'calls c', 'c.created_at', ' AND EXISTS (SELECT 1 FROM appointments_call_lnk l WHERE l.call_id = c.id)'),
+        part(
+          'booked_calls',
+          'calls c',
+          'c.created_at',
+          ' AND EXISTS (SELECT 1 FROM appointments_call_lnk l WHERE l.call_id = c.id)'
+        ),
         part('bookings', 'appointments a', 'a.created_at'),
         part('phone_bookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),
         part('completed', 'appointments a', 'a.starts_at', " AND a.state = 'completed'"),
         part('no_show', 'appointments a', 'a.starts_at', " AND a.state = 'no_show'"),
         part('new_customers', 'customers cu', 'cu.created_at'),
       ];
-      const { rows } = await this.raw(parts.map((item) => item.text).join('\nUNION ALL\n'), parts.flatMap((item) => item.bindings));
+      const { rows } = await this.raw(
+        parts.map((item) => item.text).join('\nUNION ALL\n'),
+        parts.flatMap((item) => item.bindings)
+      );
 
-      const totals: Record<string, number> = { calls: 0, booked_calls: 0, bookings: 0, phone_bookings: 0, completed: 0, no_show: 0, new_customers: 0 };
+      const totals: Record<string, number> = {
+        calls: 0,
+        booked_calls: 0,
+        bookings: 0,
+        phone_bookings: 0,
+        completed: 0,
+        no_show: 0,
+        new_customers: 0,
+      };
       const perDay = new Map(dates.map((date) => [date, { date, calls: 0, bookings: 0 }]));
       let durationTotal = 0;
       let timedCalls = 0;
@@ -157,7 +198,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (day && metric === 'calls') day.calls += n;
         if (day && metric === 'bookings') day.bookings += n;
       }
-      const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+      const ratio = (part: number, whole: number) =>
+        whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
       return {
         period,
         timezone: scope.zone,
@@ -168,7 +210,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         phoneBookings: totals.phone_bookings,
         bookedCalls: totals.booked_calls,
         conversion: ratio(totals.booked_calls, totals.calls),
-        averageCallSeconds: timedCalls === 0 ? null : Math.round(durationTotal / timedCalls / 100) / 10,
+        averageCallSeconds:
+          timedCalls === 0 ? null : Math.round(durationTotal / timedCalls / 100) / 10,
         noShowRate: ratio(totals.no_show, totals.no_show + totals.completed),
         noShows: totals.no_show,
         completed: totals.completed,
@@ -191,7 +234,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             ORDER BY received_at DESC LIMIT 20) problems`,
         [...company.bindings, ...company.bindings]
       );
-      const counts: Record<string, number> = { received: 0, processing: 0, processed: 0, failed: 0, ignored: 0 };
+      const counts: Record<string, number> = {
+        received: 0,
+        processing: 0,
+        processed: 0,
+        failed: 0,
+        ignored: 0,
+      };
       const events: Row[] = [];
       for (const row of rows) {
         if (row.kind === 'count') counts[String(row.state)] = number(row.n);
@@ -206,13 +255,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             receivedAt: row.received_at ? new Date(number(row.received_at)).toISOString() : null,
           });
       }
-      return { waiting: counts.received, active: counts.processing, failed: counts.failed, ignored: counts.ignored, processed: counts.processed, events };
+      return {
+        waiting: counts.received,
+        active: counts.processing,
+        failed: counts.failed,
+        ignored: counts.ignored,
+        processed: counts.processed,
+        events,
+      };
     },
 
     /** One statement, normalised over the two drivers (pg returns {rows}, better-sqlite3 an array). */
     async raw(text: string, bindings: readonly Knex.RawBinding[]): Promise<{ rows: Row[] }> {
       const result = await knex().raw(text, bindings);
-      return { rows: Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []) };
+      return {
+        rows: Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []),
+      };
     },
   };
 };

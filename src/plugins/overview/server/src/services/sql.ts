@@ -11,10 +11,12 @@ export const sqlHelpers = (strapi: Core.Strapi) => {
   return {
     postgres,
     /** An hour bucket (integer hours since the epoch) of a datetime column. */
-    hourOf: (column: string) => (postgres ? `floor(extract(epoch from ${column}) / 3600)::int` : `(${column} / 3600000)`),
+    hourOf: (column: string) =>
+      postgres ? `floor(extract(epoch from ${column}) / 3600)::int` : `(${column} / 3600000)`,
     /** A value to compare a datetime column with. */
     at: (date: Date) => (postgres ? date : date.getTime()),
     /** A datetime column as epoch milliseconds in the result. */
-    millis: (column: string) => (postgres ? `(extract(epoch from ${column}) * 1000)::bigint` : column),
+    millis: (column: string) =>
+      postgres ? `(extract(epoch from ${column}) * 1000)::bigint` : column,
   };
 };

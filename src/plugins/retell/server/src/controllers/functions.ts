@@ -7,16 +7,27 @@ import { getService } from '../utils';
 import type { Agent } from '../services/agents';
 
 /** POST /api/retell/functions/:name — answered synchronously; the caller is waiting. */
-type Ctx = { params: { name: string }; request: { body: unknown }; state: { retell: { agent: Agent | null } }; body: unknown };
+type Ctx = {
+  params: { name: string };
+  request: { body: unknown };
+  state: { retell: { agent: Agent | null } };
+  body: unknown;
+};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async invoke(ctx: Ctx) {
     const functions = getService(strapi, 'functions');
     const { name } = ctx.params;
     if (!functions.isKnown(name)) throw new errors.NotFoundError(`Unknown function "${name}"`);
-    const { call, args } = parseInput(FunctionBodySchema, ctx.request.body, 'Invalid Retell function call');
+    const { call, args } = parseInput(
+      FunctionBodySchema,
+      ctx.request.body,
+      'Invalid Retell function call'
+    );
     const { agent } = ctx.state.retell;
     if (!agent) throw new errors.NotFoundError(`No company owns the agent ${call.agent_id}`);
-    ctx.body = await runAsCompany(agent.company.id, () => functions.invoke(name, { company: agent.company, call, args, now: Date.now() }));
+    ctx.body = await runAsCompany(agent.company.id, () =>
+      functions.invoke(name, { company: agent.company, call, args, now: Date.now() })
+    );
   },
 });

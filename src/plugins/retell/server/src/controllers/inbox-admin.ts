@@ -10,10 +10,17 @@ type Ctx = { params: { documentId: string }; body: unknown };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async replay(ctx: Ctx) {
-    const row = await strapi.documents('plugin::retell.webhook-event').findOne({ documentId: ctx.params.documentId });
+    const row = await strapi
+      .documents('plugin::retell.webhook-event')
+      .findOne({ documentId: ctx.params.documentId });
     if (!row) throw new errors.NotFoundError('Not Found');
     const outcome = await getService(strapi, 'inbox').replay(Number(row.id), row.event ?? '');
-    if (outcome === 'held') throw new errors.ApplicationError('This event is being processed right now', { code: 'IN_PROGRESS' });
-    ctx.body = { data: { documentId: row.documentId, state: 'received', queued: outcome === 'queued' } };
+    if (outcome === 'held')
+      throw new errors.ApplicationError('This event is being processed right now', {
+        code: 'IN_PROGRESS',
+      });
+    ctx.body = {
+      data: { documentId: row.documentId, state: 'received', queued: outcome === 'queued' },
+    };
   },
 });

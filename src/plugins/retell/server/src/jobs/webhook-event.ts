@@ -8,7 +8,10 @@ import { getService } from '../utils';
  * applied by the events service. Its id is the row's, `evt:<row>`, and `evt:<row>:r<n>` for the
  * row's n-th generation (a replay, a re-queue), so Bull never ignores a re-queue as a duplicate.
  */
-const EventPayload = z.object({ eventId: z.number().int().positive(), generation: z.number().int().min(0) });
+const EventPayload = z.object({
+  eventId: z.number().int().positive(),
+  generation: z.number().int().min(0),
+});
 
 declare module '../../../../../queues/jobs' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: the event jobs' names and payloads
@@ -20,7 +23,8 @@ export const EVENT_JOBS = HANDLED_EVENTS.map((event) =>
     queue: 'webhooks',
     name: eventJobName(event),
     schema: EventPayload,
-    jobId: ({ eventId, generation }) => (generation ? `evt:${eventId}:r${generation}` : `evt:${eventId}`),
+    jobId: ({ eventId, generation }) =>
+      generation ? `evt:${eventId}:r${generation}` : `evt:${eventId}`,
     handler: ({ eventId }, { strapi }) => getService(strapi, 'events').process(eventId),
   })
 );

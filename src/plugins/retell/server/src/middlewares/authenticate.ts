@@ -10,9 +10,13 @@ import type { Agent } from '../services/agents';
  * `x-retell-signature` must verify over the exact raw bytes — awaited: retell-sdk's verify
  * returns a Promise, and an un-awaited Promise is always truthy.
  */
-export const authenticateRetell = async (strapi: Core.Strapi, { raw, body, signature }: { raw: string; body: unknown; signature: string }): Promise<Agent | null> => {
+export const authenticateRetell = async (
+  strapi: Core.Strapi,
+  { raw, body, signature }: { raw: string; body: unknown; signature: string }
+): Promise<Agent | null> => {
   if (!signature) throw new errors.UnauthorizedError('Missing x-retell-signature');
-  const call = body && typeof body === 'object' ? (body as { call?: { agent_id?: unknown } }).call : undefined;
+  const call =
+    body && typeof body === 'object' ? (body as { call?: { agent_id?: unknown } }).call : undefined;
   const agents = getService(strapi, 'agents');
   const agent = typeof call?.agent_id === 'string' ? await agents.lookup(call.agent_id) : null;
   const key = agents.signingKeyFor(agent);

@@ -34,9 +34,14 @@ type Ctx = {
 
 const readRaw = async (ctx: Ctx) => {
   try {
-    return await getRawBody(ctx.req, { limit: MAX_BODY_BYTES, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+    return await getRawBody(ctx.req, {
+      limit: MAX_BODY_BYTES,
+      encoding: 'utf8',
+      length: ctx.get('content-length') || undefined,
+    });
   } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw new errors.PayloadTooLargeError('The request body is larger than 1 MiB');
+    if ((error as { type?: string }).type === 'entity.too.large')
+      throw new errors.PayloadTooLargeError('The request body is larger than 1 MiB');
     throw new errors.ValidationError('The request body could not be read');
   }
 };
@@ -46,22 +51,31 @@ const reasonOf = (error: unknown) => {
   if (error instanceof errors.NotFoundError) return 'unknown_agent';
   if (error instanceof errors.PayloadTooLargeError) return 'too_large';
   if (error instanceof errors.ApplicationError) return 'invalid';
-  return (error as { status?: number }).status === 503 || (error as Error).name === 'KnexTimeoutError' ? 'unavailable' : 'error';
+  return (error as { status?: number }).status === 503 ||
+    (error as Error).name === 'KnexTimeoutError'
+    ? 'unavailable'
+    : 'error';
 };
 
 const ingest = async (strapi: Core.Strapi, ctx: Ctx) => {
   const raw = await readRaw(ctx);
-  if (!ctx.is('application/json')) throw new errors.ValidationError('The body must be JSON (Content-Type: application/json)');
+  if (!ctx.is('application/json'))
+    throw new errors.ValidationError('The body must be JSON (Content-Type: application/json)');
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
     throw new errors.ValidationError('The request body is not valid JSON');
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new errors.ValidationError('The body must be a JSON object');
   const problem = inspectInput(body);
   if (problem) throw new errors.ValidationError(problem);
-  const agent = await authenticateRetell(strapi, { raw, body, signature: ctx.get('x-retell-signature') });
+  const agent = await authenticateRetell(strapi, {
+    raw,
+    body,
+    signature: ctx.get('x-retell-signature'),
+  });
   ctx.state.retell = { agent, rawBody: raw };
   return getService(strapi, 'webhook').receive(body, agent, raw);
 };

@@ -20,7 +20,10 @@ export default {
         path: '/webhook-events/:documentId/replay',
         handler: 'inbox-admin.replay',
         config: {
-          policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: ['plugin::retell.replay'] } }],
+          policies: [
+            'admin::isAuthenticatedAdmin',
+            { name: 'admin::hasPermissions', config: { actions: ['plugin::retell.replay'] } },
+          ],
         },
       },
     ],

@@ -20,8 +20,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     lookup(agentId: string): Promise<Agent | null> {
       return cache.remember(agentId, async () => {
-        const found = await runAsSystem('retell: agent lookup', () => appService(strapi, 'api::company.company').forRetellAgent(agentId));
-        return found ? { company: found.info, signingKey: found.retellApiKey, unusable: found.keyUnreadable } : null;
+        const found = await runAsSystem('retell: agent lookup', () =>
+          appService(strapi, 'api::company.company').forRetellAgent(agentId)
+        );
+        return found
+          ? { company: found.info, signingKey: found.retellApiKey, unusable: found.keyUnreadable }
+          : null;
       });
     },
 

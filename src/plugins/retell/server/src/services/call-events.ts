@@ -29,7 +29,11 @@ const BookingRequestSchema = z.object({
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const customers = () => appService(strapi, 'api::customer.customer');
   const calls = () => appService(strapi, 'api::call.call');
-  const customerOf = async (company: CompanyInfo, call: RetellCall, details: { name?: string | null; email?: string | null } = {}) => {
+  const customerOf = async (
+    company: CompanyInfo,
+    call: RetellCall,
+    details: { name?: string | null; email?: string | null } = {}
+  ) => {
     const phone = customerNumber(company, call);
     return phone ? customers().upsertByPhone(phone, details) : null;
   };
@@ -48,8 +52,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async call_analyzed({ company, call, now }) {
       const analysis = call.call_analysis ?? {};
       const extracted = analysis.custom_analysis_data ?? {};
-      const name = typeof extracted.customer_name === 'string' ? extracted.customer_name.trim().slice(0, 200) || null : null;
-      const customer = await customerOf(company, call, { name, email: normaliseEmail(extracted.customer_email) });
+      const name =
+        typeof extracted.customer_name === 'string'
+          ? extracted.customer_name.trim().slice(0, 200) || null
+          : null;
+      const customer = await customerOf(company, call, {
+        name,
+        email: normaliseEmail(extracted.customer_email),
+      });
       const tracked = await calls().track({
         ...basePatch(call),
         ...endPatch(call),
@@ -74,7 +84,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         now,
       });
       if (!outcome.booked) {
-        await calls().track({ retellCallId: call.call_id, analysis: { ...extracted, in_voicemail: analysis.in_voicemail ?? null, booking_after_call: outcome.message } });
+        await calls().track({
+          retellCallId: call.call_id,
+          analysis: {
+            ...extracted,
+            in_voicemail: analysis.in_voicemail ?? null,
+            booking_after_call: outcome.message,
+          },
+        });
       }
     },
   };

@@ -21,15 +21,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         return 'ignored';
       }
       const { call } = WebhookSchema.parse(row.payload);
-      const company = await runAsSystem('retell: company of event', () => appService(strapi, 'api::company.company').info(row.company_id));
-      if (!company) throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
+      const company = await runAsSystem('retell: company of event', () =>
+        appService(strapi, 'api::company.company').info(row.company_id)
+      );
+      if (!company)
+        throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
       const event = row.event;
-      await runAsCompany(company.id, () => getService(strapi, 'call-events').handle(event, { company, call, now: Date.now() }));
-      if (!(await inbox.finish(row, 'processed'))) strapi.log.warn(`retell event ${row.id} (${row.event}) was taken over by another worker while this one worked`);
+      await runAsCompany(company.id, () =>
+        getService(strapi, 'call-events').handle(event, { company, call, now: Date.now() })
+      );
+      if (!(await inbox.finish(row, 'processed')))
+        strapi.log.warn(
+          `retell event ${row.id} (${row.event}) was taken over by another worker while this one worked`
+        );
       return 'processed';
     } catch (error) {
       await inbox.fail(row, error);
-      strapi.log.error(`retell event ${row.id} (${row.event}) failed on attempt ${row.attempts}: ${(error as Error).message}`);
+      strapi.log.error(
+        `retell event ${row.id} (${row.event}) failed on attempt ${row.attempts}: ${(error as Error).message}`
+      );
       throw error;
     } finally {
       row.release();

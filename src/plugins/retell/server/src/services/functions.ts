@@ -7,7 +7,12 @@ import { normaliseEmail } from '../../../../../domain/email';
 import { atTime, dayPart, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
 import { startIn, type Slot } from '../../../../../domain/slots';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
-import type { BookingResult, ChangeResult, CustomerInfo, ServiceInfo } from '../../../../../api/appointment/services/booking';
+import type {
+  BookingResult,
+  ChangeResult,
+  CustomerInfo,
+  ServiceInfo,
+} from '../../../../../api/appointment/services/booking';
 import { FunctionArgsSchema, type FunctionArgs, type RetellCall } from '../schemas';
 import { basePatch } from '../calls';
 import { appService } from '../../../../../api/services';
@@ -20,37 +25,62 @@ import { ttlCache } from '../../../../../support/ttl-cache';
  * Missing or unreadable arguments are answered with a question, never an error, so the LLM
  * can recover. The customer is always the caller's own number, never one the LLM made up.
  */
-export type FunctionContext = { company: CompanyInfo; call: RetellCall; args: Record<string, unknown>; now: number };
+export type FunctionContext = {
+  company: CompanyInfo;
+  call: RetellCall;
+  args: Record<string, unknown>;
+  now: number;
+};
 export type FunctionAnswer = Record<string, unknown> & { message: string };
-export const FUNCTION_NAMES = ['check_availability', 'book_appointment', 'cancel_appointment', 'reschedule_appointment'] as const;
+export const FUNCTION_NAMES = [
+  'check_availability',
+  'book_appointment',
+  'cancel_appointment',
+  'reschedule_appointment',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const clockOf = (slot: Slot, zone: string) => startIn(slot, zone).toFormat('HH:mm');
   const availability = () => appService(strapi, 'api::appointment.availability');
   const booking = () => appService(strapi, 'api::appointment.booking');
-  const appServices = () => ({ customers: appService(strapi, 'api::customer.customer'), calls: appService(strapi, 'api::call.call') });
+  const appServices = () => ({
+    customers: appService(strapi, 'api::customer.customer'),
+    calls: appService(strapi, 'api::call.call'),
+  });
   const maxSlots = () => pluginConfig<number>(strapi, 'maxSlots');
 
   // A company's services, read on every in-call request, change rarely: kept 30 s, forgotten on any change.
-  const serviceCache = ttlCache<number, ServiceInfo[]>(strapi, 'retell:services', { ttlMs: 30_000 });
+  const serviceCache = ttlCache<number, ServiceInfo[]>(strapi, 'retell:services', {
+    ttlMs: 30_000,
+  });
   const activeServices = (companyId: number): Promise<ServiceInfo[]> =>
-    serviceCache.remember(companyId, async () =>
-      (await strapi.db.query('api::service.service').findMany({
-        where: { active: true },
-        select: ['id', 'documentId', 'name', 'durationMinutes'],
-        orderBy: { name: 'asc' },
-        limit: 100,
-      })) as ServiceInfo[]
+    serviceCache.remember(
+      companyId,
+      async () =>
+        (await strapi.db.query('api::service.service').findMany({
+          where: { active: true },
+          select: ['id', 'documentId', 'name', 'durationMinutes'],
+          orderBy: { name: 'asc' },
+          limit: 100,
+        })) as ServiceInfo[]
     );
 
   /** The service the caller named; without a name, the company's only (or shortest) one. */
-  const serviceFor = async (companyId: number, wanted: string | null | undefined, { required }: { required: boolean }) => {
+  const serviceFor = async (
+    companyId: number,
+    wanted: string | null | undefined,
+    { required }: { required: boolean }
+  ) => {
     const offered = await activeServices(companyId);
     if (!wanted) {
       if (offered.length === 1) return { service: offered[0], offered };
-      if (!required && offered.length) return { service: [...offered].sort((a, b) => a.durationMinutes - b.durationMinutes)[0], offered, assumed: true };
+      if (!required && offered.length)
+        return {
+          service: [...offered].sort((a, b) => a.durationMinutes - b.durationMinutes)[0],
+          offered,
+          assumed: true,
+        };
       return { service: null, offered };
     }
     return { service: matchByName(wanted, offered), offered };
@@ -63,24 +93,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * record of a customer who already has it.
    */
   const verifiedPhone = (company: CompanyInfo, call: RetellCall) =>
-    toE164(call.direction === 'outbound' ? call.to_number : call.from_number, countryOf(company.phoneNumber));
-  const spokenPhone = (company: CompanyInfo, args: FunctionArgs) => toE164(args.customer_phone, countryOf(company.phoneNumber));
+    toE164(
+      call.direction === 'outbound' ? call.to_number : call.from_number,
+      countryOf(company.phoneNumber)
+    );
+  const spokenPhone = (company: CompanyInfo, args: FunctionArgs) =>
+    toE164(args.customer_phone, countryOf(company.phoneNumber));
 
-  const wishedStart = (company: CompanyInfo, dateText: string | null | undefined, timeText: string | null | undefined, startText: string | null | undefined, now: number) => {
+  const wishedStart = (
+    company: CompanyInfo,
+    dateText: string | null | undefined,
+    timeText: string | null | undefined,
+    startText: string | null | undefined,
+    now: number
+  ) => {
     const start = parseStart(startText, company.timezone);
     if (start) return { start, date: start.toISODate(), minutes: start.hour * 60 + start.minute };
     const date = parseDate(dateText, company.timezone, now);
     const minutes = parseTime(timeText);
-    return { start: date && minutes !== null ? atTime(date, minutes, company.timezone) : null, date, minutes };
+    return {
+      start: date && minutes !== null ? atTime(date, minutes, company.timezone) : null,
+      date,
+      minutes,
+    };
   };
 
   const slotData = (slots: Slot[], zone: string) => ({
     alternatives: slots.map((slot) => clockOf(slot, zone)),
-    alternatives_iso: slots.map((slot) => startIn(slot, zone).toISO({ suppressMilliseconds: true })),
+    alternatives_iso: slots.map((slot) =>
+      startIn(slot, zone).toISO({ suppressMilliseconds: true })
+    ),
   });
   const startsOf = (slots: Slot[], zone: string) => slots.map((slot) => startIn(slot, zone));
 
-  const bookingAnswer = (company: CompanyInfo, result: BookingResult, service: ServiceInfo, name: string | null, start: DateTime): FunctionAnswer => {
+  const bookingAnswer = (
+    company: CompanyInfo,
+    result: BookingResult,
+    service: ServiceInfo,
+    name: string | null,
+    start: DateTime
+  ): FunctionAnswer => {
     const { language } = company;
     if (result.ok) {
       const begins = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
@@ -94,36 +146,88 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         message: say.booked(language, service.name, name, begins),
       };
     }
-    return { success: false, reason: result.reason, ...slotData(result.alternatives, company.timezone), message: say.refused(language, result.reason, start, startsOf(result.alternatives, company.timezone)) };
+    return {
+      success: false,
+      reason: result.reason,
+      ...slotData(result.alternatives, company.timezone),
+      message: say.refused(
+        language,
+        result.reason,
+        start,
+        startsOf(result.alternatives, company.timezone)
+      ),
+    };
   };
 
-  const changeRefusal = (company: CompanyInfo, result: Extract<ChangeResult, { ok: false }>, start: DateTime | null): FunctionAnswer => {
+  const changeRefusal = (
+    company: CompanyInfo,
+    result: Extract<ChangeResult, { ok: false }>,
+    start: DateTime | null
+  ): FunctionAnswer => {
     const { language } = company;
-    if (result.reason === 'none') return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+    if (result.reason === 'none')
+      return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
     if (result.reason === 'ambiguous') {
-      const candidates = result.candidates.map((item) => DateTime.fromISO(item.startsAt, { zone: company.timezone }));
+      const candidates = result.candidates.map((item) =>
+        DateTime.fromISO(item.startsAt, { zone: company.timezone })
+      );
       return {
         success: false,
         reason: 'ambiguous',
-        appointments: result.candidates.map((item, index) => ({ booking_id: item.documentId, start: candidates[index].toISO({ suppressMilliseconds: true }) })),
+        appointments: result.candidates.map((item, index) => ({
+          booking_id: item.documentId,
+          start: candidates[index].toISO({ suppressMilliseconds: true }),
+        })),
         message: say.whichAppointment(language, candidates),
       };
     }
     const alternatives = 'alternatives' in result ? result.alternatives : [];
-    return { success: false, reason: result.reason, ...slotData(alternatives, company.timezone), message: say.refused(language, result.reason, start, startsOf(alternatives, company.timezone)) };
+    return {
+      success: false,
+      reason: result.reason,
+      ...slotData(alternatives, company.timezone),
+      message: say.refused(
+        language,
+        result.reason,
+        start,
+        startsOf(alternatives, company.timezone)
+      ),
+    };
   };
 
-  const handlers: Record<FunctionName, (context: FunctionContext, args: FunctionArgs) => Promise<FunctionAnswer>> = {
+  const handlers: Record<
+    FunctionName,
+    (context: FunctionContext, args: FunctionArgs) => Promise<FunctionAnswer>
+  > = {
     async check_availability({ company, now }, args) {
       const { language } = company;
       const { service, offered } = await serviceFor(company.id, args.service, { required: false });
       if (!service) {
         return args.service
-          ? { available: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) }
-          : { available: false, reason: 'missing', missing: ['service'], message: say.missing(language, ['service']) };
+          ? {
+              available: false,
+              reason: 'unknown_service',
+              services: offered.map((item) => item.name),
+              message: say.unknownService(
+                language,
+                offered.map((item) => item.name)
+              ),
+            }
+          : {
+              available: false,
+              reason: 'missing',
+              missing: ['service'],
+              message: say.missing(language, ['service']),
+            };
       }
       const wished = wishedStart(company, args.date, args.time, args.start, now);
-      if (args.date && !wished.date) return { available: false, reason: 'missing', missing: ['date'], message: say.missing(language, ['date']) };
+      if (args.date && !wished.date)
+        return {
+          available: false,
+          reason: 'missing',
+          missing: ['date'],
+          message: say.missing(language, ['date']),
+        };
       const today = DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string;
       // A day in the past: say so, and look from today on.
       const past = !!wished.date && wished.date < today;
@@ -131,15 +235,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const from = parseTime(args.earliest_time);
       const to = parseTime(args.latest_time);
       const preferred = dayPart(args.preference);
-      const window = from !== null || to !== null ? { from: from ?? 0, to: to ?? 24 * 60 - 1 } : preferred;
-      const wish = start ?? (date && minutes === null && window ? atTime(date, window.from, company.timezone) : null);
-      const suggestion = await availability().suggest(company, service.durationMinutes, { date, wish, window, limit: maxSlots(), now });
-      const asked = DateTime.fromISO(date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string), { zone: company.timezone });
-      const base = { timezone: company.timezone, service: service.name, duration_minutes: service.durationMinutes };
-      if (!suggestion) return { ...base, available: false, date: asked.toISODate(), slots: [], message: say.nothingFree(language, asked, []) };
+      const window =
+        from !== null || to !== null ? { from: from ?? 0, to: to ?? 24 * 60 - 1 } : preferred;
+      const wish =
+        start ??
+        (date && minutes === null && window ? atTime(date, window.from, company.timezone) : null);
+      const suggestion = await availability().suggest(company, service.durationMinutes, {
+        date,
+        wish,
+        window,
+        limit: maxSlots(),
+        now,
+      });
+      const asked = DateTime.fromISO(
+        date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string),
+        { zone: company.timezone }
+      );
+      const base = {
+        timezone: company.timezone,
+        service: service.name,
+        duration_minutes: service.durationMinutes,
+      };
+      if (!suggestion)
+        return {
+          ...base,
+          available: false,
+          date: asked.toISODate(),
+          slots: [],
+          message: say.nothingFree(language, asked, []),
+        };
       const slots = startsOf(suggestion.slots, company.timezone);
       if (past) {
-        return { ...base, available: false, reason: 'past', date: suggestion.date, slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)), message: say.refused(language, 'past', null, slots) };
+        return {
+          ...base,
+          available: false,
+          reason: 'past',
+          date: suggestion.date,
+          slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)),
+          message: say.refused(language, 'past', null, slots),
+        };
       }
       return {
         ...base,
@@ -147,7 +281,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         date: suggestion.date,
         slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)),
         slots_iso: slots.map((slot) => slot.toISO({ suppressMilliseconds: true })),
-        message: suggestion.sameDay ? say.available(language, slots[0], slots) : say.nothingFree(language, asked, slots),
+        message: suggestion.sameDay
+          ? say.available(language, slots[0], slots)
+          : say.nothingFree(language, asked, slots),
       };
     },
 
@@ -157,51 +293,137 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { start } = wishedStart(company, args.date, args.time, args.start, now);
       const verified = verifiedPhone(company, call);
       const phone = verified ?? spokenPhone(company, args);
-      const missing = [!service && !args.service ? 'service' : null, !start && !args.date && !args.start ? 'date' : null, !start && !args.time && !args.start ? 'time' : null, !phone ? 'phone' : null].filter(
-        (field): field is string => !!field
-      );
+      const missing = [
+        !service && !args.service ? 'service' : null,
+        !start && !args.date && !args.start ? 'date' : null,
+        !start && !args.time && !args.start ? 'time' : null,
+        !phone ? 'phone' : null,
+      ].filter((field): field is string => !!field);
       if (args.service && !service) {
-        return { success: false, reason: 'unknown_service', services: offered.map((item) => item.name), message: say.unknownService(language, offered.map((item) => item.name)) };
+        return {
+          success: false,
+          reason: 'unknown_service',
+          services: offered.map((item) => item.name),
+          message: say.unknownService(
+            language,
+            offered.map((item) => item.name)
+          ),
+        };
       }
-      if (missing.length || !service || !phone) return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
-      if (!start) return { success: false, reason: 'invalid', missing: ['date', 'time'], message: say.refused(language, 'invalid', null, []) };
+      if (missing.length || !service || !phone)
+        return {
+          success: false,
+          reason: 'missing',
+          missing,
+          message: say.missing(language, missing),
+        };
+      if (!start)
+        return {
+          success: false,
+          reason: 'invalid',
+          missing: ['date', 'time'],
+          message: say.refused(language, 'invalid', null, []),
+        };
 
-      const details = { name: args.customer_name || null, email: normaliseEmail(args.email || args.customer_email) };
+      const details = {
+        name: args.customer_name || null,
+        email: normaliseEmail(args.email || args.customer_email),
+      };
       const customer = verified
         ? await appServices().customers.upsertByPhone(verified, details)
         : await appServices().customers.createUnverified(phone, details);
-      if (!customer) return { success: false, reason: 'unverified_caller', message: say.unverifiedCaller(language) };
-      const tracked = await appServices().calls.track({ ...basePatch(call), state: 'ongoing', customer: customer.id });
-      const result = await booking().book({ company, service, customer, start, callId: tracked.id, notes: args.notes || null, source: 'phone', now, alternatives: maxSlots() });
-      return bookingAnswer(company, result, service, customer.name ?? args.customer_name ?? null, start);
+      if (!customer)
+        return {
+          success: false,
+          reason: 'unverified_caller',
+          message: say.unverifiedCaller(language),
+        };
+      const tracked = await appServices().calls.track({
+        ...basePatch(call),
+        state: 'ongoing',
+        customer: customer.id,
+      });
+      const result = await booking().book({
+        company,
+        service,
+        customer,
+        start,
+        callId: tracked.id,
+        notes: args.notes || null,
+        source: 'phone',
+        now,
+        alternatives: maxSlots(),
+      });
+      return bookingAnswer(
+        company,
+        result,
+        service,
+        customer.name ?? args.customer_name ?? null,
+        start
+      );
     },
 
     async cancel_appointment({ company, call, now }, args) {
       const { language } = company;
       const phone = verifiedPhone(company, call);
-      if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
+      if (!phone)
+        return {
+          success: false,
+          reason: 'unverified_caller',
+          message: say.cannotChangeWithoutCallerId(language),
+        };
       const customer = await appServices().customers.findByPhone(phone);
-      if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      if (!customer)
+        return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const { date, minutes } = wishedStart(company, args.date, args.time, args.start, now);
-      const result = await booking().cancel({ company, customer, target: { documentId: args.booking_id, date, minutes }, now });
+      const result = await booking().cancel({
+        company,
+        customer,
+        target: { documentId: args.booking_id, date, minutes },
+        now,
+      });
       if (!result.ok) return changeRefusal(company, result, null);
       const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
-      return { success: true, booking_id: result.appointment.documentId, message: say.cancelled(language, start) };
+      return {
+        success: true,
+        booking_id: result.appointment.documentId,
+        message: say.cancelled(language, start),
+      };
     },
 
     async reschedule_appointment({ company, call, now }, args) {
       const { language } = company;
       const phone = verifiedPhone(company, call);
-      if (!phone) return { success: false, reason: 'unverified_caller', message: say.cannotChangeWithoutCallerId(language) };
+      if (!phone)
+        return {
+          success: false,
+          reason: 'unverified_caller',
+          message: say.cannotChangeWithoutCallerId(language),
+        };
       const customer = await appServices().customers.findByPhone(phone);
-      if (!customer) return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      if (!customer)
+        return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
       const next = wishedStart(company, args.new_date, args.new_time, args.new_start, now);
       if (!next.start) {
-        const missing = [!next.date ? 'date' : null, next.minutes === null ? 'time' : null].filter((field): field is string => !!field);
-        return { success: false, reason: 'missing', missing, message: say.missing(language, missing) };
+        const missing = [!next.date ? 'date' : null, next.minutes === null ? 'time' : null].filter(
+          (field): field is string => !!field
+        );
+        return {
+          success: false,
+          reason: 'missing',
+          missing,
+          message: say.missing(language, missing),
+        };
       }
       const current = wishedStart(company, args.date, args.time, args.start, now);
-      const result = await booking().reschedule({ company, customer, target: { documentId: args.booking_id, date: current.date, minutes: current.minutes }, newStart: next.start, now, alternatives: maxSlots() });
+      const result = await booking().reschedule({
+        company,
+        customer,
+        target: { documentId: args.booking_id, date: current.date, minutes: current.minutes },
+        newStart: next.start,
+        now,
+        alternatives: maxSlots(),
+      });
       if (!result.ok) return changeRefusal(company, result, next.start);
       const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
       return {
@@ -228,18 +450,54 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         return await handlers[name](context, args);
       } catch (error) {
-        strapi.log.error(`retell function ${name} failed for call ${context.call.call_id}: ${(error as Error).stack ?? error}`);
+        strapi.log.error(
+          `retell function ${name} failed for call ${context.call.call_id}: ${(error as Error).stack ?? error}`
+        );
         return { success: false, reason: 'error', message: say.failed(context.company.language) };
       }
     },
 
     /** A booking request found in the post-call analysis, booked by the same rules. */
-    async bookFromAnalysis({ company, customer, callId, service: serviceName, date, time, now }: { company: CompanyInfo; customer: CustomerInfo; callId: number; service: string; date: string; time: string; now: number }) {
+    async bookFromAnalysis({
+      company,
+      customer,
+      callId,
+      service: serviceName,
+      date,
+      time,
+      now,
+    }: {
+      company: CompanyInfo;
+      customer: CustomerInfo;
+      callId: number;
+      service: string;
+      date: string;
+      time: string;
+      now: number;
+    }) {
       const { service } = await serviceFor(company.id, serviceName, { required: true });
       const { start } = wishedStart(company, date, time, null, now);
-      if (!service || !start) return { booked: false, message: `Not booked after the call: ${!service ? `unknown service "${serviceName}"` : `unreadable date/time "${date} ${time}"`}` };
-      const result = await booking().book({ company, service, customer, start, callId, notes: null, source: 'phone', now });
-      return result.ok ? { booked: true, message: null } : { booked: false, message: `Not booked after the call: ${result.reason} (${start.toISO()})` };
+      if (!service || !start)
+        return {
+          booked: false,
+          message: `Not booked after the call: ${!service ? `unknown service "${serviceName}"` : `unreadable date/time "${date} ${time}"`}`,
+        };
+      const result = await booking().book({
+        company,
+        service,
+        customer,
+        start,
+        callId,
+        notes: null,
+        source: 'phone',
+        now,
+      });
+      return result.ok
+        ? { booked: true, message: null }
+        : {
+            booked: false,
+            message: `Not booked after the call: ${result.reason} (${start.toISO()})`,
+          };
     },
   };
 };

@@ -3,7 +3,12 @@ import { createId } from '@paralleldrive/cuid2';
 import { queuesOf, QueueUnavailableError } from '../../../../../queues';
 import { onTable, tableOf } from '../../../../../support/knex';
 import { intFromEnv } from '../../../../../support/env';
-import { claimWithLease, endAttempt, newGeneration, type Leased } from '../../../../../queues/lease';
+import {
+  claimWithLease,
+  endAttempt,
+  newGeneration,
+  type Leased,
+} from '../../../../../queues/lease';
 import { eventJobName, HANDLED_EVENTS, isHandledEvent } from '../events';
 
 /**
@@ -41,7 +46,10 @@ export type Claim = Leased<InboxRow>;
 const SWEEP_GRACE_MS = 2_000;
 const PRUNE_BATCH = 1_000;
 
-const payloadOf = (row: { id: number; requeues?: number | null }) => ({ eventId: Number(row.id), generation: Number(row.requeues ?? 0) });
+const payloadOf = (row: { id: number; requeues?: number | null }) => ({
+  eventId: Number(row.id),
+  generation: Number(row.requeues ?? 0),
+});
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const TABLE = tableOf(strapi, UID);
@@ -52,21 +60,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Starts a new generation of the row's job — `received` again, queued under a new id — if the
    * row is still in a state it was seen in (and, if it was being processed, its lease ran out).
    */
-  const requeue = async (id: number, event: string, seenIn: InboxState[], patch: Record<string, unknown> = {}): Promise<'queued' | 'unqueued' | 'held'> => {
-    const row = await newGeneration<{ id: number; requeues: number }>(strapi, TABLE, id, { seenIn, working: 'processing', to: 'received', patch }, ['id', 'requeues']);
+  const requeue = async (
+    id: number,
+    event: string,
+    seenIn: InboxState[],
+    patch: Record<string, unknown> = {}
+  ): Promise<'queued' | 'unqueued' | 'held'> => {
+    const row = await newGeneration<{ id: number; requeues: number }>(
+      strapi,
+      TABLE,
+      id,
+      { seenIn, working: 'processing', to: 'received', patch },
+      ['id', 'requeues']
+    );
     if (!row) return 'held';
     return (await enqueue({ id, requeues: Number(row.requeues) }, event)) ? 'queued' : 'unqueued';
   };
 
   /** Queues the row's current job; false when Redis did not take it (the sweeper will), or the event is not one we apply. */
-  const enqueue = async (row: { id: number; requeues?: number | null }, event: string): Promise<boolean> => {
+  const enqueue = async (
+    row: { id: number; requeues?: number | null },
+    event: string
+  ): Promise<boolean> => {
     if (!isHandledEvent(event)) return false;
     try {
       await queuesOf(strapi).add(eventJobName(event), payloadOf(row));
       return true;
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      strapi.log.warn(`webhook event ${row.id} stored but not queued (${error.message}); the sweeper will queue it`);
+      strapi.log.warn(
+        `webhook event ${row.id} stored but not queued (${error.message}); the sweeper will queue it`
+      );
       return false;
     }
   };
@@ -84,7 +108,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** Writes the event; `duplicate` when this call's event was already received. */
-    async record({ event, callId, companyId, rawBody, state }: { event: string; callId: string; companyId: number; rawBody: string; state: InboxState }) {
+    async record({
+      event,
+      callId,
+      companyId,
+      rawBody,
+      state,
+    }: {
+      event: string;
+      callId: string;
+      companyId: number;
+      rawBody: string;
+      state: InboxState;
+    }) {
       const at = now();
       const rows = await onTable<Array<{ id: number }>>(strapi, TABLE, (query) =>
         query
@@ -120,24 +156,44 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * done, gone, or held by a live worker.
      */
     async claim(id: number): Promise<Claim | null> {
-      const row = await claimWithLease<InboxRow>(strapi, TABLE, id, { from: ['received', 'failed'], working: 'processing', leaseMs: config().leaseMs });
+      const row = await claimWithLease<InboxRow>(strapi, TABLE, id, {
+        from: ['received', 'failed'],
+        working: 'processing',
+        leaseMs: config().leaseMs,
+      });
       if (!row) return null;
-      return { ...row, requeues: Number(row.requeues ?? 0), payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload };
+      return {
+        ...row,
+        requeues: Number(row.requeues ?? 0),
+        payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+      };
     },
 
     /** Ends the attempt; false when another worker took the row over meanwhile (its result counts). */
     finish: (claim: Claim, state: 'processed' | 'ignored', note: string | null = null) =>
-      endAttempt(strapi, TABLE, claim, 'processing', { state, processed_at: now(), last_error: note }),
+      endAttempt(strapi, TABLE, claim, 'processing', {
+        state,
+        processed_at: now(),
+        last_error: note,
+      }),
 
     fail: (claim: Claim, error: unknown) =>
-      endAttempt(strapi, TABLE, claim, 'processing', { state: 'failed', last_error: (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000) }),
+      endAttempt(strapi, TABLE, claim, 'processing', {
+        state: 'failed',
+        last_error: (error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error)
+        ).slice(0, 2000),
+      }),
 
     /**
      * Puts a row back to `received` and queues it again (the admin's replay) — not one a live
      * worker holds (`held`). `unqueued`: Redis did not take it; the sweeper will.
      */
     async replay(id: number, event: string) {
-      return requeue(id, event, ['received', 'processing', 'processed', 'failed', 'ignored'], { last_error: null });
+      return requeue(id, event, ['received', 'processing', 'processed', 'failed', 'ignored'], {
+        last_error: null,
+      });
     },
 
     /**
@@ -151,17 +207,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const maxAttempts = config().attempts;
       let queued = 0;
       let after = 0;
-      for (let seen = 0; seen < maxRows; ) {
+      for (let seen = 0; seen < maxRows;) {
         const at = now();
-        const rows = await onTable<Array<{ id: number; event: string; state: InboxState; requeues: number }>>(strapi, TABLE, (query) =>
+        const rows = await onTable<
+          Array<{ id: number; event: string; state: InboxState; requeues: number }>
+        >(strapi, TABLE, (query) =>
           query
             .select('id', 'event', 'state', 'requeues')
             .where('id', '>', after)
             .where((where) =>
               where
-                .where((received) => received.where('state', 'received').where('received_at', '<', new Date(at.getTime() - SWEEP_GRACE_MS)))
-                .orWhere((failed) => failed.where('state', 'failed').where('attempts', '<', maxAttempts))
-                .orWhere((expired) => expired.where('state', 'processing').where('lease_expires_at', '<', at))
+                .where((received) =>
+                  received
+                    .where('state', 'received')
+                    .where('received_at', '<', new Date(at.getTime() - SWEEP_GRACE_MS))
+                )
+                .orWhere((failed) =>
+                  failed.where('state', 'failed').where('attempts', '<', maxAttempts)
+                )
+                .orWhere((expired) =>
+                  expired.where('state', 'processing').where('lease_expires_at', '<', at)
+                )
             )
             .orderBy('id')
             .limit(batch)
@@ -179,7 +245,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const row of rows) {
           const id = Number(row.id);
           if (row.state !== 'processing' && jobs.get(id) === 'pending') continue;
-          if (row.state === 'processing') strapi.log.warn(`webhook event ${id} (${row.event}): its worker's lease ran out; queued again`);
+          if (row.state === 'processing')
+            strapi.log.warn(
+              `webhook event ${id} (${row.event}): its worker's lease ran out; queued again`
+            );
           const outcome = await requeue(id, row.event, [row.state]);
           if (outcome === 'unqueued') return queued;
           if (outcome === 'queued') queued += 1;

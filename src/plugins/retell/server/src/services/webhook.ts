@@ -20,7 +20,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!agent) throw new errors.NotFoundError(`No company owns the agent ${call.agent_id}`);
     const handled = isHandledEvent(event);
     const inbox = getService(strapi, 'inbox');
-    const row = await inbox.record({ event, callId: call.call_id, companyId: agent.company.id, rawBody, state: handled ? 'received' : 'ignored' });
+    const row = await inbox.record({
+      event,
+      callId: call.call_id,
+      companyId: agent.company.id,
+      rawBody,
+      state: handled ? 'received' : 'ignored',
+    });
     if (row.duplicate || row.id === null) return { status: 'duplicate' };
     if (!handled) return { status: 'ignored' };
     await inbox.enqueue(row.id, event);
