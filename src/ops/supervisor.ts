@@ -30,6 +30,7 @@ export type SupervisorConfig = {
   workerProcesses: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  startTimeoutMs: number;
   shutdownTimeoutMs: number;
 };
 
@@ -47,6 +48,9 @@ export const supervisorConfig = (): SupervisorConfig => {
       intFromEnv('SUPERVISOR_HEARTBEAT_TIMEOUT_MS', 15_000, { min: 500 }),
       heartbeatIntervalMs * 2
     ),
+    // A booting process loads modules and syncs the schema in long synchronous stretches (more
+    // so on a busy machine): until it is ready it is judged by this deadline, not the heartbeat.
+    startTimeoutMs: intFromEnv('SUPERVISOR_START_TIMEOUT_MS', 180_000, { min: 1000 }),
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
   };
 };
@@ -58,6 +62,7 @@ type Child = {
   startedAt: number;
   lastPong: number;
   ready: boolean;
+  killed: boolean;
 };
 
 export const runSupervisor = (config: SupervisorConfig, log: Log) => {
@@ -78,12 +83,15 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
       startedAt: Date.now(),
       lastPong: Date.now(),
       ready: false,
+      killed: false,
     };
     children.set(worker.id, child);
+    log('info', `${role} process ${slot} (pid ${worker.process.pid}) is starting`);
     worker.on('message', (message: SupervisorMessage) => {
       if (message?.type === 'pong') child.lastPong = Date.now();
       if (message?.type === 'ready') {
         child.ready = true;
+        child.lastPong = Date.now();
         failures.delete(`${role}:${slot}`);
         log('info', `${role} process ${slot} (pid ${worker.process.pid}) is ready`);
         onReady(child);
@@ -123,13 +131,18 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
   const heartbeat = setInterval(() => {
     const now = Date.now();
     for (const child of children.values()) {
-      if (!child.worker.isConnected()) continue;
-      if (now - child.lastPong > config.heartbeatTimeoutMs) {
+      if (child.killed || !child.worker.isConnected()) continue;
+      const silent = child.ready
+        ? now - child.lastPong > config.heartbeatTimeoutMs
+        : now - child.startedAt > config.startTimeoutMs;
+      if (silent) {
         log(
           'error',
-          `${child.role} process ${child.slot} (pid ${child.worker.process.pid}) has not answered for ${now - child.lastPong} ms; killing it`
+          child.ready
+            ? `${child.role} process ${child.slot} (pid ${child.worker.process.pid}) has not answered for ${now - child.lastPong} ms; killing it`
+            : `${child.role} process ${child.slot} (pid ${child.worker.process.pid}) is not ready after ${now - child.startedAt} ms; killing it`
         );
-        child.lastPong = Infinity; // once
+        child.killed = true;
         child.worker.process.kill('SIGKILL');
         continue;
       }

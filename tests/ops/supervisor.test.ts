@@ -21,6 +21,10 @@ const readyLines = (): Ready[] =>
   [...output.matchAll(/"message":"(api|worker) process (\d+) \(pid (\d+)\) is ready"/g)].map(
     (match) => ({ role: match[1], slot: Number(match[2]), pid: Number(match[3]) })
   );
+const startingLines = (): Ready[] =>
+  [...output.matchAll(/"message":"(api|worker) process (\d+) \(pid (\d+)\) is starting"/g)].map(
+    (match) => ({ role: match[1], slot: Number(match[2]), pid: Number(match[3]) })
+  );
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -93,20 +97,35 @@ it('runs two API processes sharing the port and a queue worker that applies the 
 it('replaces an API process that is killed, and keeps answering meanwhile', async () => {
   const [victim] = readyLines().filter((line) => line.role === 'api');
   const seen = readyLines().length;
+  const started = startingLines().length;
   process.kill(victim.pid, 'SIGKILL');
   // The other process answers at once; the supervisor starts a new one for the dead one's slot.
   await eventually(async () => (await health()) === 204, { timeoutMs: 5_000 });
+  // A booting process runs long synchronous stretches (module loading, schema sync), the more so
+  // on a busy machine: silence while it boots is judged by the start deadline, not the
+  // heartbeat. Freeze the new one for longer than the heartbeat timeout: it must survive.
+  const replacement = (await eventually(
+    async () =>
+      startingLines()
+        .slice(started)
+        .find((line) => line.role === 'api' && line.slot === victim.slot),
+    { timeoutMs: 10_000 }
+  )) as Ready;
+  process.kill(replacement.pid, 'SIGSTOP');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  process.kill(replacement.pid, 'SIGCONT');
   await eventually(
     async () =>
       readyLines()
         .slice(seen)
-        .some((line) => line.role === 'api' && line.slot === victim.slot),
-    { timeoutMs: 30_000 }
+        .some((line) => line.pid === replacement.pid),
+    { timeoutMs: 60_000 }
   );
+  expect(output).not.toContain(`(pid ${replacement.pid}) has not answered`);
   const statuses = await Promise.all(Array.from({ length: 20 }, () => health()));
   expect(statuses.every((status) => status === 204)).toBe(true);
   expect(output).toContain(`api process ${victim.slot} (pid ${victim.pid}) exited (SIGKILL)`);
-}, 60_000);
+}, 90_000);
 
 it('kills and replaces a process whose event loop no longer answers (it would ignore SIGTERM)', async () => {
   const apis = readyLines().filter((line) => line.role === 'api' && alive(line.pid));
@@ -122,10 +141,10 @@ it('kills and replaces a process whose event loop no longer answers (it would ig
       readyLines()
         .slice(seen)
         .some((line) => line.role === 'api' && line.slot === frozen.slot),
-    { timeoutMs: 30_000 }
+    { timeoutMs: 60_000 }
   );
   expect(await health()).toBe(204);
-}, 60_000);
+}, 90_000);
 
 it('stops every process on SIGTERM and exits 0', async () => {
   const pids = readyLines()
