@@ -11,7 +11,7 @@
  *  then the queue is drained by `npm run worker` and every acknowledged event is counted
  *  (0 lost, 0 duplicated); and
  *  (c) check_availability at an offered 50 req/s over 20 connections with 100k appointments
- *  over 20 companies — p95.
+ *  over 20 companies of 10 staff members each (own hours, skills, vacations) — p95.
  * Every request carries a unique, correctly signed call_started body. Results are printed and
  * written to bench/results/webhook.{json,md}.
  */
@@ -101,7 +101,13 @@ const seedWebhookCompany = async (client) => {
   );
 };
 
-/** 20 companies, each with opening hours, 3 services and 5,000 appointments over the next year. */
+/**
+ * 20 companies, each with opening hours, 3 services, 10 staff members and 5,000 appointments
+ * over the next year (100k in all), each appointment with a staff member. The staff differ as in
+ * a real salon: every other one has own hours with a lunch break, every third does only two of
+ * the services, each has a week of vacation.
+ */
+const STAFF_PER_COMPANY = 10;
 const seedAvailabilityData = async (client) => {
   const companies = [];
   for (let index = 0; index < 20; index += 1) {
@@ -112,39 +118,74 @@ const seedAvailabilityData = async (client) => {
     );
     const companyId = inserted.rows[0].id;
     companies.push({ id: companyId, agent: `agent_avail_${runId}_${index}` });
-    for (let weekday = 1; weekday <= 6; weekday += 1) {
-      const component = await client.query(
-        `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`,
-        [weekday]
-      );
-      await client.query(
-        `INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`,
-        [companyId, component.rows[0].id, weekday]
-      );
-    }
-    for (const [name, minutes] of [
-      ['Schnitt', 30],
-      ['Farbe', 90],
-      ['Beratung', 15],
+    const hours = async (table, entityId, field, spans) => {
+      let order = 0;
+      for (let weekday = 1; weekday <= 6; weekday += 1)
+        for (const [opens, closes] of spans) {
+          order += 1;
+          const component = await client.query(
+            `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, $2, $3) RETURNING id`,
+            [weekday, opens, closes]
+          );
+          await client.query(
+            `INSERT INTO ${table} (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', $3, $4)`,
+            [entityId, component.rows[0].id, field, order]
+          );
+        }
+    };
+    await hours('companies_cmps', companyId, 'openingHours', [['08:00', '20:00']]);
+    const services = [];
+    for (const [name, minutes, buffer] of [
+      ['Schnitt', 30, 0],
+      ['Farbe', 90, 15],
+      ['Beratung', 15, 0],
     ]) {
+      const service = await client.query(
+        `INSERT INTO services (document_id, company_id, name, duration_minutes, buffer_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, true, now(), now(), now()) RETURNING id`,
+        [`svc-${runId}-${index}-${name}`, companyId, name, minutes, buffer]
+      );
+      services.push(service.rows[0].id);
+    }
+    const staff = [];
+    for (let k = 0; k < STAFF_PER_COMPANY; k += 1) {
+      const member = await client.query(
+        `INSERT INTO staff_members (document_id, company_id, name, email, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now()) RETURNING id`,
+        [`staff-${runId}-${index}-${k}`, companyId, `Stylist ${k}`, `s${k}@avail${index}.example`]
+      );
+      const id = member.rows[0].id;
+      staff.push(id);
+      if (k % 2 === 0)
+        await hours('staff_members_cmps', id, 'workingHours', [
+          ['08:00', '13:00'],
+          ['13:30', '20:00'],
+        ]);
+      if (k % 3 === 0)
+        for (const [order, service] of [services[0], services[2]].entries())
+          await client.query(
+            `INSERT INTO staff_members_services_lnk (staff_id, service_id, service_ord, staff_ord) VALUES ($1, $2, $3, 1)`,
+            [id, service, order + 1]
+          );
       await client.query(
-        `INSERT INTO services (document_id, company_id, name, duration_minutes, active, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, true, now(), now(), now())`,
-        [`svc-${runId}-${index}-${name}`, companyId, name, minutes]
+        `INSERT INTO absences (document_id, company_id, staff_id, starts_at, ends_at, reason, created_at, updated_at, published_at)
+         VALUES ($1, $2, $3, date_trunc('day', now()) + $4::interval, date_trunc('day', now()) + $5::interval, 'Urlaub', now(), now(), now())`,
+        [`abs-${runId}-${index}-${k}`, companyId, id, `${7 * k} days`, `${7 * k + 7} days`]
       );
     }
+    companies[companies.length - 1].staff = staff;
   }
-  // 5,000 appointments per company: about 16 a day, Monday to Saturday, for a year, 30 min each.
+  // 5,000 appointments per company: about 16 a day, Monday to Saturday, for a year, 30 min each,
+  // spread over the 10 staff members (one's appointments of a day are 400 minutes apart).
   await client.query(
     `
-    INSERT INTO appointments (document_id, company_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
-    SELECT 'apt-${runId}-' || c.id || '-' || n, c.id,
-           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 || ' minutes')::interval,
-           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 45 + 30 || ' minutes')::interval,
+    INSERT INTO appointments (document_id, company_id, staff_id, starts_at, ends_at, state, source, created_at, updated_at, published_at)
+    SELECT 'apt-${runId}-' || c.id || '-' || n, c.id, c.staff[1 + n % ${STAFF_PER_COMPANY}],
+           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 40 || ' minutes')::interval,
+           date_trunc('day', now()) + ((n / 16) || ' days')::interval + interval '8 hours' + ((n % 16) * 40 + 30 || ' minutes')::interval,
            CASE WHEN n % 11 = 0 THEN 'cancelled' ELSE 'confirmed' END, 'phone', now(), now(), now()
-    FROM unnest($1::int[]) AS c(id), generate_series(0, 4999) AS n`,
-    [companies.map((company) => company.id)]
+    FROM jsonb_to_recordset($1::jsonb) AS c(id int, staff int[]), generate_series(0, 4999) AS n`,
+    [JSON.stringify(companies.map((company) => ({ id: company.id, staff: company.staff })))]
   );
-  await client.query('ANALYZE appointments, companies, services');
+  await client.query('ANALYZE appointments, companies, services, staff_members, absences');
   return companies;
 };
 
@@ -301,7 +342,7 @@ main(async () => {
     for (const worker of workers) await worker.stop();
 
     process.stdout.write(
-      '[bench] (c) check_availability: seeding 100k appointments over 20 companies\n'
+      '[bench] (c) check_availability: seeding 100k appointments over 20 companies × 10 staff\n'
     );
     const companies = await seedAvailabilityData(client);
     await settle(client);

@@ -10,7 +10,8 @@ import { APP_DIR } from './lib/boot';
  * call_analyzed. Prints what the agent would have said and what the server answered.
  *
  * Options (env or flags): SIMULATE_URL / --url (default http://127.0.0.1:$PORT),
- * --agent (default: the demo salon's agent), --service, --caller (E.164), --email.
+ * --agent (default: the demo salon's agent), --service, --caller (E.164), --email, --staff (a
+ * stylist as the caller names them, e.g. "bei Lisa"), --date (as said, default "morgen").
  */
 dotenv.config({ path: path.join(APP_DIR, '.env') });
 
@@ -28,6 +29,10 @@ const agentId = flag('agent', 'agent_demo_salon_lindenblatt');
 const service = flag('service', 'Damenhaarschnitt mit Föhnen');
 const caller = flag('caller', `+4930555${String(1000 + Math.floor(Math.random() * 8999))}`);
 const email = flag('email', 'anrufer@example.com');
+// A stylist as the caller names them ("Lisa", "Herr Öztürk"); none: whoever is free.
+const staff = flag('staff', '');
+const wishedDate = flag('date', 'morgen');
+const withStaff = staff ? { staff } : {};
 const callId = `call_sim_${randomBytes(8).toString('hex')}`;
 const startedAt = Date.now();
 
@@ -81,7 +86,7 @@ const main = async () => {
   const availability = await post('functions/check_availability', {
     name: 'check_availability',
     call: call(),
-    args: { service, date: 'morgen', preference: 'vormittags' },
+    args: { service, date: wishedDate, preference: 'vormittags', ...withStaff },
   });
   step('check_availability', availability);
   const date = availability.json.date as string;
@@ -91,7 +96,7 @@ const main = async () => {
   const booking = await post('functions/book_appointment', {
     name: 'book_appointment',
     call: call(),
-    args: { customer_name: 'Simon Simulant', service, date, time: slots[0], email },
+    args: { customer_name: 'Simon Simulant', service, date, time: slots[0], email, ...withStaff },
   });
   step('book_appointment', booking);
 

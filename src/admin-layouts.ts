@@ -17,20 +17,27 @@ type Layout = {
 
 const LAYOUTS: Record<string, Layout> = {
   'api::appointment.appointment': {
-    list: ['startsAt', 'customer', 'service', 'state', 'source', 'call'],
+    list: ['startsAt', 'customer', 'service', 'staff', 'state', 'source', 'call'],
     mainField: 'startsAt',
     sortBy: 'startsAt',
     sortOrder: 'DESC',
     labels: { startsAt: 'Start', endsAt: 'End', state: 'State', source: 'Booked via' },
-    descriptions: { endsAt: 'Leave empty to use the duration of the service.' },
-    relationLabels: { customer: 'name', service: 'name', call: 'retellCallId' },
+    descriptions: {
+      endsAt: 'Leave empty to use the duration of the service.',
+      staff:
+        'Leave empty to give it to whoever is free (qualified for the service, within their hours).',
+    },
+    relationLabels: { customer: 'name', service: 'name', staff: 'name', call: 'retellCallId' },
   },
   'api::customer.customer': {
     list: ['name', 'phone', 'email', 'createdAt'],
     mainField: 'name',
     sortBy: 'name',
     sortOrder: 'ASC',
-    descriptions: { phone: 'E.164, e.g. +493055501470. One customer per number and company.' },
+    descriptions: {
+      phone:
+        'Typed as the customer says it (030 555 014 70 or +49 …); stored as +493055501470. One customer per number and company.',
+    },
     relationLabels: { appointments: 'startsAt', calls: 'retellCallId' },
   },
   'api::call.call': {
@@ -50,18 +57,42 @@ const LAYOUTS: Record<string, Layout> = {
     relationLabels: { customer: 'name', appointment: 'startsAt' },
   },
   'api::service.service': {
-    list: ['name', 'durationMinutes', 'active'],
+    list: ['name', 'durationMinutes', 'bufferMinutes', 'active'],
     mainField: 'name',
     sortBy: 'name',
     sortOrder: 'ASC',
-    labels: { durationMinutes: 'Duration (min)' },
+    labels: { durationMinutes: 'Duration (min)', bufferMinutes: 'Buffer after (min)' },
+    descriptions: {
+      bufferMinutes: 'Kept free after the appointment (e.g. for the colour to set).',
+      staff: 'Who performs it. No one chosen: every active staff member.',
+    },
+    relationLabels: { staff: 'name' },
   },
   'api::staff.staff': {
     list: ['name', 'email', 'active'],
     mainField: 'name',
     sortBy: 'name',
     sortOrder: 'ASC',
-    descriptions: { email: 'An admin-panel user with this email works for this company.' },
+    descriptions: {
+      email: 'For contact. The admin-panel login is linked by a super admin, not by this email.',
+      workingHours: "Empty: the company's opening hours.",
+      services: 'Empty: every service.',
+      active: 'Inactive staff are not booked and not shown in the calendar.',
+      adminUser: 'The admin-panel login of this person (set by a super admin).',
+    },
+    relationLabels: { services: 'name' },
+  },
+  'api::absence.absence': {
+    list: ['staff', 'startsAt', 'endsAt', 'reason'],
+    mainField: 'reason',
+    sortBy: 'startsAt',
+    sortOrder: 'DESC',
+    labels: { startsAt: 'From', endsAt: 'Until' },
+    descriptions: {
+      reason: 'Vacation, sick, training … (shown in the calendar).',
+      staff: 'Empty: the whole company is closed (e.g. a public holiday).',
+    },
+    relationLabels: { staff: 'name' },
   },
   'api::company.company': {
     list: ['name', 'slug', 'timezone', 'language', 'retellAgentId'],

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapTenancy, registerTenancy, runAsSystem } from './tenancy';
 import { createAppointmentRules } from './api/appointment/document-rules';
+import { createPhoneRules } from './api/customer/phone-rules';
+import { createAbsenceRules } from './api/absence/document-rules';
 import { registerNotificationJobs } from './api/notification/jobs';
 import { watchAppointmentChanges } from './api/appointment/changes';
 import { mapConstraintErrors } from './support/db-errors';
@@ -13,6 +15,8 @@ import { registerGracefulShutdown } from './ops/shutdown';
 import { guardProcess } from './ops/process-guard';
 import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
 import { ensureAppointmentConstraints } from '../database/constraints';
+import { onChange } from './support/lifecycles';
+import { appService } from './api/services';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
@@ -26,6 +30,12 @@ export default {
     registerTenancy(strapi);
     strapi.documents.use(createAppointmentRules(strapi));
     watchAppointmentChanges(strapi);
+    strapi.documents.use(createPhoneRules(strapi));
+    strapi.documents.use(createAbsenceRules(strapi));
+    // Who works when and does what is cached for availability: any change forgets it.
+    onChange(strapi, ['api::staff.staff', 'api::service.service'], () =>
+      appService(strapi, 'api::appointment.availability').forgetRosters()
+    );
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -11,7 +11,8 @@ import { DateTime } from 'luxon';
  * few times per opening interval, not per slot, which keeps an availability answer cheap.
  */
 export type OpeningInterval = { weekday: number; opens: string; closes: string };
-export type Busy = { start: number; end: number };
+/** A time that is taken; `kind` tells an absence from an appointment where it matters (the reason given). */
+export type Busy = { start: number; end: number; kind?: 'appointment' | 'absence' };
 export type Rules = {
   zone: string;
   openingHours: OpeningInterval[];
@@ -20,16 +21,17 @@ export type Rules = {
   now: number;
 };
 export type Slot = { start: number; end: number };
-export type Refusal = 'invalid' | 'past' | 'closed' | 'off_grid' | 'taken';
+/** Why a start cannot be booked; `unavailable`: the staff member asked for does not work then (hours, absence). */
+export type Refusal = 'invalid' | 'past' | 'closed' | 'off_grid' | 'taken' | 'unavailable';
 
 const MINUTE = 60_000;
 
-const toMinutes = (hhmm: string): number => {
+export const toMinutes = (hhmm: string): number => {
   const [hours, minutes] = hhmm.split(':').map(Number);
   return hours * 60 + minutes;
 };
 
-const fromWallClock = (date: DateTime, minutesOfDay: number, zone: string): DateTime =>
+export const fromWallClock = (date: DateTime, minutesOfDay: number, zone: string): DateTime =>
   DateTime.fromObject(
     {
       year: date.year,
@@ -47,15 +49,18 @@ const atWallClock = (date: DateTime, minutesOfDay: number, zone: string): number
   return local.isValid && local.hour * 60 + local.minute === minutesOfDay ? local.toMillis() : null;
 };
 
-const overlaps = (slot: Slot, busy: Busy[]) =>
+export const overlaps = (slot: Slot, busy: Busy[]) =>
   busy.some((interval) => interval.start < slot.end && interval.end > slot.start);
 
-/** The intervals a given calendar day is open, in minutes of the day. */
-const openIntervalsOn = (weekday: number, rules: Rules) =>
-  rules.openingHours
+/** The intervals of a weekday in a set of opening intervals, in minutes of the day. */
+export const intervalsOn = (weekday: number, hours: OpeningInterval[]) =>
+  hours
     .filter((interval) => interval.weekday === weekday)
     .map((interval) => ({ opens: toMinutes(interval.opens), closes: toMinutes(interval.closes) }))
     .filter((interval) => interval.closes > interval.opens);
+
+/** The intervals a given calendar day is open, in minutes of the day. */
+const openIntervalsOn = (weekday: number, rules: Rules) => intervalsOn(weekday, rules.openingHours);
 
 /** Every candidate slot on a day (YYYY-MM-DD in the company zone), free or not, in time order. */
 export const gridSlots = (isoDate: string, rules: Rules): Slot[] => {
@@ -102,7 +107,7 @@ export const checkSlot = (start: DateTime, rules: Rules, busy: Busy[]): Refusal 
 };
 
 /** Up to `limit` free slots nearest to a wished instant (or the first ones of the day). */
-export const nearestFree = (free: Slot[], wish: number | null, limit: number): Slot[] => {
+export const nearestFree = <S extends Slot>(free: S[], wish: number | null, limit: number): S[] => {
   if (wish === null) return free.slice(0, limit);
   return [...free]
     .sort((a, b) => Math.abs(a.start - wish) - Math.abs(b.start - wish) || a.start - b.start)

@@ -44,44 +44,62 @@ const FIELD_NAMES: Record<Language, Record<string, string>> = {
 };
 
 export const say = {
-  available: (language: Language, date: DateTime, slots: DateTime[]) =>
-    language === 'de'
-      ? `${day(date, 'de')}: frei um ${times(slots, 'de')}.`
-      : `${day(date, 'en')}: free at ${times(slots, 'en')}.`,
+  /** " Frei wären am Donnerstag … 10:00 oder 10:30 Uhr." — nothing when there is nothing to offer. */
+  offer: (language: Language, alternatives: DateTime[], staff?: string | null) =>
+    alternatives.length
+      ? language === 'de'
+        ? ` Frei wären ${staff ? `bei ${staff} ` : ''}am ${day(alternatives[0], 'de')} ${times(alternatives, 'de', 'oder')}.`
+        : ` ${staff ? `${staff} is free` : 'Free'} on ${day(alternatives[0], 'en')}: ${times(alternatives, 'en', 'or')}.`
+      : '',
 
-  nothingFree: (language: Language, date: DateTime, next: DateTime[]) => {
+  available: (language: Language, date: DateTime, slots: DateTime[], staff?: string | null) =>
+    language === 'de'
+      ? `${day(date, 'de')}: ${staff ? `bei ${staff} ` : ''}frei um ${times(slots, 'de')}.`
+      : `${day(date, 'en')}: ${staff ? `${staff} is ` : ''}free at ${times(slots, 'en')}.`,
+
+  nothingFree: (language: Language, date: DateTime, next: DateTime[], staff?: string | null) => {
     if (language === 'de') {
-      const head = `Am ${day(date, 'de')} ist leider nichts frei.`;
+      const head = staff
+        ? `Am ${day(date, 'de')} hat ${staff} leider keinen Termin frei.`
+        : `Am ${day(date, 'de')} ist leider nichts frei.`;
       return next.length
-        ? `${head} Am ${day(next[0], 'de')} wäre um ${times(next, 'de', 'oder')} frei.`
-        : `${head} In den nächsten zwei Wochen ist leider kein Termin frei.`;
+        ? `${head} Am ${day(next[0], 'de')} wäre ${staff ? `bei ${staff} ` : ''}um ${times(next, 'de', 'oder')} frei.`
+        : `${head} In den nächsten zwei Wochen ist ${staff ? `bei ${staff} ` : ''}leider kein Termin frei.`;
     }
-    const head = `Sorry, ${day(date, 'en')} is fully booked.`;
+    const head = staff
+      ? `Sorry, ${staff} has nothing free on ${day(date, 'en')}.`
+      : `Sorry, ${day(date, 'en')} is fully booked.`;
     return next.length
-      ? `${head} On ${day(next[0], 'en')} we have ${times(next, 'en', 'or')}.`
-      : `${head} Nothing is free in the next two weeks.`;
+      ? `${head} On ${day(next[0], 'en')} ${staff ? `${staff} has` : 'we have'} ${times(next, 'en', 'or')}.`
+      : `${head} Nothing is free${staff ? ` with ${staff}` : ''} in the next two weeks.`;
   },
 
-  booked: (language: Language, service: string, name: string | null, start: DateTime) =>
+  booked: (
+    language: Language,
+    service: string,
+    name: string | null,
+    start: DateTime,
+    staff?: string | null
+  ) =>
     language === 'de'
-      ? `Gebucht: ${service}${name ? ` für ${name}` : ''} am ${moment(start, 'de')}.`
-      : `Booked: ${service}${name ? ` for ${name}` : ''} on ${moment(start, 'en')}.`,
+      ? `Gebucht: ${service}${name ? ` für ${name}` : ''}${staff ? ` bei ${staff}` : ''} am ${moment(start, 'de')}.`
+      : `Booked: ${service}${name ? ` for ${name}` : ''}${staff ? ` with ${staff}` : ''} on ${moment(start, 'en')}.`,
 
   refused: (
     language: Language,
     reason: string,
     start: DateTime | null,
-    alternatives: DateTime[]
+    alternatives: DateTime[],
+    staff?: string | null
   ) => {
-    const offer = alternatives.length
-      ? language === 'de'
-        ? ` Frei wären am ${day(alternatives[0], 'de')} ${times(alternatives, 'de', 'oder')}.`
-        : ` Free on ${day(alternatives[0], 'en')}: ${times(alternatives, 'en', 'or')}.`
-      : '';
+    const offer = say.offer(language, alternatives, staff);
     const de: Record<string, string> = {
       taken: start
-        ? `Um ${clock(start)} Uhr ist am ${day(start, 'de')} leider schon vergeben.`
+        ? `Um ${clock(start)} Uhr ist am ${day(start, 'de')} ${staff ? `bei ${staff} ` : ''}leider schon vergeben.`
         : 'Dieser Termin ist leider schon vergeben.',
+      unavailable: staff
+        ? `${staff} arbeitet zu dieser Zeit leider nicht.`
+        : 'Zu dieser Zeit ist leider niemand da, der das machen kann.',
       closed: 'Zu dieser Zeit haben wir leider geschlossen.',
       past: 'Dieser Zeitpunkt liegt in der Vergangenheit.',
       off_grid: start
@@ -91,8 +109,11 @@ export const say = {
     };
     const en: Record<string, string> = {
       taken: start
-        ? `Sorry, ${clock(start)} on ${day(start, 'en')} is already taken.`
+        ? `Sorry, ${clock(start)} on ${day(start, 'en')} is already taken${staff ? ` with ${staff}` : ''}.`
         : 'Sorry, that time is already taken.',
+      unavailable: staff
+        ? `Sorry, ${staff} does not work at that time.`
+        : 'Sorry, nobody who can do that is in at that time.',
       closed: 'Sorry, we are closed at that time.',
       past: 'That time is in the past.',
       off_grid: start
@@ -124,10 +145,34 @@ export const say = {
       ? `Der Termin am ${moment(start, 'de')} ist storniert.`
       : `Your appointment on ${moment(start, 'en')} is cancelled.`,
 
-  rescheduled: (language: Language, from: DateTime, to: DateTime) =>
+  rescheduled: (language: Language, from: DateTime, to: DateTime, staff?: string | null) =>
     language === 'de'
-      ? `Der Termin ist verschoben: statt ${moment(from, 'de')} jetzt am ${moment(to, 'de')}.`
-      : `Your appointment is moved from ${moment(from, 'en')} to ${moment(to, 'en')}.`,
+      ? `Der Termin ist verschoben: statt ${moment(from, 'de')} jetzt am ${moment(to, 'de')}${staff ? ` bei ${staff}` : ''}.`
+      : `Your appointment is moved from ${moment(from, 'en')} to ${moment(to, 'en')}${staff ? ` with ${staff}` : ''}.`,
+
+  /** The caller named someone who does not work here (or we could not tell who). */
+  unknownStaff: (language: Language, staff: string[]) =>
+    language === 'de'
+      ? `Bei uns arbeiten ${list(staff, 'de')} — bei wem möchten Sie?`
+      : `Working here are ${list(staff, 'en')} — who would you like?`,
+
+  /** The member asked for does not perform the service; these do. */
+  staffNotOffering: (language: Language, staff: string, service: string, others: string[]) => {
+    if (language === 'de') {
+      const head = `${staff} bietet ${service} leider nicht an.`;
+      return others.length
+        ? `${head} ${service} ${others.length === 1 ? 'macht' : 'machen'} bei uns ${list(others, 'de', 'und')} — bei wem möchten Sie?`
+        : head;
+    }
+    const head = `Sorry, ${staff} does not do ${service}.`;
+    return others.length ? `${head} ${list(others, 'en')} can — who would you like?` : head;
+  },
+
+  /** A move the member of the appointment cannot take, while others could. */
+  staffBusyOthersFree: (language: Language, staff: string, start: DateTime, others: string[]) =>
+    language === 'de'
+      ? `${staff} hat am ${moment(start, 'de')} leider keine Zeit. Bei ${list(others, 'de', 'oder')} wäre dann noch frei — soll ich den Termin zu ${others.length === 1 ? others[0] : others.length === 2 ? 'einem der beiden' : 'einem von ihnen'} verschieben, oder lieber eine andere Zeit bei ${staff}?`
+      : `Sorry, ${staff} is not free on ${moment(start, 'en')}. ${list(others, 'en', 'or')} would be — shall I move the appointment to ${others.length === 1 ? others[0] : 'one of them'}, or find another time with ${staff}?`,
 
   noAppointment: (language: Language) =>
     language === 'de'

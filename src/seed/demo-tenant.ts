@@ -3,11 +3,14 @@ import { DateTime } from 'luxon';
 import { runAsSystem, STAFF_ROLE_CODE } from '../tenancy';
 import { utcIso } from '../domain/times';
 import { tableOf } from '../support/knex';
+import { performs, workingRanges, type StaffMember } from '../domain/staff-slots';
 
 /**
- * The demo tenant: a Berlin hair salon with opening hours, 3 services, 2 staff, 20 customers,
- * ~100 appointments over the coming weeks (a few in the past week, for the figures) and 30
- * calls. Idempotent: an existing demo company is left as it is.
+ * The demo tenant: a Berlin hair salon with opening hours, 3 services, 3 stylists with their own
+ * hours and services (Lisa on vacation next week, the salon closed for a training day), 20
+ * customers, ~100 appointments over the coming weeks (a few in the past week, for the figures),
+ * each with a stylist who works then and does the service, and 30 calls. Idempotent: an
+ * existing demo company is left as it is.
  */
 export const DEMO_SLUG = 'salon-lindenblatt';
 export const DEMO_AGENT_ID = 'agent_demo_salon_lindenblatt';
@@ -22,10 +25,47 @@ const OPENING_HOURS = [
   { weekday: 6, opens: '09:00', closes: '14:00' },
 ];
 const SERVICES = [
-  { name: 'Damenhaarschnitt mit Föhnen', durationMinutes: 45 },
-  { name: 'Herrenhaarschnitt', durationMinutes: 30 },
-  { name: 'Färben', durationMinutes: 90 },
+  { name: 'Damenhaarschnitt mit Föhnen', durationMinutes: 45, bufferMinutes: 0 },
+  { name: 'Herrenhaarschnitt', durationMinutes: 30, bufferMinutes: 0 },
+  // Time to clean the colour station afterwards.
+  { name: 'Färben', durationMinutes: 90, bufferMinutes: 15 },
 ];
+/**
+ * The stylists: Jana (the owner, the front-desk login) all day and every service; Mehmet
+ * afternoons and evenings, cuts only; Lisa mornings with a long Thursday (a break at noon),
+ * colour and ladies' cuts — on vacation next week.
+ */
+const STYLISTS: Array<{
+  name: string;
+  email: string;
+  services: number[];
+  workingHours: Array<{ weekday: number; opens: string; closes: string }>;
+}> = [
+  { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, services: [], workingHours: [] },
+  {
+    name: 'Mehmet Öztürk',
+    email: 'mehmet@salon-lindenblatt.example',
+    services: [0, 1],
+    workingHours: [2, 3, 4, 5].map((weekday) => ({
+      weekday,
+      opens: '12:00',
+      closes: weekday === 4 ? '20:00' : '18:00',
+    })),
+  },
+  {
+    name: 'Lisa Berger',
+    email: 'lisa@salon-lindenblatt.example',
+    services: [0, 2],
+    workingHours: [
+      { weekday: 3, opens: '09:00', closes: '14:00' },
+      { weekday: 4, opens: '09:00', closes: '13:00' },
+      { weekday: 4, opens: '14:00', closes: '20:00' },
+      { weekday: 5, opens: '09:00', closes: '14:00' },
+      { weekday: 6, opens: '09:00', closes: '14:00' },
+    ],
+  },
+];
+const VACATIONER = 'Lisa Berger';
 const FIRST = [
   'Miriam',
   'Jonas',
@@ -105,14 +145,45 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
         .create({ data: { ...service, active: true, ...inCompany } })
     );
   }
-  await strapi.documents('api::staff.staff').create({
-    data: { name: 'Jana Lindenblatt', email: DEMO_STAFF_EMAIL, active: true, ...inCompany },
-  });
-  await strapi.documents('api::staff.staff').create({
+  const stylists: Array<StaffMember & { documentId: string }> = [];
+  for (const stylist of STYLISTS) {
+    const created = await strapi.documents('api::staff.staff').create({
+      data: {
+        name: stylist.name,
+        email: stylist.email,
+        active: true,
+        workingHours: stylist.workingHours,
+        services: stylist.services.map((index) => services[index].documentId),
+        ...inCompany,
+      },
+    });
+    stylists.push({
+      id: Number(created.id),
+      documentId: created.documentId,
+      name: stylist.name,
+      workingHours: stylist.workingHours,
+      serviceIds: stylist.services.map((index) => Number(services[index].id)),
+    });
+  }
+  const zone = 'Europe/Berlin';
+  const nextWeek = now.setZone(zone).startOf('week').plus({ weeks: 1 });
+  const vacation = { start: nextWeek, end: nextWeek.plus({ days: 7 }) };
+  await strapi.documents('api::absence.absence').create({
     data: {
-      name: 'Tarek Aydin',
-      email: 'tarek@salon-lindenblatt.example',
-      active: true,
+      staff: stylists.find((stylist) => stylist.name === VACATIONER)?.id,
+      startsAt: utcIso(vacation.start),
+      endsAt: utcIso(vacation.end),
+      reason: 'Urlaub',
+      ...inCompany,
+    },
+  });
+  // The whole salon closed for a day: the Saturday three weeks ahead.
+  const training = nextWeek.plus({ weeks: 2, days: 5 });
+  await strapi.documents('api::absence.absence').create({
+    data: {
+      startsAt: utcIso(training),
+      endsAt: utcIso(training.plus({ days: 1 })),
+      reason: 'Team-Fortbildung',
       ...inCompany,
     },
   });
@@ -140,8 +211,9 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
     );
   }
 
-  // Appointments: from 7 days ago to 5 weeks ahead, packed without overlap on the 15-minute grid.
-  const zone = 'Europe/Berlin';
+  // Appointments: from 7 days ago to 5 weeks ahead, each stylist's packed without overlap on the
+  // 15-minute grid inside their hours, with services they do, outside absences.
+  const rules = { zone, openingHours: OPENING_HOURS };
   const appointments: Array<{
     id: number;
     documentId: string;
@@ -150,47 +222,52 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
   }> = [];
   let day = now.setZone(zone).startOf('day').minus({ days: 7 });
   const lastDay = day.plus({ days: 90 });
+  const closed = (start: DateTime, end: DateTime, stylist: StaffMember) =>
+    (start < training.plus({ days: 1 }) && end > training) ||
+    (stylist.name === VACATIONER && start < vacation.end && end > vacation.start);
   while (day < lastDay && appointments.length < 100) {
-    const hours = OPENING_HOURS.find((entry) => entry.weekday === day.weekday);
-    if (hours) {
-      const [openH, openM] = hours.opens.split(':').map(Number);
-      const [closeH, closeM] = hours.closes.split(':').map(Number);
-      let cursor = day.set({ hour: openH, minute: openM });
-      const closes = day.set({ hour: closeH, minute: closeM });
-      const perDay = 2 + Math.floor(random() * 3);
-      for (let slot = 0; slot < perDay; slot += 1) {
-        cursor = cursor.plus({ minutes: 15 * Math.floor(random() * 8) });
-        const serviceIndex = Math.floor(random() * services.length);
-        const duration = SERVICES[serviceIndex].durationMinutes;
-        const end = cursor.plus({ minutes: duration });
-        if (end > closes || appointments.length >= 100) break;
-        const customer = customers[Math.floor(random() * customers.length)];
-        const past = end < now;
-        const state = past
-          ? random() < 0.15
-            ? 'no_show'
-            : 'completed'
-          : random() < 0.08
-            ? 'cancelled'
-            : 'confirmed';
-        const created = await strapi.documents('api::appointment.appointment').create({
-          data: {
-            startsAt: utcIso(cursor),
-            endsAt: utcIso(end),
-            state,
-            source: random() < 0.6 ? 'phone' : 'admin',
-            customer: customer.documentId,
-            service: services[serviceIndex].documentId,
-            ...inCompany,
-          },
-        });
-        appointments.push({
-          id: created.id as number,
-          documentId: created.documentId,
-          startsAt: cursor.toUTC().toISO() as string,
-          customer: customer.id as number,
-        });
-        cursor = end;
+    for (const stylist of stylists) {
+      const offered = SERVICES.map((service, index) => ({ ...service, index })).filter(
+        ({ index }) => performs(stylist, Number(services[index].id))
+      );
+      for (const range of workingRanges(day.toISODate() as string, rules, stylist)) {
+        let cursor = DateTime.fromMillis(range.start, { zone });
+        const closes = DateTime.fromMillis(range.end, { zone });
+        const perRange = 1 + Math.floor(random() * 2);
+        for (let slot = 0; slot < perRange; slot += 1) {
+          cursor = cursor.plus({ minutes: 15 * Math.floor(random() * 8) });
+          const service = offered[Math.floor(random() * offered.length)];
+          const end = cursor.plus({ minutes: service.durationMinutes });
+          if (end > closes || appointments.length >= 100 || closed(cursor, end, stylist)) break;
+          const customer = customers[Math.floor(random() * customers.length)];
+          const past = end < now;
+          const state = past
+            ? random() < 0.15
+              ? 'no_show'
+              : 'completed'
+            : random() < 0.08
+              ? 'cancelled'
+              : 'confirmed';
+          const created = await strapi.documents('api::appointment.appointment').create({
+            data: {
+              startsAt: utcIso(cursor),
+              endsAt: utcIso(end),
+              state,
+              source: random() < 0.6 ? 'phone' : 'admin',
+              customer: customer.documentId,
+              service: services[service.index].documentId,
+              staff: stylist.id,
+              ...inCompany,
+            },
+          });
+          appointments.push({
+            id: created.id as number,
+            documentId: created.documentId,
+            startsAt: cursor.toUTC().toISO() as string,
+            customer: customer.id as number,
+          });
+          cursor = end.plus({ minutes: service.bufferMinutes });
+        }
       }
     }
     day = day.plus({ days: 1 });
@@ -247,7 +324,16 @@ const ensureAdminUser = async (
     lastname,
     password,
     roleId,
-  }: { email: string; firstname: string; lastname: string; password: string; roleId: number }
+    preferedLanguage,
+  }: {
+    email: string;
+    firstname: string;
+    lastname: string;
+    password: string;
+    roleId: number;
+    /** The admin panel's language for this login (Strapi's spelling). */
+    preferedLanguage?: string;
+  }
 ) => {
   const existing = await strapi.db.query('admin::user').findOne({ where: { email } });
   if (existing) return { id: Number(existing.id), created: false };
@@ -259,6 +345,7 @@ const ensureAdminUser = async (
     isActive: true,
     roles: [roleId],
     registrationToken: null,
+    ...(preferedLanguage ? { preferedLanguage } : {}),
   });
   return { id: Number(user.id), created: true };
 };
@@ -316,6 +403,8 @@ export const seedDemoTenant = (
       lastname: 'Lindenblatt',
       password,
       roleId: staffRole.id,
+      // A German salon's front desk works in German.
+      preferedLanguage: 'de',
     });
     await bindStaffEntry(strapi, companyId, DEMO_STAFF_EMAIL, staff.id);
     return {

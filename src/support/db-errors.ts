@@ -9,7 +9,8 @@ import type { DocumentMiddleware } from './documents';
 type DbError = { code?: string; constraint?: string; message?: string };
 
 const CONSTRAINT_MESSAGES: Record<string, string> = {
-  appointments_no_overlap: 'This time overlaps another appointment of the company',
+  appointments_company_no_overlap: 'This time overlaps another appointment of the company',
+  appointments_staff_no_overlap: 'This time overlaps another appointment of this staff member',
   appointments_ends_after_starts: 'endsAt must be after startsAt',
   customers_company_phone_uq: 'A customer with this phone number already exists',
   calls_company_retell_call_id_uq: 'A call with this retellCallId already exists',

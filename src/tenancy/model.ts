@@ -12,6 +12,7 @@ export const TENANT_SCOPED_UIDS = [
   'api::call.call',
   'plugin::retell.webhook-event',
   'api::notification.notification',
+  'api::absence.absence',
 ] as const;
 
 export type TenantScopedUid = (typeof TENANT_SCOPED_UIDS)[number];

@@ -6,7 +6,8 @@ import { COMPANY_UID } from './model';
  * The two roles of a tenant, created and kept complete at every boot (idempotent):
  * - admin role `Company Staff`: content-manager rights on the tenant's types, each under the
  *   condition "belongs to my company"; its own company readable and editable except for the
- *   operator-owned fields (slug, Retell agent id); the webhook inbox read-only.
+ *   operator-owned fields (slug, Retell agent id); the notifications read-only; the `company`
+ *   field of entries is stamped, never shown on forms.
  * - users-permissions role `Integrator`: REST on the tenant's types, read-only on companies.
  */
 export const STAFF_ROLE_CODE = 'frontdesk-company-staff';
@@ -16,11 +17,14 @@ const CM = 'plugin::content-manager.explorer';
 const STAFF_EDITABLE = [
   'api::service.service',
   'api::staff.staff',
+  'api::absence.absence',
   'api::customer.customer',
   'api::appointment.appointment',
   'api::call.call',
 ];
-const STAFF_READ_ONLY = ['plugin::retell.webhook-event', 'api::notification.notification'];
+// The webhook inbox is the product's internals: staff see its health and replay failed events on
+// the overview page (plugin::retell.replay), not its rows.
+const STAFF_READ_ONLY = ['api::notification.notification'];
 const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
 /** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
 const STAFF_OPERATOR_FIELDS = ['adminUser'];
@@ -28,12 +32,18 @@ const STAFF_OPERATOR_FIELDS = ['adminUser'];
 /** Kept by the product: the invitation's change counter and when the customer was told. */
 const APPOINTMENT_SYSTEM_FIELDS = ['sequence', 'confirmationSentAt'];
 
+/** The company of a tenant's entries is stamped from the login: not a field staff see on forms. */
+const STAMPED_FIELDS = ['company'];
+
 const hiddenFields = (subject: string, actionId: string): string[] => {
-  if (subject === 'api::staff.staff') return STAFF_OPERATOR_FIELDS;
-  if (subject === 'api::appointment.appointment' && actionId !== `${CM}.read`)
-    return APPOINTMENT_SYSTEM_FIELDS;
-  if (subject === COMPANY_UID && actionId === `${CM}.update`) return COMPANY_OPERATOR_FIELDS;
-  return [];
+  if (subject === COMPANY_UID) return actionId === `${CM}.update` ? COMPANY_OPERATOR_FIELDS : [];
+  const own =
+    subject === 'api::staff.staff'
+      ? STAFF_OPERATOR_FIELDS
+      : subject === 'api::appointment.appointment' && actionId !== `${CM}.read`
+        ? APPOINTMENT_SYSTEM_FIELDS
+        : [];
+  return [...STAMPED_FIELDS, ...own];
 };
 const STAFF_PLUGIN_ACTIONS = ['plugin::retell.replay', 'plugin::overview.read'];
 const INTEGRATOR_TYPES = STAFF_EDITABLE;

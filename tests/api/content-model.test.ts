@@ -127,8 +127,9 @@ describe('REST API for integrators', () => {
     const wrongPhone = await app.http
       .post('/api/customers')
       .set(integrator.auth)
-      .send({ data: { name: 'Bad', phone: '030 555' } });
+      .send({ data: { name: 'Bad', phone: '55' } }); // national formats are fine; this is no number
     expect(wrongPhone.status).toBe(400);
+    expect(wrongPhone.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
     const after = await app.http.get('/api/customers').set(integrator.auth);
     expect(after.body.meta.pagination.total).toBe(Number(before[0].n));
   });
@@ -181,13 +182,13 @@ describe('admin content manager', () => {
     expect(edited.body.data.state).toBe('no_show');
   });
 
-  it('shows appointments as start, customer, service and state in the list view', async () => {
+  it('shows appointments as start, customer, service, stylist and state in the list view', async () => {
     const response = await app.http
       .get('/content-manager/content-types/api::appointment.appointment/configuration')
       .set(admin.auth);
     expect(response.status).toBe(200);
     const { layouts, settings } = response.body.data.contentType;
-    expect(layouts.list.slice(0, 4)).toEqual(['startsAt', 'customer', 'service', 'state']);
+    expect(layouts.list.slice(0, 5)).toEqual(['startsAt', 'customer', 'service', 'staff', 'state']);
     expect(settings.defaultSortBy).toBe('startsAt');
   });
 

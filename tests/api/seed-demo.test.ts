@@ -28,7 +28,7 @@ it('seeds the demo tenant once, with its admin logins, and is idempotent', async
   expect(first.companyCreated).toBe(true);
   const counts = await countRows(first.companyId);
   expect(counts.services).toBe(3);
-  expect(counts.staff).toBe(2);
+  expect(counts.staff).toBe(3); // three stylists
   expect(counts.customers).toBe(20);
   expect(counts.appointments).toBe(100);
   expect(counts.calls).toBe(30);
@@ -59,17 +59,38 @@ it('seeds the demo tenant once, with its admin logins, and is idempotent', async
   expect(await countRows(first.companyId)).toEqual(counts);
 });
 
-it('lays the demo appointments out without overlaps, inside opening hours', async () => {
-  const rows = await app.strapi.db
-    .connection('appointments as a')
-    .join('companies as c', 'c.id', 'a.company_id')
-    .where('c.slug', 'salon-lindenblatt')
-    .whereNot('a.state', 'cancelled')
-    .orderBy('a.starts_at')
-    .select('a.starts_at', 'a.ends_at');
+it('lays the demo appointments out per stylist: no overlaps, each with a stylist who does the service and is not away', async () => {
+  const knex = app.strapi.db.connection;
+  const company = await knex('companies').where('slug', 'salon-lindenblatt').first();
+  const rows = await knex('appointments as a')
+    .leftJoin('appointments_service_lnk as l', 'l.appointment_id', 'a.id')
+    .leftJoin('services as s', 's.id', 'l.service_id')
+    .where('a.company_id', company.id)
+    .whereIn('a.state', ['confirmed', 'requested'])
+    .orderBy(['a.staff_id', 'a.starts_at'])
+    .select('a.staff_id', 'a.starts_at', 'a.ends_at', 's.id as service_id', 's.buffer_minutes');
+  expect(rows.length).toBeGreaterThan(20);
+  const stylists = new Set(rows.map((row) => row.staff_id));
+  expect(stylists.size).toBe(3);
+  expect(stylists.has(null)).toBe(false);
   for (let index = 1; index < rows.length; index += 1) {
-    expect(new Date(rows[index].starts_at).getTime()).toBeGreaterThanOrEqual(
-      new Date(rows[index - 1].ends_at).getTime()
-    );
+    const [previous, row] = [rows[index - 1], rows[index]];
+    if (previous.staff_id !== row.staff_id) continue;
+    const free = new Date(previous.ends_at).getTime() + (previous.buffer_minutes ?? 0) * 60_000;
+    expect(new Date(row.starts_at).getTime()).toBeGreaterThanOrEqual(free);
+  }
+  const skills = await knex('staff_members_services_lnk').select('staff_id', 'service_id');
+  const absences = await knex('absences').where('company_id', company.id);
+  expect(absences.length).toBeGreaterThanOrEqual(1);
+  for (const row of rows) {
+    const own = skills.filter((skill) => skill.staff_id === row.staff_id);
+    if (own.length) expect(own.map((skill) => skill.service_id)).toContain(row.service_id);
+    for (const absence of absences.filter(
+      (item) => !item.staff_id || item.staff_id === row.staff_id
+    ))
+      expect(
+        new Date(row.starts_at) >= new Date(absence.ends_at) ||
+          new Date(row.ends_at) <= new Date(absence.starts_at)
+      ).toBe(true);
   }
 });

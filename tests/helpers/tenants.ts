@@ -86,7 +86,7 @@ const adminLogin = async (app: TestApp, email: string) => {
   return { email, password: PASSWORD, token, auth: { Authorization: `Bearer ${token}` } };
 };
 
-const createAdminUser = async (app: TestApp, email: string, roleId: number) => {
+export const createAdminUser = async (app: TestApp, email: string, roleId: number) => {
   const user = await app.strapi.service('admin::user').create({
     email,
     firstname: 'Test',

@@ -91,7 +91,7 @@ it('the database itself refuses an overlapping appointment, whoever writes it', 
       () => 'inserted',
       (error: { code?: string; constraint?: string }) => `${error.code} ${error.constraint}`
     );
-  expect(overlap).toBe('23P01 appointments_no_overlap');
+  expect(overlap).toBe('23P01 appointments_company_no_overlap');
   // touching is fine, and a cancelled one frees its time
   await knex('appointments').insert({
     ...base,

@@ -92,6 +92,21 @@ const TYPES: TypeSpec[] = [
     },
   },
   {
+    uid: 'api::absence.absence',
+    plural: 'absences',
+    table: 'absences',
+    staff: true,
+    base: () => {
+      slot += 1;
+      const start = Date.UTC(2037, 0, 1) + slot * 86_400_000;
+      return {
+        startsAt: new Date(start).toISOString(),
+        endsAt: new Date(start + 86_400_000).toISOString(),
+        reason: 'Feiertag',
+      };
+    },
+  },
+  {
     uid: 'api::call.call',
     plural: 'calls',
     table: 'calls',
@@ -493,8 +508,14 @@ describe('admin plugin routes', () => {
         'export/calls',
         'export/nothing',
         'cache',
+        'calendar',
       ]) {
         for (const query of [
+          'date=2026-99-99',
+          'date=2026-02-30&view=week',
+          'view=year',
+          `date=${'2026-01-01'.repeat(500)}`,
+          'date[$ne]=1&view[0]=day',
           'period=bogus',
           'company=abc',
           'company=99999999999',
@@ -555,8 +576,61 @@ describe('admin plugin routes', () => {
         );
       }
     }
-    for (const route of ['/overview/kpis', '/overview/export/calls'])
+    // The calendar's move: every body below is wrong; the appointment stays where it is.
+    const before = await app.strapi.db
+      .connection('appointments')
+      .where({ document_id: appointment.documentId })
+      .first();
+    for (const actor of ['admin', 'staff'] as const) {
+      for (const body of [
+        {},
+        { startsAt: 'morgen', endsAt: 'übermorgen' },
+        { startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T09:00:00.000Z' },
+        { startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T10:30:00.000Z', staffId: 'x' },
+        { startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T10:30:00.000Z', staffId: -1 },
+        {
+          startsAt: '2036-01-02T10:00:00.000Z',
+          endsAt: '2036-01-02T10:30:00.000Z',
+          staffId: 99_999_999,
+        },
+        { startsAt: ['2036-01-02T10:00:00.000Z'], endsAt: { $gt: 1 } },
+        { startsAt: 'x'.repeat(100_000), endsAt: 'y' },
+        { startsAt: '2036-01-04T03:00:00.000Z', endsAt: '2036-01-04T03:30:00.000Z' }, // closed
+      ]) {
+        await send(
+          `calendar move ${actor} ${JSON.stringify(body).slice(0, 60)}`,
+          'appointments',
+          async () =>
+            app.http
+              .put(`/overview/calendar/appointments/${appointment.documentId}`)
+              .set(auth[actor])
+              .send(body)
+        );
+      }
+      for (const raw of ['nope', '%00', '%ED%A0%80', 'x'.repeat(3000)])
+        await send(`calendar move ${actor} of ${raw.slice(0, 20)}`, 'appointments', async () =>
+          app.http
+            .put(`/overview/calendar/appointments/${raw}`)
+            .set(auth[actor])
+            .send({ startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T10:30:00.000Z' })
+        );
+    }
+    const after = await app.strapi.db
+      .connection('appointments')
+      .where({ document_id: appointment.documentId })
+      .first();
+    expect([after.starts_at, after.ends_at, after.staff_id]).toEqual([
+      before.starts_at,
+      before.ends_at,
+      before.staff_id,
+    ]);
+    for (const route of ['/overview/kpis', '/overview/export/calls', '/overview/calendar'])
       await send(`overview anonymous ${route}`, null, async () => app.http.get(route));
+    await send('calendar move anonymous', 'appointments', async () =>
+      app.http
+        .put(`/overview/calendar/appointments/${appointment.documentId}`)
+        .send({ startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T10:30:00.000Z' })
+    );
     await healthy();
   }, 120_000);
 });

@@ -8,8 +8,9 @@ export type Appointment = {
   startsAt: string;
   endsAt: string;
   state: string;
-  service?: { name: string; durationMinutes: number } | null;
+  service?: { id: number; name: string; durationMinutes: number } | null;
   customer?: { id: number; name: string | null } | null;
+  staff?: { id: number; name: string } | null;
 };
 
 type Id = string | number;
@@ -20,8 +21,9 @@ export type AppointmentDocument = {
   startsAt?: unknown;
   endsAt?: unknown;
   state?: unknown;
-  service?: { name?: unknown; durationMinutes?: unknown } | null;
+  service?: { id?: Id; name?: unknown; durationMinutes?: unknown } | null;
   customer?: { id: Id; name?: unknown } | null;
+  staff?: { id: Id; name?: unknown } | null;
 };
 
 const isoOf = (value: unknown): string => {
@@ -39,11 +41,15 @@ export const toAppointment = (document: AppointmentDocument): Appointment => ({
   state: textOf(document.state) ?? 'confirmed',
   service: document.service
     ? {
+        id: Number(document.service.id),
         name: textOf(document.service.name) ?? '',
         durationMinutes: Number(document.service.durationMinutes),
       }
     : null,
   customer: document.customer
     ? { id: Number(document.customer.id), name: textOf(document.customer.name) }
+    : null,
+  staff: document.staff
+    ? { id: Number(document.staff.id), name: textOf(document.staff.name) ?? '' }
     : null,
 });

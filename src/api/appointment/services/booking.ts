@@ -1,29 +1,42 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
-import { checkSlot, type Refusal, type Slot } from '../../../domain/slots';
+import type { StaffMember, StaffRefusal, StaffSlot } from '../../../domain/staff-slots';
+import { pickStaff } from '../../../domain/staff-slots';
 import type { CompanyInfo } from '../../company/company-info';
 import { isPostgres } from '../../../support/dialect';
-import { OVERLAP_CONSTRAINT } from '../../../../database/constraints';
+import {
+  COMPANY_OVERLAP_CONSTRAINT,
+  STAFF_OVERLAP_CONSTRAINT,
+} from '../../../../database/constraints';
 import { appService } from '../../services';
 import { violatedConstraint } from '../../../support/db-errors';
 import { toAppointment, type Appointment } from '../appointment-view';
 import { utcIso } from '../../../domain/times';
+import { WHOLE_COMPANY, type Occupancy, type ServiceRules } from './availability';
 
 /**
  * Booking, cancelling and moving appointments by the booking rules, for the phone agent
  * (and anything else that books on a customer's behalf). Runs in the company's scope.
  *
  * No double booking: every booking of a company takes the same PostgreSQL advisory
- * transaction lock, checks the slot and inserts; the EXCLUDE constraint on appointments is
- * the guarantee behind it for every other writer. Idempotent: the same call (or customer)
- * booking the same start again gets the appointment it already has. The customer hears of
- * every booking, move and cancellation through the notification outbox (../changes.ts).
+ * transaction lock, reads what occupies its staff that day, picks the member and inserts; the
+ * EXCLUDE constraints on appointments (per staff member, and per company for appointments
+ * without one) are the guarantee behind it for every other writer. Idempotent: the same call (or
+ * customer) booking the same start again gets the appointment it already has. The customer
+ * hears of every booking, move and cancellation through the notification outbox (../changes.ts).
  */
 const UID = 'api::appointment.appointment';
 const BOOKING_LOCK = 424242;
 const DEFAULT_ALTERNATIVES = 3;
+const POPULATE = ['service', 'customer', 'staff'] as const;
 
-export type ServiceInfo = { id: number; documentId: string; name: string; durationMinutes: number };
+export type ServiceInfo = {
+  id: number;
+  documentId: string;
+  name: string;
+  durationMinutes: number;
+  bufferMinutes: number;
+};
 export type CustomerInfo = { id: number; documentId: string; name: string | null };
 export type { Appointment } from '../appointment-view';
 
@@ -32,6 +45,8 @@ export type BookingRequest = {
   service: ServiceInfo;
   customer: CustomerInfo;
   start: DateTime;
+  /** The staff member the caller asked for; none: a free one who performs the service. */
+  staffId?: number | null;
   callId?: number | null;
   notes?: string | null;
   source: 'phone' | 'admin' | 'api';
@@ -41,18 +56,39 @@ export type BookingRequest = {
 };
 export type BookingResult =
   | { ok: true; appointment: Appointment; reused: boolean }
-  | { ok: false; reason: Refusal; alternatives: Slot[] };
+  | { ok: false; reason: StaffRefusal; alternatives: StaffSlot[] };
 
 export type Target = { documentId?: string | null; date?: string | null; minutes?: number | null };
 export type ChangeResult =
   | { ok: true; appointment: Appointment; previousStart?: DateTime }
   | { ok: false; reason: 'none' | 'ambiguous'; candidates: Appointment[] }
-  | { ok: false; reason: Refusal; alternatives: Slot[] };
+  | {
+      ok: false;
+      reason: StaffRefusal;
+      alternatives: StaffSlot[];
+      /** The member the appointment is with, when it is they who are not free then. */
+      staff?: StaffMember | null;
+      /** Other members who are free at the asked time (the caller may move to one of them). */
+      othersFree?: StaffMember[];
+    };
 
-const isOverlap = (error: unknown) => violatedConstraint(error) === OVERLAP_CONSTRAINT;
+/** Who takes a start: the member asked for, else the free one with the least work that day. */
+export type Allocation =
+  { ok: true; staffId: number | null } | { ok: false; reason: StaffRefusal; freeIds: number[] };
+
+const isOverlap = (error: unknown) => {
+  const constraint = violatedConstraint(error);
+  return constraint === COMPANY_OVERLAP_CONSTRAINT || constraint === STAFF_OVERLAP_CONSTRAINT;
+};
+
+/** The company's reasons come first: every member hears the same of a start in the past. */
+const COMPANY_REASONS: StaffRefusal[] = ['invalid', 'past', 'off_grid', 'closed'];
 
 class Refused extends Error {
-  constructor(readonly reason: Refusal) {
+  constructor(
+    readonly reason: StaffRefusal,
+    readonly freeIds: number[] = []
+  ) {
     super(reason);
   }
 }
@@ -76,18 +112,60 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const alternativesFor = async (
     company: CompanyInfo,
-    durationMinutes: number,
+    service: ServiceRules,
     start: DateTime,
     now: number,
-    limit = DEFAULT_ALTERNATIVES
+    { limit = DEFAULT_ALTERNATIVES, staffId }: { limit?: number; staffId?: number | null } = {}
   ) => {
-    const suggestion = await availability().suggest(company, durationMinutes, {
+    const suggestion = await availability().suggest(company, service, {
       date: start.setZone(company.timezone).toISODate(),
       wish: start,
       limit,
       now,
+      staffId,
     });
     return suggestion?.slots ?? [];
+  };
+
+  /**
+   * The member who takes `start` by the phone's rules (the grid, the future): `staffId` if given
+   * and free, else the free qualified member with the fewest appointments that day.
+   */
+  const allocate = (
+    company: CompanyInfo,
+    service: ServiceRules,
+    start: DateTime,
+    now: number,
+    occupancy: Occupancy,
+    staffId?: number | null
+  ): Allocation => {
+    const rules = availability().staffRules(company, service, now);
+    const members = availability().membersFor(occupancy.roster, service.id);
+    const free = (candidates: StaffMember[]) =>
+      candidates.map((member) => ({
+        member,
+        refusal: availability().check(start, rules, member, occupancy),
+      }));
+    const checked = free(members);
+    const freeIds = checked.filter((entry) => !entry.refusal).map((entry) => entry.member.id);
+    if (staffId && occupancy.roster.length) {
+      const wanted = occupancy.roster.find((member) => member.id === staffId);
+      if (!wanted) return { ok: false, reason: 'unavailable', freeIds };
+      if (!members.includes(wanted)) return { ok: false, reason: 'unqualified', freeIds };
+      const refusal = checked.find((entry) => entry.member === wanted)?.refusal ?? null;
+      return refusal
+        ? { ok: false, reason: refusal, freeIds: freeIds.filter((id) => id !== staffId) }
+        : { ok: true, staffId };
+    }
+    const isoDate = start.setZone(company.timezone).toISODate() as string;
+    const picked = pickStaff(freeIds, { load: (id) => occupancy.load(id, isoDate) });
+    if (picked !== null) return { ok: true, staffId: picked === WHOLE_COMPANY ? null : picked };
+    const reasons = checked.map((entry) => entry.refusal);
+    const shared = reasons.find((reason) => reason && COMPANY_REASONS.includes(reason));
+    const reason =
+      shared ??
+      (reasons.includes('taken') ? 'taken' : reasons.length ? 'unavailable' : 'unqualified');
+    return { ok: false, reason, freeIds };
   };
 
   const upcomingOf = async (customerId: number, now: number): Promise<Appointment[]> =>
@@ -99,7 +177,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           startsAt: { $gt: new Date(now).toISOString() },
         },
         sort: 'startsAt:asc',
-        populate: ['service', 'customer'],
+        populate: [...POPULATE],
         limit: 20,
       })
     ).map(toAppointment);
@@ -127,14 +205,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return candidates[0];
   };
 
+  const serviceRulesOf = async (serviceId: number | null | undefined, fallbackMinutes: number) => {
+    const service = serviceId
+      ? await strapi.db.query('api::service.service').findOne({
+          where: { id: serviceId },
+          select: ['id', 'durationMinutes', 'bufferMinutes'],
+        })
+      : null;
+    return {
+      id: Number(service?.id ?? 0),
+      durationMinutes: Number(service?.durationMinutes ?? fallbackMinutes),
+      bufferMinutes: Number(service?.bufferMinutes ?? 0),
+    };
+  };
+
   return {
+    allocate,
+
+    /** Runs `work` holding the company's booking lock, inside one transaction. */
+    async locked<T>(companyId: number, work: () => Promise<T>): Promise<T> {
+      const outcome: { value?: T } = {};
+      await strapi.db.transaction(async ({ trx }) => {
+        await lockCompany(trx, companyId);
+        outcome.value = await work();
+      });
+      return outcome.value as T;
+    },
+
     async book(request: BookingRequest): Promise<BookingResult> {
       const { company, service, customer, start, now } = request;
       const end = start.plus({ minutes: service.durationMinutes });
       let outcome: { appointment: Appointment; reused: boolean };
       try {
-        outcome = await strapi.db.transaction(async ({ trx }) => {
-          await lockCompany(trx, company.id);
+        outcome = await this.locked(company.id, async () => {
           const same = await strapi.documents(UID).findFirst({
             filters: {
               startsAt: utcIso(start),
@@ -144,18 +247,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
                 { customer: { id: customer.id } },
               ],
             },
-            populate: ['service', 'customer'],
+            populate: [...POPULATE],
           });
           if (same) return { appointment: toAppointment(same), reused: true };
 
           const [dayStart, dayEnd] = dayBounds(start, company.timezone);
-          const busy = await availability().busyBetween(company.id, dayStart, dayEnd);
-          const refusal = checkSlot(
-            start,
-            availability().rules(company, service.durationMinutes, now),
-            busy
-          );
-          if (refusal) throw new Refused(refusal);
+          const occupancy = await availability().occupancy(company, dayStart, dayEnd);
+          const allocation = allocate(company, service, start, now, occupancy, request.staffId);
+          if (!allocation.ok) throw new Refused(allocation.reason, allocation.freeIds);
 
           const created = await strapi.documents(UID).create({
             data: {
@@ -166,9 +265,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               notes: request.notes || undefined,
               customer: customer.id,
               service: service.id,
+              ...(allocation.staffId ? { staff: allocation.staffId } : {}),
               ...(request.callId ? { call: request.callId } : {}),
             },
-            populate: ['service', 'customer'],
+            populate: [...POPULATE],
           });
           return { appointment: toAppointment(created), reused: false };
         });
@@ -178,13 +278,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return {
           ok: false,
           reason,
-          alternatives: await alternativesFor(
-            company,
-            service.durationMinutes,
-            start,
-            now,
-            request.alternatives
-          ),
+          alternatives:
+            reason === 'unqualified'
+              ? []
+              : await alternativesFor(company, service, start, now, {
+                  limit: request.alternatives,
+                  staffId: request.staffId,
+                }),
         };
       }
       return { ok: true, ...outcome };
@@ -206,17 +306,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const cancelled = await strapi.documents(UID).update({
         documentId: chosen.documentId,
         data: { state: 'cancelled' },
-        populate: ['service', 'customer'],
+        populate: [...POPULATE],
       });
       if (!cancelled) return { ok: false, reason: 'none', candidates: [] };
       return { ok: true, appointment: toAppointment(cancelled) };
     },
 
+    /**
+     * Moves an appointment to `newStart`: with the same staff member when they are free then (or
+     * `staffId`, when the caller chose another), else refused with the members who would be.
+     */
     async reschedule({
       company,
       customer,
       target,
       newStart,
+      staffId,
       now,
       alternatives,
     }: {
@@ -224,50 +329,55 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       customer: CustomerInfo;
       target: Target;
       newStart: DateTime;
+      staffId?: number | null;
       now: number;
       alternatives?: number;
     }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
       const previousStart = DateTime.fromISO(chosen.startsAt, { zone: company.timezone });
-      const durationMinutes =
-        chosen.service?.durationMinutes ??
-        Math.round((Date.parse(chosen.endsAt) - Date.parse(chosen.startsAt)) / 60_000);
+      const service = await serviceRulesOf(
+        chosen.service?.id,
+        Math.round((Date.parse(chosen.endsAt) - Date.parse(chosen.startsAt)) / 60_000)
+      );
+      const keep = staffId ?? chosen.staff?.id ?? null;
+      let roster: StaffMember[] = [];
       try {
-        const appointment = await strapi.db.transaction(async ({ trx }) => {
-          await lockCompany(trx, company.id);
+        const appointment = await this.locked(company.id, async () => {
           const [dayStart, dayEnd] = dayBounds(newStart, company.timezone);
-          const busy = await availability().busyBetween(company.id, dayStart, dayEnd, chosen.id);
-          const refusal = checkSlot(
-            newStart,
-            availability().rules(company, durationMinutes, now),
-            busy
-          );
-          if (refusal) throw new Refused(refusal);
+          const occupancy = await availability().occupancy(company, dayStart, dayEnd, chosen.id);
+          roster = occupancy.roster;
+          const allocation = allocate(company, service, newStart, now, occupancy, keep);
+          if (!allocation.ok) throw new Refused(allocation.reason, allocation.freeIds);
           return strapi.documents(UID).update({
             documentId: chosen.documentId,
             data: {
               startsAt: utcIso(newStart),
-              endsAt: utcIso(newStart.plus({ minutes: durationMinutes })),
+              endsAt: utcIso(newStart.plus({ minutes: service.durationMinutes })),
+              ...(allocation.staffId && allocation.staffId !== chosen.staff?.id
+                ? { staff: allocation.staffId }
+                : {}),
             },
-            populate: ['service', 'customer'],
+            populate: [...POPULATE],
           });
         });
         if (!appointment) return { ok: false, reason: 'none', candidates: [] };
         return { ok: true, appointment: toAppointment(appointment), previousStart };
       } catch (error) {
-        const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
+        const refused = error instanceof Refused ? error : null;
+        const reason = refused ? refused.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;
+        const staff = keep ? (roster.find((member) => member.id === keep) ?? null) : null;
+        const freeIds = refused?.freeIds ?? [];
         return {
           ok: false,
           reason,
-          alternatives: await alternativesFor(
-            company,
-            durationMinutes,
-            newStart,
-            now,
-            alternatives
-          ),
+          staff,
+          othersFree: roster.filter((member) => freeIds.includes(member.id)),
+          alternatives: await alternativesFor(company, service, newStart, now, {
+            limit: alternatives,
+            staffId: staff ? staff.id : null,
+          }),
         };
       }
     },

@@ -1,7 +1,11 @@
-import { ChartPie } from '@strapi/icons';
+import { Calendar, ChartPie } from '@strapi/icons';
+import { PLUGIN_ID, pluginTranslations } from './i18n';
 
-/** The overview page joins the admin's main navigation for users with `plugin::overview.read`. */
-const PLUGIN_ID = 'overview';
+/**
+ * The overview and the staff calendar join the admin's main navigation for users with
+ * `plugin::overview.read`; their texts come in English and German.
+ */
+const READ = [{ action: 'plugin::overview.read', subject: null }];
 
 export default {
   register(app: {
@@ -13,9 +17,21 @@ export default {
       icon: ChartPie,
       intlLabel: { id: `${PLUGIN_ID}.menu`, defaultMessage: 'Overview' },
       Component: () => import('./pages/OverviewPage'),
-      permissions: [{ action: 'plugin::overview.read', subject: null }],
+      permissions: READ,
       position: 1,
     });
+    app.addMenuLink({
+      to: 'plugins/calendar',
+      icon: Calendar,
+      intlLabel: { id: `${PLUGIN_ID}.menu.calendar`, defaultMessage: 'Calendar' },
+      Component: () => import('./pages/CalendarPage'),
+      permissions: READ,
+      position: 2,
+    });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Overview' });
+  },
+
+  async registerTrads({ locales }: { locales: string[] }) {
+    return pluginTranslations(locales);
   },
 };

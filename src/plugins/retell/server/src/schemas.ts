@@ -62,6 +62,7 @@ const arg = z.preprocess(
 );
 export const FunctionArgsSchema = z.object({
   service: arg,
+  staff: arg,
   date: arg,
   time: arg,
   preference: arg,

@@ -10,7 +10,9 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 import { HeaderRow } from './HeaderRow';
+import { useT, type MessageKey } from '../i18n';
 
 export type AppointmentItem = {
   documentId: string;
@@ -37,24 +39,22 @@ const STATE_COLORS: Record<string, { background: string; text: string }> = {
   no_show: { background: 'danger100', text: 'danger700' },
   cancelled: { background: 'neutral150', text: 'neutral600' },
 };
-export const StateBadge = ({ state }: { state: string }) => (
-  <Badge backgroundColor={STATE_COLORS[state]?.background} textColor={STATE_COLORS[state]?.text}>
-    {state.replace('_', '-')}
-  </Badge>
-);
+export const StateBadge = ({ state }: { state: string }) => {
+  const t = useT();
+  return (
+    <Badge backgroundColor={STATE_COLORS[state]?.background} textColor={STATE_COLORS[state]?.text}>
+      {state in STATE_COLORS ? t(`state.${state}` as MessageKey) : state}
+    </Badge>
+  );
+};
 
-const dayLabel = (date: string) =>
-  new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, {
+const dayLabel = (date: string, locale: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString(locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
   });
-const CHANGES: Array<[string, string]> = [
-  ['completed', 'Mark completed'],
-  ['no_show', 'Mark no-show'],
-  ['cancelled', 'Cancel'],
-  ['confirmed', 'Back to confirmed'],
-];
+const CHANGES = ['completed', 'no_show', 'cancelled', 'confirmed'] as const;
 
 export const Appointments = ({
   data,
@@ -65,29 +65,31 @@ export const Appointments = ({
   showCompany: boolean;
   onChangeState: (documentId: string, state: string) => void;
 }) => {
+  const t = useT();
+  const { locale } = useIntl();
   const days = data.days.filter((day, index) => index === 0 || day.total > 0);
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       {days.map((day, index) => (
         <Box key={day.date} data-testid={index === 0 ? 'appointments-today' : undefined}>
           <Typography tag="h3" variant="omega" fontWeight="bold">
-            {index === 0 ? 'Today' : dayLabel(day.date)} · {day.total} appointment
-            {day.total === 1 ? '' : 's'}
+            {index === 0 ? t('appointments.today') : dayLabel(day.date, locale)} ·{' '}
+            {t('appointments.count', { count: day.total })}
           </Typography>
           {day.total === 0 ? (
             <Typography variant="pi" textColor="neutral600">
-              Nothing booked.
+              {t('appointments.none')}
             </Typography>
           ) : (
             <Table colCount={showCompany ? 6 : 5} rowCount={day.total + 1}>
               <HeaderRow
                 labels={[
-                  'Time',
-                  'Customer',
-                  'Service',
-                  'State',
-                  showCompany && 'Company',
-                  'Change',
+                  t('col.time'),
+                  t('col.customer'),
+                  t('col.service'),
+                  t('col.state'),
+                  showCompany && t('col.company'),
+                  t('col.change'),
                 ]}
               />
               <Tbody>
@@ -114,17 +116,15 @@ export const Appointments = ({
                         </Td>
                       ) : null}
                       <Td>
-                        <SimpleMenu label="Change state" variant="tertiary" size="S">
-                          {CHANGES.filter(([state]) => state !== appointment.state).map(
-                            ([state, label]) => (
-                              <MenuItem
-                                key={state}
-                                onSelect={() => onChangeState(appointment.documentId, state)}
-                              >
-                                {label}
-                              </MenuItem>
-                            )
-                          )}
+                        <SimpleMenu label={t('change.label')} variant="tertiary" size="S">
+                          {CHANGES.filter((state) => state !== appointment.state).map((state) => (
+                            <MenuItem
+                              key={state}
+                              onSelect={() => onChangeState(appointment.documentId, state)}
+                            >
+                              {t(`change.${state}`)}
+                            </MenuItem>
+                          ))}
                         </SimpleMenu>
                       </Td>
                     </Tr>

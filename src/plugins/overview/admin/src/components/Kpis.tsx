@@ -1,5 +1,6 @@
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { formatDuration, percent } from '../api';
+import { useT } from '../i18n';
 
 export type KpiData = {
   calls: number;
@@ -43,13 +44,14 @@ const Figure = ({
 
 /** Calls and bookings per day, as plain SVG bars. */
 const Chart = ({ days }: { days: KpiData['perDay'] }) => {
+  const t = useT();
   const max = Math.max(1, ...days.map((day) => Math.max(day.calls, day.bookings)));
   const width = Math.max(days.length * 28, 200);
   return (
     <Box paddingTop={4}>
       <svg
         role="img"
-        aria-label="Calls and bookings per day"
+        aria-label={t('chart.label')}
         width="100%"
         height="120"
         viewBox={`0 0 ${width} 120`}
@@ -60,7 +62,9 @@ const Chart = ({ days }: { days: KpiData['perDay'] }) => {
           const bookingHeight = (day.bookings / max) * 100;
           return (
             <g key={day.date}>
-              <title>{`${day.date}: ${day.calls} calls, ${day.bookings} bookings`}</title>
+              <title>
+                {t('chart.bar', { date: day.date, calls: day.calls, bookings: day.bookings })}
+              </title>
               <rect
                 x={index * 28 + 4}
                 y={110 - callHeight}
@@ -82,50 +86,59 @@ const Chart = ({ days }: { days: KpiData['perDay'] }) => {
       </svg>
       <Flex gap={4}>
         <Typography variant="pi" textColor="neutral600">
-          ■ <span style={{ color: '#7b79ff' }}>calls</span> ■{' '}
-          <span style={{ color: '#32d08d' }}>bookings</span> per day
+          ■ <span style={{ color: '#7b79ff' }}>{t('chart.calls')}</span> ■{' '}
+          <span style={{ color: '#32d08d' }}>{t('chart.bookings')}</span> {t('chart.perDay')}
         </Typography>
       </Flex>
     </Box>
   );
 };
 
-export const Kpis = ({ data }: { data: KpiData }) => (
-  <>
-    <Grid.Root gap={4}>
-      {[
-        { label: 'Calls', value: String(data.calls), testId: 'kpi-calls' },
-        {
-          label: 'Bookings',
-          value: String(data.bookings),
-          hint: `${data.phoneBookings} by phone`,
-          testId: 'kpi-bookings',
-        },
-        {
-          label: 'Call → booking',
-          value: percent(data.conversion),
-          hint: `${data.bookedCalls} calls booked`,
-          testId: 'kpi-conversion',
-        },
-        {
-          label: 'Average call',
-          value:
-            data.averageCallSeconds === null ? '–' : formatDuration(data.averageCallSeconds * 1000),
-          testId: 'kpi-duration',
-        },
-        {
-          label: 'No-show rate',
-          value: percent(data.noShowRate),
-          hint: `${data.noShows} no-shows, ${data.completed} attended`,
-          testId: 'kpi-no-show',
-        },
-        { label: 'New customers', value: String(data.newCustomers), testId: 'kpi-new-customers' },
-      ].map((figure) => (
-        <Grid.Item key={figure.testId} col={2} s={6} xs={12}>
-          <Figure {...figure} />
-        </Grid.Item>
-      ))}
-    </Grid.Root>
-    <Chart days={data.perDay} />
-  </>
-);
+export const Kpis = ({ data }: { data: KpiData }) => {
+  const t = useT();
+  return (
+    <>
+      <Grid.Root gap={4}>
+        {[
+          { label: t('kpi.calls'), value: String(data.calls), testId: 'kpi-calls' },
+          {
+            label: t('kpi.bookings'),
+            value: String(data.bookings),
+            hint: t('kpi.byPhone', { count: data.phoneBookings }),
+            testId: 'kpi-bookings',
+          },
+          {
+            label: t('kpi.conversion'),
+            value: percent(data.conversion),
+            hint: t('kpi.callsBooked', { count: data.bookedCalls }),
+            testId: 'kpi-conversion',
+          },
+          {
+            label: t('kpi.duration'),
+            value:
+              data.averageCallSeconds === null
+                ? '–'
+                : formatDuration(data.averageCallSeconds * 1000),
+            testId: 'kpi-duration',
+          },
+          {
+            label: t('kpi.noShow'),
+            value: percent(data.noShowRate),
+            hint: t('kpi.noShowHint', { noShows: data.noShows, completed: data.completed }),
+            testId: 'kpi-no-show',
+          },
+          {
+            label: t('kpi.newCustomers'),
+            value: String(data.newCustomers),
+            testId: 'kpi-new-customers',
+          },
+        ].map((figure) => (
+          <Grid.Item key={figure.testId} col={2} s={6} xs={12}>
+            <Figure {...figure} />
+          </Grid.Item>
+        ))}
+      </Grid.Root>
+      <Chart days={data.perDay} />
+    </>
+  );
+};

@@ -8,19 +8,17 @@ import { Kpis, type KpiData } from '../components/Kpis';
 import { Appointments, type AppointmentDays } from '../components/Appointments';
 import { Calls, type CallsData } from '../components/Calls';
 import { Queue, type QueueData } from '../components/Queue';
+import { useT, type MessageKey } from '../i18n';
 
 /**
  * What a front-desk manager opens every morning: today's and the coming week's appointments,
  * calls in progress and the latest ones, the period's figures, and whether any webhook failed.
  * Staff see their company; super admins choose one or look at all.
  */
-const PERIODS: Array<[Period, string]> = [
-  ['today', 'Today'],
-  ['7d', 'Last 7 days'],
-  ['30d', 'Last 30 days'],
-];
+const PERIODS: Period[] = ['today', '7d', '30d'];
 
 const OverviewPage = () => {
+  const t = useT();
   const { put, post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const token = useAuth('Overview', (auth) => auth.token);
@@ -42,7 +40,7 @@ const OverviewPage = () => {
       await put(`/overview/appointments/${documentId}/state`, { state });
       toggleNotification({
         type: 'success',
-        message: `Appointment marked ${state.replace('_', '-')}`,
+        message: t('state.changed', { state: t(`state.${state}` as MessageKey) }),
       });
       setRefresh((value) => value + 1);
     } catch (error) {
@@ -53,7 +51,7 @@ const OverviewPage = () => {
   const replay = async (documentId: string) => {
     try {
       await post(`/retell/webhook-events/${documentId}/replay`, {});
-      toggleNotification({ type: 'success', message: 'Event queued again' });
+      toggleNotification({ type: 'success', message: t('replay.queued') });
       setRefresh((value) => value + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: (error as Error).message });
@@ -67,7 +65,10 @@ const OverviewPage = () => {
       { headers: { Authorization: `Bearer ${token}` } }
     );
     if (!response.ok) {
-      toggleNotification({ type: 'danger', message: `Export failed (${response.status})` });
+      toggleNotification({
+        type: 'danger',
+        message: t('export.failed', { status: response.status }),
+      });
       return;
     }
     const url = URL.createObjectURL(await response.blob());
@@ -82,24 +83,27 @@ const OverviewPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>Overview</Page.Title>
+      <Page.Title>{t('title')}</Page.Title>
       <Layouts.Header
-        title="Overview"
+        title={t('title')}
         subtitle={
           kpis.data
-            ? `Figures ${PERIODS.find(([value]) => value === period)?.[1].toLowerCase()} · times in ${appointments.data?.timezone ?? ''}`
-            : 'Front desk at a glance'
+            ? t('subtitle.figures', {
+                period: t(`period.${period}`).toLowerCase(),
+                zone: appointments.data?.timezone ?? '',
+              })
+            : t('subtitle.default')
         }
         primaryAction={
           <Flex gap={2}>
             {canPick ? (
               <SingleSelect
-                aria-label="Company"
+                aria-label={t('company.label')}
                 size="S"
                 value={company}
                 onChange={(value: string | number) => setCompany(String(value))}
               >
-                <SingleSelectOption value="all">All companies</SingleSelectOption>
+                <SingleSelectOption value="all">{t('company.all')}</SingleSelectOption>
                 {companies.data?.map((item) => (
                   <SingleSelectOption key={item.id} value={String(item.id)}>
                     {item.name}
@@ -108,14 +112,14 @@ const OverviewPage = () => {
               </SingleSelect>
             ) : null}
             <SingleSelect
-              aria-label="Period"
+              aria-label={t('period.label')}
               size="S"
               value={period}
               onChange={(value: string | number) => setPeriod(value as Period)}
             >
-              {PERIODS.map(([value, label]) => (
+              {PERIODS.map((value) => (
                 <SingleSelectOption key={value} value={value}>
-                  {label}
+                  {t(`period.${value}`)}
                 </SingleSelectOption>
               ))}
             </SingleSelect>
@@ -124,7 +128,7 @@ const OverviewPage = () => {
               startIcon={<ArrowClockwise />}
               onClick={() => setRefresh((value) => value + 1)}
             >
-              Refresh
+              {t('refresh')}
             </Button>
           </Flex>
         }
@@ -133,7 +137,7 @@ const OverviewPage = () => {
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Widget
             id="kpis"
-            title="Key figures"
+            title={t('kpis.title')}
             loading={kpis.loading && !kpis.data}
             error={kpis.error}
           >
@@ -144,7 +148,7 @@ const OverviewPage = () => {
               <Box width="100%">
                 <Widget
                   id="appointments"
-                  title="Appointments: today and the next 7 days"
+                  title={t('appointments.title')}
                   loading={appointments.loading && !appointments.data}
                   error={appointments.error}
                 >
@@ -162,7 +166,7 @@ const OverviewPage = () => {
               <Box width="100%">
                 <Widget
                   id="queue"
-                  title="Queue health"
+                  title={t('queue.title')}
                   loading={queue.loading && !queue.data}
                   error={queue.error}
                   action={
@@ -173,7 +177,7 @@ const OverviewPage = () => {
                         startIcon={<Download />}
                         onClick={() => download('appointments')}
                       >
-                        Appointments CSV
+                        {t('export.appointments')}
                       </Button>
                       <Button
                         size="S"
@@ -181,7 +185,7 @@ const OverviewPage = () => {
                         startIcon={<Download />}
                         onClick={() => download('calls')}
                       >
-                        Calls CSV
+                        {t('export.calls')}
                       </Button>
                     </Flex>
                   }
@@ -193,7 +197,7 @@ const OverviewPage = () => {
           </Grid.Root>
           <Widget
             id="calls"
-            title="Calls: live and the last 20"
+            title={t('calls.title')}
             loading={calls.loading && !calls.data}
             error={calls.error}
           >

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseInput } from '../../../../../support/validation';
 import { getService } from '../utils';
 import { PERIODS, periodRange } from '../services/periods';
+import { runAsCompany } from '../../../../../tenancy';
 
 /**
  * The overview's admin routes: parse the query (zod), resolve whose figures, answer from the
@@ -14,7 +15,7 @@ type Ctx = {
   query: Record<string, unknown>;
   params: Record<string, string>;
   request: { body?: unknown };
-  state: { userAbility?: { can: (action: string, subject?: string) => boolean } };
+  state: { userAbility?: unknown };
   body: unknown;
   set: (name: string, value: string) => void;
   type: string;
@@ -36,6 +37,23 @@ const ExportQuery = Query.extend({
     .optional(),
 });
 
+const CalendarQuery = z.object({
+  company: z.string().max(16).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  view: z.enum(['day', 'week']).optional().default('day'),
+});
+const isoInstant = z.iso.datetime({ offset: true });
+const Move = z.object({
+  startsAt: isoInstant,
+  endsAt: isoInstant,
+  /** The column it was dropped in; 0 (or null): no staff member. */
+  staffId: z.number().int().min(0).max(2_147_483_647).nullable(),
+});
+
+const APPOINTMENT = 'api::appointment.appointment';
 const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> =>
   parseInput(schema, value, 'Invalid query');
 
@@ -59,6 +77,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // The cached JSON goes out as it is: no parse and re-stringify of a possibly large answer.
     ctx.type = 'application/json';
     ctx.body = `{"data":${json},"meta":${JSON.stringify({ companyId: scope.companyId, timezone: scope.zone })}}`;
+  };
+
+  /**
+   * What the content manager checks before it updates an appointment, for our routes that update
+   * one: the update permission on this very document (its conditions evaluated on it), and on
+   * each field written (a role may limit the fields). Another company's document: 404 (tenancy).
+   */
+  const permittedUpdate = async (
+    ctx: Ctx,
+    documentId: string,
+    data: Record<string, unknown>
+  ): Promise<Record<string, unknown>> => {
+    const contentManager = strapi.plugin('content-manager');
+    const checker = contentManager.service('permission-checker').create({
+      userAbility: ctx.state.userAbility,
+      model: APPOINTMENT,
+    });
+    // PolicyError: Strapi's router turns any other ForbiddenError into a bare "Forbidden".
+    if (checker.cannot.update()) throw new errors.PolicyError('You may not change appointments');
+    // With its company, which the "belongs to my company" condition looks at. A condition on
+    // another relation (Strapi's "is creator") finds it missing: refused, never let through.
+    const current = await strapi
+      .documents(APPOINTMENT)
+      .findOne({ documentId, populate: ['company'] });
+    if (!current) throw new errors.NotFoundError('Not Found');
+    if (checker.cannot.update(current))
+      throw new errors.PolicyError('You may not change this appointment');
+    const refused = Object.keys(data).filter((field) => checker.cannot.update(current, field));
+    if (refused.length) throw new errors.PolicyError(`You may not change ${refused.join(', ')}`);
+    return data;
   };
 
   return {
@@ -89,20 +137,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Quick state change from the overview: through the Document Service, so tenancy applies. */
     async setState(ctx: Ctx) {
-      if (
-        !ctx.state.userAbility?.can(
-          'plugin::content-manager.explorer.update',
-          'api::appointment.appointment'
-        )
-      ) {
-        throw new errors.ForbiddenError('You may not change appointments');
-      }
       const { state } = parse(StateChange, ctx.request.body);
+      const data = await permittedUpdate(ctx, ctx.params.documentId, { state });
       const updated = await strapi
-        .documents('api::appointment.appointment')
-        .update({ documentId: ctx.params.documentId, data: { state } });
+        .documents(APPOINTMENT)
+        .update({ documentId: ctx.params.documentId, data });
       if (!updated) throw new errors.NotFoundError('Not Found');
       ctx.body = { data: { documentId: updated.documentId, state: updated.state } };
+    },
+
+    /** The staff calendar of one company (a super admin's pick, else the first one). */
+    async calendar(ctx: Ctx) {
+      const query = parse(CalendarQuery, ctx.query);
+      const scope = await getService(strapi, 'scope').resolve(query.company);
+      const companyId = scope.companyId ?? scope.companies[0]?.id;
+      if (!companyId) throw new errors.NotFoundError('No company yet');
+      const data = await runAsCompany(companyId, () =>
+        getService(strapi, 'calendar').data(companyId, query.date ?? null, query.view)
+      );
+      if (!data) throw new errors.NotFoundError('No such company');
+      ctx.body = { data, meta: { companies: scope.companies, canPick: scope.companyId === null } };
+    },
+
+    /**
+     * A move in the calendar (drag to another time or staff member, resize to change the end):
+     * an update through the Document Service, so tenancy and the booking rules apply as to any
+     * write from the admin — a refusal is a 400 naming the reason.
+     */
+    async moveAppointment(ctx: Ctx) {
+      const move = parseInput(Move, ctx.request.body, 'Invalid move');
+      if (Date.parse(move.endsAt) <= Date.parse(move.startsAt))
+        throw new errors.ValidationError('endsAt must be after startsAt');
+      const data = await permittedUpdate(ctx, ctx.params.documentId, {
+        startsAt: new Date(move.startsAt).toISOString(),
+        endsAt: new Date(move.endsAt).toISOString(),
+        staff: move.staffId ? move.staffId : null,
+      });
+      const updated = await strapi.documents(APPOINTMENT).update({
+        documentId: ctx.params.documentId,
+        data,
+        populate: ['staff'],
+      });
+      if (!updated) throw new errors.NotFoundError('Not Found');
+      ctx.body = {
+        data: {
+          documentId: updated.documentId,
+          startsAt: updated.startsAt,
+          endsAt: updated.endsAt,
+          staffId: (updated.staff as { id?: number } | null | undefined)?.id ?? 0,
+        },
+      };
     },
 
     async export(ctx: Ctx) {

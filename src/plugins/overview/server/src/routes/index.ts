@@ -1,7 +1,7 @@
 /**
  * Admin routes. Reads authenticate through `read-auth` (Strapi's admin checks, remembered a few
- * seconds; see the middleware) and need `plugin::overview.read`; the one write uses Strapi's
- * admin authentication as it is.
+ * seconds; see the middleware) and need `plugin::overview.read`; the writes (a state change, a
+ * move in the calendar) use Strapi's admin authentication as it is.
  */
 const read = (path: string, handler: string) => ({
   method: 'GET',
@@ -21,6 +21,18 @@ export default {
       read('/queue', 'queue'),
       read('/export/:kind', 'export'),
       read('/cache', 'cacheStats'),
+      read('/calendar', 'calendar'),
+      {
+        method: 'PUT',
+        path: '/calendar/appointments/:documentId',
+        handler: 'overview.moveAppointment',
+        config: {
+          policies: [
+            'admin::isAuthenticatedAdmin',
+            { name: 'admin::hasPermissions', config: { actions: ['plugin::overview.read'] } },
+          ],
+        },
+      },
       {
         method: 'PUT',
         path: '/appointments/:documentId/state',

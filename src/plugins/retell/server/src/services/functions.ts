@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
-import { matchByName } from '../../../../../domain/match';
+import { matchByName, matchStaff, spokenName } from '../../../../../domain/match';
+import { performs, type StaffMember, type StaffSlot } from '../../../../../domain/staff-slots';
 import { countryOf, toE164 } from '../../../../../domain/phone';
 import { say } from '../../../../../domain/speech';
 import { normaliseEmail } from '../../../../../domain/email';
@@ -60,11 +61,52 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       async () =>
         (await strapi.db.query('api::service.service').findMany({
           where: { active: true },
-          select: ['id', 'documentId', 'name', 'durationMinutes'],
+          select: ['id', 'documentId', 'name', 'durationMinutes', 'bufferMinutes'],
           orderBy: { name: 'asc' },
           limit: 100,
         })) as ServiceInfo[]
     );
+
+  /**
+   * The staff member the caller asked for: none asked (or a company without staff) → `member`
+   * null; a name nobody here has → `unknown`, with the names to offer.
+   */
+  const staffFor = async (company: CompanyInfo, wanted: string | null | undefined) => {
+    const roster = await availability().roster(company.id);
+    if (!wanted || roster.length === 0) return { member: null, roster, unknown: false };
+    const member = matchStaff(wanted, roster);
+    return { member, roster, unknown: !member };
+  };
+  const namesOf = (members: StaffMember[], roster: StaffMember[]) =>
+    members.map((member) => spokenName(member, roster));
+  const unknownStaffAnswer = (company: CompanyInfo, roster: StaffMember[], flag: string) => ({
+    [flag]: false,
+    reason: 'unknown_staff',
+    staff_members: roster.map((member) => member.name),
+    message: say.unknownStaff(company.language, namesOf(roster, roster)),
+  });
+  /** The member asked for does not perform the service: who does. */
+  const notOfferingAnswer = (
+    company: CompanyInfo,
+    member: StaffMember,
+    roster: StaffMember[],
+    service: ServiceInfo,
+    flag: string
+  ) => {
+    const others = roster.filter((other) => other !== member && performs(other, service.id));
+    return {
+      [flag]: false,
+      reason: 'staff_not_offering',
+      staff: member.name,
+      staff_members: others.map((other) => other.name),
+      message: say.staffNotOffering(
+        company.language,
+        spokenName(member, roster),
+        service.name,
+        namesOf(others, roster)
+      ),
+    };
+  };
 
   /** The service the caller named; without a name, the company's only (or shortest) one. */
   const serviceFor = async (
@@ -126,35 +168,60 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   });
   const startsOf = (slots: Slot[], zone: string) => slots.map((slot) => startIn(slot, zone));
 
+  /** Who is free for each slot, by name (only in a company with staff). */
+  const freeNames = (slots: StaffSlot[], roster: StaffMember[]) =>
+    roster.length
+      ? {
+          staff_free: slots.map((slot) =>
+            roster
+              .filter((member) => slot.staffIds.includes(member.id))
+              .map((member) => member.name)
+          ),
+        }
+      : {};
+
   const bookingAnswer = (
     company: CompanyInfo,
     result: BookingResult,
     service: ServiceInfo,
     name: string | null,
-    start: DateTime
+    start: DateTime,
+    { member, roster }: { member: StaffMember | null; roster: StaffMember[] }
   ): FunctionAnswer => {
     const { language } = company;
     if (result.ok) {
       const begins = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
       const ends = DateTime.fromISO(result.appointment.endsAt, { zone: company.timezone });
+      const staff = roster.find((other) => other.id === result.appointment.staff?.id) ?? null;
       return {
         success: true,
         booking_id: result.appointment.documentId,
         start: begins.toISO({ suppressMilliseconds: true }),
         end: ends.toISO({ suppressMilliseconds: true }),
         service: service.name,
-        message: say.booked(language, service.name, name, begins),
+        ...(staff ? { staff: staff.name } : {}),
+        message: say.booked(
+          language,
+          service.name,
+          name,
+          begins,
+          staff ? spokenName(staff, roster) : null
+        ),
       };
     }
+    if (result.reason === 'unqualified' && member)
+      return notOfferingAnswer(company, member, roster, service, 'success');
     return {
       success: false,
       reason: result.reason,
+      ...(member ? { staff: member.name } : {}),
       ...slotData(result.alternatives, company.timezone),
       message: say.refused(
         language,
         result.reason,
         start,
-        startsOf(result.alternatives, company.timezone)
+        startsOf(result.alternatives, company.timezone),
+        member ? spokenName(member, roster) : null
       ),
     };
   };
@@ -162,7 +229,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const changeRefusal = (
     company: CompanyInfo,
     result: Extract<ChangeResult, { ok: false }>,
-    start: DateTime | null
+    start: DateTime | null,
+    roster: StaffMember[] = []
   ): FunctionAnswer => {
     const { language } = company;
     if (result.reason === 'none')
@@ -182,15 +250,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     }
     const alternatives = 'alternatives' in result ? result.alternatives : [];
+    const staff = 'staff' in result ? (result.staff ?? null) : null;
+    const others = 'othersFree' in result ? (result.othersFree ?? []) : [];
+    const spoken = staff ? spokenName(staff, roster) : null;
+    // Not free with the same member, but with another: ask before moving it to someone else.
+    if (
+      staff &&
+      start &&
+      others.length &&
+      (result.reason === 'taken' || result.reason === 'unavailable')
+    )
+      return {
+        success: false,
+        reason: 'staff_busy',
+        staff: staff.name,
+        others_free: others.map((member) => member.name),
+        ...slotData(alternatives, company.timezone),
+        message: `${say.staffBusyOthersFree(language, spoken ?? staff.name, start, namesOf(others, roster))}${say.offer(language, startsOf(alternatives, company.timezone), spoken)}`,
+      };
     return {
       success: false,
       reason: result.reason,
+      ...(staff ? { staff: staff.name } : {}),
       ...slotData(alternatives, company.timezone),
       message: say.refused(
         language,
         result.reason,
         start,
-        startsOf(alternatives, company.timezone)
+        startsOf(alternatives, company.timezone),
+        spoken
       ),
     };
   };
@@ -220,6 +308,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               message: say.missing(language, ['service']),
             };
       }
+      const { member, roster, unknown } = await staffFor(company, args.staff);
+      if (unknown) return unknownStaffAnswer(company, roster, 'available');
+      if (member && !performs(member, service.id))
+        return notOfferingAnswer(company, member, roster, service, 'available');
+      const spoken = member ? spokenName(member, roster) : null;
       const wished = wishedStart(company, args.date, args.time, args.start, now);
       if (args.date && !wished.date)
         return {
@@ -240,12 +333,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const wish =
         start ??
         (date && minutes === null && window ? atTime(date, window.from, company.timezone) : null);
-      const suggestion = await availability().suggest(company, service.durationMinutes, {
+      const suggestion = await availability().suggest(company, service, {
         date,
         wish,
         window,
         limit: maxSlots(),
         now,
+        staffId: member?.id ?? null,
       });
       const asked = DateTime.fromISO(
         date ?? (DateTime.fromMillis(now, { zone: company.timezone }).toISODate() as string),
@@ -255,6 +349,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         timezone: company.timezone,
         service: service.name,
         duration_minutes: service.durationMinutes,
+        ...(member ? { staff: member.name } : {}),
       };
       if (!suggestion)
         return {
@@ -262,7 +357,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           available: false,
           date: asked.toISODate(),
           slots: [],
-          message: say.nothingFree(language, asked, []),
+          message: say.nothingFree(language, asked, [], spoken),
         };
       const slots = startsOf(suggestion.slots, company.timezone);
       if (past) {
@@ -272,7 +367,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           reason: 'past',
           date: suggestion.date,
           slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)),
-          message: say.refused(language, 'past', null, slots),
+          message: say.refused(language, 'past', null, slots, spoken),
         };
       }
       return {
@@ -281,9 +376,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         date: suggestion.date,
         slots: suggestion.slots.map((slot) => clockOf(slot, company.timezone)),
         slots_iso: slots.map((slot) => slot.toISO({ suppressMilliseconds: true })),
+        ...(member ? {} : freeNames(suggestion.slots, roster)),
         message: suggestion.sameDay
-          ? say.available(language, slots[0], slots)
-          : say.nothingFree(language, asked, slots),
+          ? say.available(language, slots[0], slots, spoken)
+          : say.nothingFree(language, asked, slots, spoken),
       };
     },
 
@@ -324,6 +420,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           missing: ['date', 'time'],
           message: say.refused(language, 'invalid', null, []),
         };
+      const staffChoice = await staffFor(company, args.staff);
+      if (staffChoice.unknown) return unknownStaffAnswer(company, staffChoice.roster, 'success');
 
       const details = {
         name: args.customer_name || null,
@@ -348,6 +446,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         service,
         customer,
         start,
+        staffId: staffChoice.member?.id ?? null,
         callId: tracked.id,
         notes: args.notes || null,
         source: 'phone',
@@ -359,7 +458,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         result,
         service,
         customer.name ?? args.customer_name ?? null,
-        start
+        start,
+        staffChoice
       );
     },
 
@@ -415,22 +515,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           message: say.missing(language, missing),
         };
       }
+      const { member, roster, unknown } = await staffFor(company, args.staff);
+      if (unknown) return unknownStaffAnswer(company, roster, 'success');
       const current = wishedStart(company, args.date, args.time, args.start, now);
       const result = await booking().reschedule({
         company,
         customer,
         target: { documentId: args.booking_id, date: current.date, minutes: current.minutes },
         newStart: next.start,
+        staffId: member?.id ?? null,
         now,
         alternatives: maxSlots(),
       });
-      if (!result.ok) return changeRefusal(company, result, next.start);
+      if (!result.ok) return changeRefusal(company, result, next.start, roster);
       const start = DateTime.fromISO(result.appointment.startsAt, { zone: company.timezone });
+      const staff = roster.find((other) => other.id === result.appointment.staff?.id) ?? null;
       return {
         success: true,
         booking_id: result.appointment.documentId,
         start: start.toISO({ suppressMilliseconds: true }),
-        message: say.rescheduled(language, result.previousStart ?? start, start),
+        ...(staff ? { staff: staff.name } : {}),
+        message: say.rescheduled(
+          language,
+          result.previousStart ?? start,
+          start,
+          staff ? spokenName(staff, roster) : null
+        ),
       };
     },
   };
