@@ -6,7 +6,7 @@ import { APP_DIR } from './lib/boot';
 
 /**
  * `npm run simulate:call`: plays one whole phone call against a running instance, signed
- * like Retell signs: call_started, check_availability, book_appointment, call_ended,
+ * like Retell signs: call_inbound, call_started, check_availability, book_appointment, call_ended,
  * call_analyzed. Prints what the agent would have said and what the server answered.
  *
  * Options (env or flags): SIMULATE_URL / --url (default http://127.0.0.1:$PORT),
@@ -80,6 +80,19 @@ const main = async () => {
   process.stdout.write(
     `\nSimulated call ${callId} from ${caller.slice(0, 6)}… to agent ${agentId} at ${baseUrl}\n\n`
   );
+
+  // While the phone rings, Retell asks what the agent should know (the inbound webhook).
+  const ringing = await post('inbound', {
+    event: 'call_inbound',
+    call_inbound: { agent_id: agentId, from_number: caller, to_number: '+49305550100' },
+  });
+  step('call_inbound', ringing);
+  const variables = (ringing.json.call_inbound as { dynamic_variables?: Record<string, string> })
+    ?.dynamic_variables;
+  if (variables)
+    process.stdout.write(
+      `      the agent knows: ${variables.current_date}, ${variables.current_time} · ${variables.opening_hours_today} · ${variables.customer_known === 'true' ? `caller ${variables.customer_name}` : 'a new caller'}\n`
+    );
 
   step('call_started', await post('webhook', { event: 'call_started', call: call() }));
 

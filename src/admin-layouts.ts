@@ -53,7 +53,10 @@ const LAYOUTS: Record<string, Layout> = {
     mainField: 'retellCallId',
     sortBy: 'startedAt',
     sortOrder: 'DESC',
-    labels: { durationMs: 'Duration (ms)' },
+    labels: { durationMs: 'Duration (ms)', transferOutcome: 'Hand-off' },
+    descriptions: {
+      transferOutcome: 'Handed to a person: started, bridged (connected), cancelled, or ended.',
+    },
     relationLabels: { customer: 'name', appointment: 'startsAt' },
   },
   'api::service.service': {
@@ -64,6 +67,7 @@ const LAYOUTS: Record<string, Layout> = {
     labels: { durationMinutes: 'Duration (min)', bufferMinutes: 'Buffer after (min)' },
     descriptions: {
       bufferMinutes: 'Kept free after the appointment (e.g. for the colour to set).',
+      aliases: 'Other names callers use, one per line (e.g. "Haare schneiden").',
       staff: 'Who performs it. No one chosen: every active staff member.',
     },
     relationLabels: { staff: 'name' },
@@ -81,6 +85,15 @@ const LAYOUTS: Record<string, Layout> = {
       adminUser: 'The admin-panel login of this person (set by a super admin).',
     },
     relationLabels: { services: 'name' },
+  },
+  'api::callback-request.callback-request': {
+    list: ['createdAt', 'customer', 'phone', 'reason', 'preferredTime', 'state'],
+    mainField: 'reason',
+    sortBy: 'createdAt',
+    sortOrder: 'DESC',
+    labels: { preferredTime: 'When', state: 'State' },
+    descriptions: { state: 'Set to done once someone called back (or from the overview).' },
+    relationLabels: { customer: 'name', call: 'retellCallId' },
   },
   'api::absence.absence': {
     list: ['staff', 'startsAt', 'endsAt', 'reason'],

@@ -139,6 +139,20 @@ const seedDashboard = async (client, runId) => {
  * Schnitt (30 min), Farbe (90), Beratung (15) with document ids `svc-<runId>-<companyId>-<name>`.
  * Returns [{ id, agent, services: { <name>: documentId } }].
  */
+/** Monday to Saturday, 08:00–20:00, as the content manager stores a repeatable component. */
+const addOpeningHours = async (client, companyId) => {
+  for (let weekday = 1; weekday <= 6; weekday += 1) {
+    const component = await client.query(
+      `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`,
+      [weekday]
+    );
+    await client.query(
+      `INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`,
+      [companyId, component.rows[0].id, weekday]
+    );
+  }
+};
+
 const addBookingSetup = async (client, runId, companyIds) => {
   const companies = [];
   for (const companyId of companyIds) {
@@ -147,16 +161,7 @@ const addBookingSetup = async (client, runId, companyIds) => {
       companyId,
       agent,
     ]);
-    for (let weekday = 1; weekday <= 6; weekday += 1) {
-      const component = await client.query(
-        `INSERT INTO components_company_opening_hours (weekday, opens, closes) VALUES ($1, '08:00', '20:00') RETURNING id`,
-        [weekday]
-      );
-      await client.query(
-        `INSERT INTO companies_cmps (entity_id, cmp_id, component_type, field, "order") VALUES ($1, $2, 'company.opening-hours', 'openingHours', $3)`,
-        [companyId, component.rows[0].id, weekday]
-      );
-    }
+    await addOpeningHours(client, companyId);
     const services = {};
     for (const [name, minutes] of SERVICES) {
       services[name] = `svc-${runId}-${companyId}-${name}`;
@@ -210,6 +215,7 @@ const staffLogin = async (port, email) => {
 };
 
 module.exports = {
+  addOpeningHours,
   STAFF_PASSWORD,
   OVERVIEW_ROUTES,
   SERVICES,

@@ -9,6 +9,18 @@ type Labels = { name: [string, string]; fields: Record<string, [string, string]>
 
 /** uid → [English, German] names and field labels. */
 const CONTENT_TYPES: Record<string, Labels> = {
+  'api::callback-request.callback-request': {
+    name: ['Callback request', 'Rückrufbitte'],
+    fields: {
+      company: ['Company', 'Firma'],
+      customer: ['Customer', 'Kunde'],
+      call: ['Call', 'Anruf'],
+      phone: ['Phone', 'Telefon'],
+      reason: ['About', 'Anliegen'],
+      preferredTime: ['When', 'Wann'],
+      state: ['State', 'Status'],
+    },
+  },
   'api::appointment.appointment': {
     name: ['Appointment', 'Termin'],
     fields: {
@@ -42,6 +54,7 @@ const CONTENT_TYPES: Record<string, Labels> = {
   'api::service.service': {
     name: ['Service', 'Leistung'],
     fields: {
+      aliases: ['Other names', 'Andere Bezeichnungen'],
       company: ['Company', 'Firma'],
       name: ['Name', 'Name'],
       durationMinutes: ['Duration (min)', 'Dauer (Min.)'],
@@ -75,6 +88,9 @@ const CONTENT_TYPES: Record<string, Labels> = {
   'api::call.call': {
     name: ['Call', 'Anruf'],
     fields: {
+      transferredAt: ['Handed over at', 'Weitergeleitet um'],
+      transferDestination: ['Handed over to', 'Weitergeleitet an'],
+      transferOutcome: ['Hand-off', 'Weiterleitung'],
       company: ['Company', 'Firma'],
       customer: ['Customer', 'Kunde'],
       retellCallId: ['Retell call id', 'Retell-Anruf-ID'],
@@ -109,6 +125,12 @@ const CONTENT_TYPES: Record<string, Labels> = {
       slotMinutes: ['Booking grid (min)', 'Buchungsraster (Min.)'],
       language: ['Language', 'Sprache'],
       notificationEmail: ['Notification email', 'E-Mail für Benachrichtigungen'],
+      afterHoursAgentId: ['Retell agent after hours', 'Retell-Agent außerhalb der Öffnungszeiten'],
+      forwardingNumber: ['Forward calls to', 'Anrufe weiterleiten an'],
+      forwardDuringOpeningHoursOnly: [
+        'Forward only while open',
+        'Nur während der Öffnungszeiten weiterleiten',
+      ],
     },
   },
   'api::notification.notification': {

@@ -6,6 +6,7 @@ import type { companyMethods } from './company/services/company';
 import type { customerMethods } from './customer/services/customer';
 import type customerEmail from './notification/services/customer-email';
 import type outbox from './notification/services/outbox';
+import type staffEmail from './notification/services/staff-email';
 
 /**
  * The app's own services by name, typed by their factories (as Strapi's i18n plugin types its
@@ -20,6 +21,7 @@ type AppServices = {
   'api::customer.customer': ReturnType<typeof customerMethods>;
   'api::notification.customer-email': ReturnType<typeof customerEmail>;
   'api::notification.outbox': ReturnType<typeof outbox>;
+  'api::notification.staff-email': ReturnType<typeof staffEmail>;
 };
 export type AppServiceName = keyof AppServices;
 

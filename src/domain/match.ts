@@ -20,34 +20,69 @@ const fold = (text: string) =>
 
 const words = (folded: string) => new Set(folded.split(' ').filter((word) => word.length > 2));
 
-export const matchByName = <T extends { name: string }>(
+/** Whether two strings are at most one edit apart (insert, delete, replace) — linear. */
+export const withinOneEdit = (a: string, b: string): boolean => {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i += 1;
+  if (short.length === long.length) return short.slice(i + 1) === long.slice(i + 1);
+  return short.slice(i) === long.slice(i + 1);
+};
+
+const unique = <T>(found: T[]): T | null => (found.length === 1 ? found[0] : null);
+
+/**
+ * The service (or anything with a name and optional aliases) a caller named: after folding,
+ * the exact name or alias; the same without spaces ("damen haarschnitt"); containment; every
+ * word of the wish inside one name ("Herren Schnitt" → "Herrenhaarschnitt"); one typo
+ * ("Damenhaarschnit"); the best word overlap. Ambiguity is no answer: better to ask.
+ */
+export const matchByName = <T extends { name: string; aliases?: string[] | null }>(
   wanted: string | null | undefined,
   candidates: T[]
 ): T | null => {
   if (!wanted || !wanted.trim() || wanted.length > MAX_WANTED) return null;
   const target = fold(wanted);
   if (!target) return null;
-  const folded = candidates.map((candidate) => ({ candidate, name: fold(candidate.name) }));
-  const exact = folded.filter((entry) => entry.name === target);
-  if (exact.length === 1) return exact[0].candidate;
-  const containing = folded.filter(
-    (entry) => entry.name && (entry.name.includes(target) || target.includes(entry.name))
+  const compactTarget = target.replace(/ /g, '');
+  // One entry per name and alias; a candidate found through several of them counts once.
+  const labels = candidates.flatMap((candidate) =>
+    [candidate.name, ...(candidate.aliases ?? [])]
+      .map((label) => fold(label.slice(0, MAX_WANTED)))
+      .filter(Boolean)
+      .map((name) => ({ candidate, name, compact: name.replace(/ /g, '') }))
   );
-  if (containing.length === 1) return containing[0].candidate;
+  const pick = (test: (entry: (typeof labels)[number]) => boolean) =>
+    unique([...new Set(labels.filter(test).map((entry) => entry.candidate))]);
+  const steps: Array<(entry: (typeof labels)[number]) => boolean> = [
+    (entry) => entry.name === target,
+    (entry) => entry.compact === compactTarget,
+    (entry) => entry.name.includes(target) || target.includes(entry.name),
+    (entry) => entry.compact.includes(compactTarget) || compactTarget.includes(entry.compact),
+    (entry) => {
+      const wantedWords = [...words(target)];
+      return wantedWords.length > 1 && wantedWords.every((word) => entry.compact.includes(word));
+    },
+    (entry) => compactTarget.length >= 5 && withinOneEdit(entry.compact, compactTarget),
+  ];
+  for (const step of steps) {
+    const found = pick(step);
+    if (found) return found;
+  }
   const wantedWords = words(target);
-  let best: { candidate: T; score: number } | null = null;
-  let tie = false;
-  for (const { candidate, name } of folded) {
+  const scores = new Map<T, number>();
+  for (const { candidate, name } of labels) {
     const own = words(name);
     const shared = [...own].filter((word) => wantedWords.has(word)).length;
-    const score = shared / Math.max(own.size, wantedWords.size, 1);
     if (shared === 0) continue;
-    if (!best || score > best.score) {
-      best = { candidate, score };
-      tie = false;
-    } else if (score === best.score) tie = true;
+    const score = shared / Math.max(own.size, wantedWords.size, 1);
+    scores.set(candidate, Math.max(scores.get(candidate) ?? 0, score));
   }
-  return best && !tie && best.score >= 0.5 ? best.candidate : null;
+  const ranked = [...scores.entries()].sort((x, y) => y[1] - x[1]);
+  if (!ranked.length || ranked[0][1] < 0.5) return null;
+  return ranked.length > 1 && ranked[1][1] === ranked[0][1] ? null : ranked[0][0];
 };
 
 /** Words around a name as callers say it: "bei Lisa", "zu Herrn Öztürk", "with Mr Kahl". */

@@ -32,6 +32,7 @@ const FIELD_NAMES: Record<Language, Record<string, string>> = {
     customer_name: 'den Namen',
     phone: 'eine Rückrufnummer',
     appointment: 'welchen Termin',
+    reason: 'das Anliegen',
   },
   en: {
     service: 'the service',
@@ -40,6 +41,7 @@ const FIELD_NAMES: Record<Language, Record<string, string>> = {
     customer_name: 'the name',
     phone: 'a phone number',
     appointment: 'which appointment',
+    reason: 'what it is about',
   },
 };
 
@@ -149,6 +151,51 @@ export const say = {
     language === 'de'
       ? `Der Termin ist verschoben: statt ${moment(from, 'de')} jetzt am ${moment(to, 'de')}${staff ? ` bei ${staff}` : ''}.`
       : `Your appointment is moved from ${moment(from, 'en')} to ${moment(to, 'en')}${staff ? ` with ${staff}` : ''}.`,
+
+  /** A call-back request is noted (request_callback). */
+  callbackNoted: (language: Language, preferred: string | null) =>
+    language === 'de'
+      ? `Gern, ich habe notiert, dass wir Sie zurückrufen${preferred ? ` (${preferred})` : ''}. Jemand aus dem Team meldet sich bei Ihnen.`
+      : `Sure — I have noted that we will call you back${preferred ? ` (${preferred})` : ''}. Someone from the team will get in touch.`,
+
+  /** What staff read in the email about a call-back request. */
+  callbackNotice: (
+    language: Language,
+    facts: {
+      company: string;
+      caller: string | null;
+      phone: string | null;
+      reason: string;
+      preferred: string | null;
+    }
+  ) =>
+    language === 'de'
+      ? {
+          subject: `Rückruf erbeten: ${facts.caller ?? facts.phone ?? 'Anrufer'}`,
+          text: [
+            `${facts.caller ?? 'Ein Anrufer'} bittet ${facts.company} um Rückruf.`,
+            `Telefon: ${facts.phone ?? 'unbekannt'}`,
+            `Anliegen: ${facts.reason}`,
+            facts.preferred ? `Wann: ${facts.preferred}` : null,
+            '',
+            'Im Admin unter Übersicht → Rückrufe als erledigt markieren.',
+          ]
+            .filter((line) => line !== null)
+            .join('\n'),
+        }
+      : {
+          subject: `Call-back requested: ${facts.caller ?? facts.phone ?? 'caller'}`,
+          text: [
+            `${facts.caller ?? 'A caller'} asks ${facts.company} to call back.`,
+            `Phone: ${facts.phone ?? 'unknown'}`,
+            `About: ${facts.reason}`,
+            facts.preferred ? `When: ${facts.preferred}` : null,
+            '',
+            'Mark it done in the admin under Overview → Call-backs.',
+          ]
+            .filter((line) => line !== null)
+            .join('\n'),
+        },
 
   /** The caller named someone who does not work here (or we could not tell who). */
   unknownStaff: (language: Language, staff: string[]) =>

@@ -25,10 +25,15 @@ const OPENING_HOURS = [
   { weekday: 6, opens: '09:00', closes: '14:00' },
 ];
 const SERVICES = [
-  { name: 'Damenhaarschnitt mit Föhnen', durationMinutes: 45, bufferMinutes: 0 },
-  { name: 'Herrenhaarschnitt', durationMinutes: 30, bufferMinutes: 0 },
+  {
+    name: 'Damenhaarschnitt mit Föhnen',
+    durationMinutes: 45,
+    bufferMinutes: 0,
+    aliases: 'Haare schneiden\nDamenhaarschnitt\nWaschen Schneiden Föhnen',
+  },
+  { name: 'Herrenhaarschnitt', durationMinutes: 30, bufferMinutes: 0, aliases: 'Herrenschnitt' },
   // Time to clean the colour station afterwards.
-  { name: 'Färben', durationMinutes: 90, bufferMinutes: 15 },
+  { name: 'Färben', durationMinutes: 90, bufferMinutes: 15, aliases: 'Coloration\nTönung' },
 ];
 /**
  * The stylists: Jana (the owner, the front-desk login) all day and every service; Mehmet
@@ -132,6 +137,9 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
       slotMinutes: 15,
       language: 'de',
       notificationEmail: 'team@salon-lindenblatt.example',
+      // The agent may hand callers to the salon's landline while it is open.
+      forwardingNumber: '+49305550199',
+      forwardDuringOpeningHoursOnly: true,
     },
   });
   const companyId = company.id as number;

@@ -13,6 +13,7 @@ export const TENANT_SCOPED_UIDS = [
   'plugin::retell.webhook-event',
   'api::notification.notification',
   'api::absence.absence',
+  'api::callback-request.callback-request',
 ] as const;
 
 export type TenantScopedUid = (typeof TENANT_SCOPED_UIDS)[number];

@@ -21,11 +21,13 @@ const STAFF_EDITABLE = [
   'api::customer.customer',
   'api::appointment.appointment',
   'api::call.call',
+  'api::callback-request.callback-request',
 ];
 // The webhook inbox is the product's internals: staff see its health and replay failed events on
 // the overview page (plugin::retell.replay), not its rows.
 const STAFF_READ_ONLY = ['api::notification.notification'];
-const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId'];
+// The agents decide which company a call belongs to: operators only.
+const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId', 'afterHoursAgentId'];
 /** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
 const STAFF_OPERATOR_FIELDS = ['adminUser'];
 

@@ -127,6 +127,7 @@ it('plays a whole call with npm run simulate:call', async () => {
     }
   );
   for (const step of [
+    'call_inbound',
     'call_started',
     'check_availability',
     'book_appointment',
@@ -137,6 +138,7 @@ it('plays a whole call with npm run simulate:call', async () => {
   expect(stdout).toMatch(
     /agent says: "Gebucht: Damenhaarschnitt mit Föhnen für Simon Simulant am /
   );
+  expect(stdout).toMatch(/the agent knows: \w+, \d+\. \w+ \d{4}, \d{2}:\d{2} · /);
   const callId = /Simulated call (call_sim_[0-9a-f]+)/.exec(stdout)?.[1] as string;
   await eventually(
     async () =>

@@ -107,6 +107,13 @@ const TYPES: TypeSpec[] = [
     },
   },
   {
+    uid: 'api::callback-request.callback-request',
+    plural: 'callback-requests',
+    table: 'callback_requests',
+    staff: true,
+    base: () => ({ phone: '+4930555012345', reason: `Rückruf ${tag()}`, state: 'open' }),
+  },
+  {
     uid: 'api::call.call',
     plural: 'calls',
     table: 'calls',
@@ -447,12 +454,51 @@ describe('Retell routes', () => {
     await healthy();
   }, 120_000);
 
+  it('inbound: bad payloads, signatures and bodies; nothing is written', async () => {
+    const inbound = (fields: unknown) =>
+      JSON.stringify({ event: 'call_inbound', call_inbound: fields });
+    const good = {
+      agent_id: company.retellAgentId,
+      from_number: '+49305551111',
+      to_number: '+49305550100',
+    };
+    for (const [label, body] of [
+      ['no call_inbound', JSON.stringify({ event: 'call_inbound' })],
+      ['call_inbound as text', inbound('x')],
+      ['another event', JSON.stringify({ event: 'call_started', call_inbound: good })],
+      ['agent id as object', inbound({ ...good, agent_id: { a: 1 } })],
+      ['numbers 1000 chars', inbound({ ...good, from_number: '1'.repeat(1000) })],
+      ['to_number as number', inbound({ ...good, agent_id: undefined, to_number: 4930 })],
+      ['a NUL', inbound({ ...good, from_number: '+49\u0000' })],
+      [
+        'deep nesting',
+        inbound({ ...good, x: JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) }),
+      ],
+      ['over 64 KiB', inbound({ ...good, custom_sip_headers: { x: 'y'.repeat(70_000) } })],
+      ['not JSON', '{"event": "call_inbound", '],
+      ['a list', '[]'],
+    ] as const) {
+      await send(`inbound ${label}`, 'customers', async () => post('inbound', body));
+    }
+    const body = inbound(good);
+    for (const [label, header] of [
+      ['no signature', ''],
+      ['garbage signature', 'garbage'],
+      ['another key', await signature(body, 'key_someone_else')],
+      ['expired', await signature(body, undefined, Date.now() - 3_600_000)],
+    ] as const) {
+      await send(`inbound ${label}`, 'customers', async () => post('inbound', body, header));
+    }
+    await healthy();
+  }, 120_000);
+
   it('functions: bad names, calls and arguments', async () => {
     for (const name of [
       'check_availability',
       'book_appointment',
       'cancel_appointment',
       'reschedule_appointment',
+      'request_callback',
       'no_such_function',
       '..%2F..%2Fadmin',
     ]) {
@@ -509,6 +555,8 @@ describe('admin plugin routes', () => {
         'export/nothing',
         'cache',
         'calendar',
+        'callbacks',
+        'retell-status',
       ]) {
         for (const query of [
           'date=2026-99-99',
@@ -607,6 +655,19 @@ describe('admin plugin routes', () => {
               .send(body)
         );
       }
+      for (const raw of ['nope', '%00', '%ED%A0%80', 'x'.repeat(3000)])
+        await send(`callback done ${actor} of ${raw.slice(0, 20)}`, 'callback_requests', async () =>
+          app.http.put(`/overview/callbacks/${raw}/done`).set(auth[actor]).send({ state: 'x' })
+        );
+      for (const query of [
+        'company=',
+        'company[$ne]=1',
+        `company=${'x'.repeat(5000)}`,
+        'company=nope',
+      ])
+        await send(`retell status ${actor} ${query.slice(0, 30)}`, null, async () =>
+          app.http.get(`/overview/retell-status?${query}`).set(auth[actor])
+        );
       for (const raw of ['nope', '%00', '%ED%A0%80', 'x'.repeat(3000)])
         await send(`calendar move ${actor} of ${raw.slice(0, 20)}`, 'appointments', async () =>
           app.http

@@ -101,6 +101,16 @@ const TYPES: TypeSpec[] = [
     populate: { field: 'staff', target: 'api::staff.staff' },
   },
   {
+    uid: 'api::callback-request.callback-request',
+    plural: 'callback-requests',
+    table: 'callback_requests',
+    seed: (seq) => ({ phone: '+4930555012345', reason: `Rückruf ${seq}`, state: 'open' }),
+    change: { reason: 'changed' },
+    changedColumn: ['reason', 'changed'],
+    relation: { field: 'customer', target: 'api::customer.customer' },
+    populate: { field: 'customer', target: 'api::customer.customer' },
+  },
+  {
     uid: 'api::call.call',
     plural: 'calls',
     table: 'calls',

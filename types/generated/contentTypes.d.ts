@@ -539,6 +539,56 @@ export interface ApiCallCall extends Struct.CollectionTypeSchema {
         maxLength: 32;
       }>;
     transcript: Schema.Attribute.Text;
+    transferDestination: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    transferOutcome: Schema.Attribute.Enumeration<['started', 'bridged', 'cancelled', 'ended']>;
+    transferredAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiCallbackRequestCallbackRequest extends Struct.CollectionTypeSchema {
+  collectionName: 'callback_requests';
+  info: {
+    description: 'A caller the agent could not help (book, cancel, hand over) asked to be called back: who, why, when they would like it, and whether staff have done it.';
+    displayName: 'Callback request';
+    pluralName: 'callback-requests';
+    singularName: 'callback-request';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    call: Schema.Attribute.Relation<'manyToOne', 'api::call.call'>;
+    company: Schema.Attribute.Relation<'manyToOne', 'api::company.company'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    customer: Schema.Attribute.Relation<'manyToOne', 'api::customer.customer'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::callback-request.callback-request'
+    > &
+      Schema.Attribute.Private;
+    phone: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 32;
+      }>;
+    preferredTime: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    reason: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 1000;
+      }>;
+    state: Schema.Attribute.Enumeration<['open', 'done']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'open'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
@@ -556,8 +606,17 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
     draftAndPublish: false;
   };
   attributes: {
+    afterHoursAgentId: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 128;
+      }>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    forwardDuringOpeningHoursOnly: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    forwardingNumber: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 32;
+      }>;
     language: Schema.Attribute.Enumeration<['de', 'en']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'de'>;
@@ -573,7 +632,7 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
     openingHours: Schema.Attribute.Component<'company.opening-hours', true>;
     phoneNumber: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
-        maxLength: 16;
+        maxLength: 32;
       }>;
     publishedAt: Schema.Attribute.DateTime;
     retellAgentId: Schema.Attribute.String &
@@ -637,7 +696,7 @@ export interface ApiCustomerCustomer extends Struct.CollectionTypeSchema {
     phone: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
-        maxLength: 16;
+        maxLength: 32;
       }>;
     publishedAt: Schema.Attribute.DateTime;
     unverifiedPhone: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
@@ -735,6 +794,10 @@ export interface ApiServiceService extends Struct.CollectionTypeSchema {
   };
   attributes: {
     active: Schema.Attribute.Boolean & Schema.Attribute.Required & Schema.Attribute.DefaultTo<true>;
+    aliases: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
     bufferMinutes: Schema.Attribute.Integer &
       Schema.Attribute.SetMinMax<
         {
@@ -915,6 +978,54 @@ export interface PluginI18NLocale extends Struct.CollectionTypeSchema {
         },
         number
       >;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface PluginRetellFunctionCall extends Struct.CollectionTypeSchema {
+  collectionName: 'retell_function_calls';
+  info: {
+    description: "The answer given to a booking function of a call (book, cancel, reschedule), kept so that Retell's retry of the same call and arguments gets the same answer and changes nothing twice.";
+    displayName: 'Function call';
+    pluralName: 'function-calls';
+    singularName: 'function-call';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    answer: Schema.Attribute.JSON;
+    argsKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    callId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 128;
+      }>;
+    companyId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::retell.function-call'> &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
     publishedAt: Schema.Attribute.DateTime;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
@@ -1314,6 +1425,7 @@ declare module '@strapi/strapi' {
       'api::absence.absence': ApiAbsenceAbsence;
       'api::appointment.appointment': ApiAppointmentAppointment;
       'api::call.call': ApiCallCall;
+      'api::callback-request.callback-request': ApiCallbackRequestCallbackRequest;
       'api::company.company': ApiCompanyCompany;
       'api::customer.customer': ApiCustomerCustomer;
       'api::notification.notification': ApiNotificationNotification;
@@ -1322,6 +1434,7 @@ declare module '@strapi/strapi' {
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::i18n.locale': PluginI18NLocale;
+      'plugin::retell.function-call': PluginRetellFunctionCall;
       'plugin::retell.webhook-event': PluginRetellWebhookEvent;
       'plugin::review-workflows.workflow': PluginReviewWorkflowsWorkflow;
       'plugin::review-workflows.workflow-stage': PluginReviewWorkflowsWorkflowStage;

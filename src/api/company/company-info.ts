@@ -12,6 +12,12 @@ export type CompanyInfo = {
   language: Language;
   phoneNumber: string | null;
   notificationEmail: string | null;
+  slug: string | null;
+  /** Retell agent for calls outside the opening hours (none: the usual one). */
+  afterHoursAgentId: string | null;
+  /** Where the agent may hand a caller over to a person (E.164), and whether only while open. */
+  forwardingNumber: string | null;
+  forwardDuringOpeningHoursOnly: boolean;
 };
 
 type CompanyDocument = Partial<CompanyInfo> & {
@@ -36,4 +42,8 @@ export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
   language: company.language === 'en' ? 'en' : 'de',
   phoneNumber: company.phoneNumber ?? null,
   notificationEmail: company.notificationEmail ?? null,
+  slug: company.slug ?? null,
+  afterHoursAgentId: company.afterHoursAgentId || null,
+  forwardingNumber: company.forwardingNumber || null,
+  forwardDuringOpeningHoursOnly: company.forwardDuringOpeningHoursOnly !== false,
 });

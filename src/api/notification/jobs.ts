@@ -42,6 +42,9 @@ export const registerNotificationJobs = (strapi: Core.Strapi) => {
     outbox().useSender(kind, (row) =>
       appService(strapi, 'api::notification.customer-email').send(row)
     );
+  outbox().useSender('staff_notice', (row) =>
+    appService(strapi, 'api::notification.staff-email').send(row)
+  );
   const queues = queuesOf(strapi);
   queues.register(sendNotificationJob);
   queues.sweep({

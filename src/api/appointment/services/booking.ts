@@ -36,6 +36,8 @@ export type ServiceInfo = {
   name: string;
   durationMinutes: number;
   bufferMinutes: number;
+  /** Other names callers use for it ("Haare schneiden" for "Damenhaarschnitt"). */
+  aliases?: string[];
 };
 export type CustomerInfo = { id: number; documentId: string; name: string | null };
 export type { Appointment } from '../appointment-view';

@@ -10,6 +10,8 @@ import { isPostgres } from '../../../support/dialect';
  */
 const UID = 'api::call.call';
 const STATE_RANK: Record<string, number> = { registered: 0, ongoing: 1, ended: 2, error: 2 };
+/** A transfer's outcome moves forward too: started → bridged or cancelled → (a bridged leg) ended. */
+const TRANSFER_RANK: Record<string, number> = { started: 0, bridged: 1, cancelled: 1, ended: 2 };
 
 export type CallPatch = {
   retellCallId: string;
@@ -29,6 +31,9 @@ export type CallPatch = {
   successful?: boolean;
   analysis?: Record<string, string | number | boolean | null>;
   customer?: number;
+  transferredAt?: string;
+  transferDestination?: string;
+  transferOutcome?: 'started' | 'bridged' | 'cancelled' | 'ended';
 };
 type CallRow = Record<string, unknown> & { id: number; documentId: string; state: string };
 
@@ -39,6 +44,8 @@ const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> =>
       value !== null &&
       value !== '' &&
       key !== 'state' &&
+      key !== 'transferOutcome' &&
+      !(key === 'transferredAt' && current?.transferredAt) &&
       !(key === 'customer' && current?.customer)
   );
   const data = Object.fromEntries(kept) as Partial<CallPatch>;
@@ -47,6 +54,10 @@ const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> =>
     (!current || (STATE_RANK[patch.state] ?? 0) > (STATE_RANK[current.state] ?? 0))
   )
     data.state = patch.state;
+  const outcome = patch.transferOutcome;
+  const was = current?.transferOutcome as string | null | undefined;
+  if (outcome && (!was || (TRANSFER_RANK[outcome] ?? 0) > (TRANSFER_RANK[was] ?? 0)))
+    data.transferOutcome = outcome;
   return data;
 };
 

@@ -4,33 +4,20 @@ import { openSecret } from '../../../tenancy';
 
 const UID = 'api::company.company';
 
-/** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
-export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** The booking view of a company (with opening hours), by numeric id. */
-  async info(id: number): Promise<CompanyInfo | null> {
-    const company = await strapi.db
-      .query(UID)
-      .findOne({ where: { id }, populate: ['openingHours'] });
-    return company ? toCompanyInfo(company) : null;
-  },
+type RetellCompany = { info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean };
 
-  /**
-   * The company that owns a Retell agent, with its own Retell API key decrypted (null: none set).
-   * A stored key that does not open — sealed for another company, tampered, its key dropped
-   * from the ring — is `unreadable`: nothing may be verified with it, nor with the platform key
-   * in its place.
-   */
-  async forRetellAgent(
-    agentId: string
-  ): Promise<{ info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean } | null> {
-    const company = await strapi.db
-      .query(UID)
-      .findOne({ where: { retellAgentId: agentId }, populate: ['openingHours'] });
+/** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
+export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => {
+  const withKey = (company: Parameters<typeof toCompanyInfo>[0] | null): RetellCompany | null => {
     if (!company) return null;
     try {
       return {
         info: toCompanyInfo(company),
-        retellApiKey: openSecret(company.retellApiKey, company.documentId, 'retellApiKey'),
+        retellApiKey: openSecret(
+          (company as { retellApiKey?: string | null }).retellApiKey,
+          company.documentId,
+          'retellApiKey'
+        ),
         keyUnreadable: false,
       };
     } catch (error) {
@@ -39,7 +26,52 @@ export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
       return { info: toCompanyInfo(company), retellApiKey: null, keyUnreadable: true };
     }
-  },
-});
+  };
+  return {
+    /** The booking view of a company (with opening hours), by numeric id. */
+    async info(id: number): Promise<CompanyInfo | null> {
+      const company = await strapi.db
+        .query(UID)
+        .findOne({ where: { id }, populate: ['openingHours'] });
+      return company ? toCompanyInfo(company) : null;
+    },
+
+    /**
+     * The company that owns a Retell agent, with its own Retell API key decrypted (null: none set).
+     * A stored key that does not open — sealed for another company, tampered, its key dropped
+     * from the ring — is `unreadable`: nothing may be verified with it, nor with the platform key
+     * in its place.
+     */
+    /** The company a Retell agent belongs to: its agent, or its agent for after hours. */
+    async forRetellAgent(agentId: string): Promise<RetellCompany | null> {
+      const query = strapi.db.query(UID);
+      return withKey(
+        (await query.findOne({ where: { retellAgentId: agentId }, populate: ['openingHours'] })) ??
+          (await query.findOne({
+            where: { afterHoursAgentId: agentId },
+            populate: ['openingHours'],
+          }))
+      );
+    },
+
+    /**
+     * The company whose phone number (E.164) is `number`, the way `forRetellAgent` gives it. A
+     * number two companies claim belongs to neither (staff can edit their company's number: one
+     * company typing another's must not take over its calls).
+     */
+    async forPhoneNumber(number: string): Promise<RetellCompany | null> {
+      const found = await strapi.db
+        .query(UID)
+        .findMany({ where: { phoneNumber: number }, populate: ['openingHours'], limit: 2 });
+      if (found.length > 1) {
+        strapi.log.warn(
+          `companies ${found.map((company: { id: number }) => company.id).join(' and ')} share a phone number: inbound calls to it are matched by agent only`
+        );
+        return null;
+      }
+      return withKey(found[0] ?? null);
+    },
+  };
+};
 
 export default factories.createCoreService(UID, companyMethods);

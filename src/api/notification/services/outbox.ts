@@ -40,7 +40,8 @@ export type NotificationRow = {
 };
 export type Planned = {
   companyId: number;
-  appointmentId: number;
+  /** The appointment it is about; null for a notice about something else (a callback request). */
+  appointmentId: number | null;
   kind: NotificationKind;
   channel: Channel;
   sequence: number;
@@ -162,7 +163,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
                 appointment_id: message.appointmentId,
                 kind: message.kind,
                 channel: message.channel,
-                dedupe_key: `${message.appointmentId}:${message.kind}:${message.change}:${message.channel}`,
+                dedupe_key: `${message.appointmentId ?? 'none'}:${message.kind}:${message.change}:${message.channel}`,
                 sequence: message.sequence,
                 state: 'pending',
                 attempts: 0,

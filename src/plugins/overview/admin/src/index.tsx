@@ -1,5 +1,6 @@
 import { Calendar, ChartPie } from '@strapi/icons';
 import { PLUGIN_ID, pluginTranslations } from './i18n';
+import { RetellPanel } from './components/RetellPanel';
 
 /**
  * The overview and the staff calendar join the admin's main navigation for users with
@@ -29,6 +30,14 @@ export default {
       position: 2,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Overview' });
+  },
+
+  bootstrap(app: {
+    getPlugin: (id: string) => {
+      apis: { addEditViewSidePanel: (panels: Array<typeof RetellPanel>) => void };
+    };
+  }) {
+    app.getPlugin('content-manager').apis.addEditViewSidePanel([RetellPanel]);
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

@@ -1,5 +1,13 @@
 /** The Retell call events this integration applies; any other event is stored as `ignored`. */
-export const HANDLED_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
+export const HANDLED_EVENTS = [
+  'call_started',
+  'call_ended',
+  'call_analyzed',
+  'transfer_started',
+  'transfer_bridged',
+  'transfer_cancelled',
+  'transfer_ended',
+] as const;
 export type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
 export const isHandledEvent = (event: string): event is HandledEvent =>

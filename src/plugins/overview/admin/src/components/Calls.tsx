@@ -12,6 +12,8 @@ export type CallItem = {
   summary: string | null;
   recordingUrl: string | null;
   outcome: 'booked' | 'not booked' | 'in progress';
+  /** Handed over to a person (the agent's transfer): how it went. */
+  transfer: { outcome: string; destination: string | null } | null;
   customer: { documentId: string; name: string | null } | null;
   appointment: { documentId: string; startsAt: string; state: string } | null;
   company: string | null;
@@ -72,6 +74,14 @@ export const Calls = ({ data, showCompany }: { data: CallsData; showCompany: boo
                 >
                   {t(`outcome.${call.outcome}` as MessageKey)}
                 </Badge>
+                {call.transfer ? (
+                  <Badge
+                    marginLeft={1}
+                    title={`${call.transfer.outcome}${call.transfer.destination ? ` → ${call.transfer.destination}` : ''}`}
+                  >
+                    {t('calls.transferred')}
+                  </Badge>
+                ) : null}
               </Td>
               <Td style={{ maxWidth: 360 }}>
                 <Typography ellipsis title={call.summary ?? ''}>

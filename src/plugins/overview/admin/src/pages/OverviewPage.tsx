@@ -8,6 +8,7 @@ import { Kpis, type KpiData } from '../components/Kpis';
 import { Appointments, type AppointmentDays } from '../components/Appointments';
 import { Calls, type CallsData } from '../components/Calls';
 import { Queue, type QueueData } from '../components/Queue';
+import { Callbacks, type CallbacksData } from '../components/Callbacks';
 import { useT, type MessageKey } from '../i18n';
 
 /**
@@ -33,6 +34,7 @@ const OverviewPage = () => {
   const appointments = useOverviewData<AppointmentDays>('appointments', query, refresh);
   const calls = useOverviewData<CallsData>('calls', query, refresh);
   const queue = useOverviewData<QueueData>('queue', query, refresh);
+  const callbacks = useOverviewData<CallbacksData>('callbacks', query, refresh);
   const showCompany = canPick && company === 'all';
 
   const changeState = async (documentId: string, state: string) => {
@@ -42,6 +44,16 @@ const OverviewPage = () => {
         type: 'success',
         message: t('state.changed', { state: t(`state.${state}` as MessageKey) }),
       });
+      setRefresh((value) => value + 1);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: (error as Error).message });
+    }
+  };
+
+  const callbackDone = async (documentId: string) => {
+    try {
+      await put(`/overview/callbacks/${documentId}/done`, {});
+      toggleNotification({ type: 'success', message: t('callbacks.marked') });
       setRefresh((value) => value + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: (error as Error).message });
@@ -195,6 +207,16 @@ const OverviewPage = () => {
               </Box>
             </Grid.Item>
           </Grid.Root>
+          <Widget
+            id="callbacks"
+            title={`${t('callbacks.title')}${callbacks.data?.open ? ` (${callbacks.data.open})` : ''}`}
+            loading={callbacks.loading && !callbacks.data}
+            error={callbacks.error}
+          >
+            {callbacks.data ? (
+              <Callbacks data={callbacks.data} showCompany={showCompany} onDone={callbackDone} />
+            ) : null}
+          </Widget>
           <Widget
             id="calls"
             title={t('calls.title')}

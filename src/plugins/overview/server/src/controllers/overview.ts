@@ -3,9 +3,10 @@ import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseInput } from '../../../../../support/validation';
+import { onTable } from '../../../../../support/knex';
 import { getService } from '../utils';
 import { PERIODS, periodRange } from '../services/periods';
-import { runAsCompany } from '../../../../../tenancy';
+import { runAsCompany, runAsSystem } from '../../../../../tenancy';
 
 /**
  * The overview's admin routes: parse the query (zod), resolve whose figures, answer from the
@@ -13,8 +14,8 @@ import { runAsCompany } from '../../../../../tenancy';
  */
 type Ctx = {
   query: Record<string, unknown>;
+  request: { body?: unknown; origin?: string };
   params: Record<string, string>;
-  request: { body?: unknown };
   state: { userAbility?: unknown };
   body: unknown;
   set: (name: string, value: string) => void;
@@ -37,6 +38,7 @@ const ExportQuery = Query.extend({
     .optional(),
 });
 
+const RetellStatusQuery = z.object({ company: z.string().min(1).max(64) });
 const CalendarQuery = z.object({
   company: z.string().max(16).optional(),
   date: z
@@ -54,6 +56,7 @@ const Move = z.object({
 });
 
 const APPOINTMENT = 'api::appointment.appointment';
+const CALLBACK = 'api::callback-request.callback-request';
 const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> =>
   parseInput(schema, value, 'Invalid query');
 
@@ -87,23 +90,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const permittedUpdate = async (
     ctx: Ctx,
     documentId: string,
-    data: Record<string, unknown>
+    data: Record<string, unknown>,
+    uid: typeof APPOINTMENT | typeof CALLBACK = APPOINTMENT
   ): Promise<Record<string, unknown>> => {
     const contentManager = strapi.plugin('content-manager');
     const checker = contentManager.service('permission-checker').create({
       userAbility: ctx.state.userAbility,
-      model: APPOINTMENT,
+      model: uid,
     });
     // PolicyError: Strapi's router turns any other ForbiddenError into a bare "Forbidden".
-    if (checker.cannot.update()) throw new errors.PolicyError('You may not change appointments');
+    if (checker.cannot.update()) throw new errors.PolicyError('You may not change these entries');
     // With its company, which the "belongs to my company" condition looks at. A condition on
     // another relation (Strapi's "is creator") finds it missing: refused, never let through.
-    const current = await strapi
-      .documents(APPOINTMENT)
-      .findOne({ documentId, populate: ['company'] });
+    const current = await strapi.documents(uid).findOne({ documentId, populate: ['company'] });
     if (!current) throw new errors.NotFoundError('Not Found');
     if (checker.cannot.update(current))
-      throw new errors.PolicyError('You may not change this appointment');
+      throw new errors.PolicyError('You may not change this entry');
     const refused = Object.keys(data).filter((field) => checker.cannot.update(current, field));
     if (refused.length) throw new errors.PolicyError(`You may not change ${refused.join(', ')}`);
     return data;
@@ -141,6 +143,60 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const data = await permittedUpdate(ctx, ctx.params.documentId, { state });
       const updated = await strapi
         .documents(APPOINTMENT)
+        .update({ documentId: ctx.params.documentId, data });
+      if (!updated) throw new errors.NotFoundError('Not Found');
+      ctx.body = { data: { documentId: updated.documentId, state: updated.state } };
+    },
+
+    /**
+     * What the company's page shows about Retell: the URLs to configure (the same the
+     * `retell:agent` command sends) and when an event last came from its agent.
+     */
+    async retellStatus(ctx: Ctx) {
+      const { company: documentId } = parse(RetellStatusQuery, ctx.query);
+      // Staff: their own company only (another's is not found); super admins: any.
+      const scope = await getService(strapi, 'scope').resolve(undefined);
+      const find = () => strapi.documents('api::company.company').findOne({ documentId });
+      const company =
+        scope.companyId === null
+          ? await runAsSystem('overview: retell status', find)
+          : await runAsCompany(scope.companyId, find);
+      if (!company) throw new errors.NotFoundError('No such company');
+      const last = await onTable<{ at: Date | string | number | null } | undefined>(
+        strapi,
+        'retell_webhook_events',
+        (query) => query.where('company_id', company.id).max({ at: 'received_at' }).first()
+      );
+      const configured = String(strapi.config.get('server.url', '') || '');
+      const base = (configured || ctx.request.origin || '').replace(/\/+$/, '');
+      ctx.body = {
+        data: {
+          agentId: company.retellAgentId ?? null,
+          phoneNumber: company.phoneNumber ?? null,
+          lastEventAt: last?.at ? new Date(last.at).toISOString() : null,
+          urls: {
+            webhook: `${base}/api/retell/webhook`,
+            inbound: `${base}/api/retell/inbound`,
+            functions: `${base}/api/retell/functions/<name>`,
+          },
+        },
+      };
+    },
+
+    async callbacks(ctx: Ctx) {
+      const { company } = parse(Query, ctx.query);
+      const scope = await getService(strapi, 'scope').resolve(company);
+      ctx.body = {
+        data: await getService(strapi, 'figures').callbacks(scope, Date.now()),
+        meta: { companyId: scope.companyId },
+      };
+    },
+
+    /** A call-back request done: through the Document Service, so tenancy applies. */
+    async callbackDone(ctx: Ctx) {
+      const data = await permittedUpdate(ctx, ctx.params.documentId, { state: 'done' }, CALLBACK);
+      const updated = await strapi
+        .documents(CALLBACK)
         .update({ documentId: ctx.params.documentId, data });
       if (!updated) throw new errors.NotFoundError('Not Found');
       ctx.body = { data: { documentId: updated.documentId, state: updated.state } };

@@ -22,6 +22,19 @@ export default {
       read('/export/:kind', 'export'),
       read('/cache', 'cacheStats'),
       read('/calendar', 'calendar'),
+      read('/callbacks', 'callbacks'),
+      read('/retell-status', 'retellStatus'),
+      {
+        method: 'PUT',
+        path: '/callbacks/:documentId/done',
+        handler: 'overview.callbackDone',
+        config: {
+          policies: [
+            'admin::isAuthenticatedAdmin',
+            { name: 'admin::hasPermissions', config: { actions: ['plugin::overview.read'] } },
+          ],
+        },
+      },
       {
         method: 'PUT',
         path: '/calendar/appointments/:documentId',

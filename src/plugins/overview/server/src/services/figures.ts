@@ -87,6 +87,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { rows } = await this.raw(
         `SELECT c.document_id, c.retell_call_id, c.state, c.direction, c.from_number, ${millis('c.started_at')} AS started_at, ${millis('c.created_at')} AS created_at,
                 c.duration_ms, c.summary, c.recording_url, c.successful, c.sentiment, c.disconnection_reason,
+                c.transfer_outcome, c.transfer_destination,
                 cu.name AS customer_name, cu.document_id AS customer_id, ap.document_id AS appointment_id, ${millis('ap.starts_at')} AS appointment_starts_at,
                 ap.state AS appointment_state, co.name AS company_name
            FROM calls c
@@ -115,6 +116,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         successful: row.successful === null ? null : Boolean(row.successful),
         sentiment: row.sentiment,
         disconnectionReason: row.disconnection_reason,
+        transfer: row.transfer_outcome
+          ? { outcome: row.transfer_outcome, destination: row.transfer_destination ?? null }
+          : null,
         outcome: row.appointment_id
           ? 'booked'
           : row.state === 'ongoing'
@@ -218,6 +222,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         newCustomers: totals.new_customers,
         perDay: [...perDay.values()],
       };
+    },
+
+    /** Call-back requests: every open one, and those done in the last 7 days (one statement). */
+    async callbacks(scope: Scope, now: number) {
+      const { at, millis } = sql();
+      const company = inCompany('cr.company_id', scope);
+      const { rows } = await this.raw(
+        `SELECT cr.document_id, cr.phone, cr.reason, cr.preferred_time, cr.state,
+                ${millis('cr.created_at')} AS created_at, cu.name AS customer_name, co.name AS company_name
+           FROM callback_requests cr
+           LEFT JOIN customers cu ON cu.id = cr.customer_id
+           LEFT JOIN companies co ON co.id = cr.company_id
+          WHERE (cr.state = 'open' OR cr.updated_at > ?)${company.clause}
+          ORDER BY CASE WHEN cr.state = 'open' THEN 0 ELSE 1 END, cr.created_at DESC
+          LIMIT 50`,
+        [at(new Date(now - 7 * 86_400_000)), ...company.bindings]
+      );
+      const requests = rows.map((row) => ({
+        documentId: String(row.document_id),
+        customer: (row.customer_name as string | null) ?? null,
+        phone: (row.phone as string | null) ?? null,
+        reason: (row.reason as string | null) ?? '',
+        preferredTime: (row.preferred_time as string | null) ?? null,
+        state: String(row.state),
+        createdAt: new Date(number(row.created_at)).toISOString(),
+        company: (row.company_name as string | null) ?? null,
+      }));
+      return { open: requests.filter((item) => item.state === 'open').length, requests };
     },
 
     /** The company's webhook inbox by state, and the failed and ignored events (one statement). */

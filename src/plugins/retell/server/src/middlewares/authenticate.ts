@@ -14,12 +14,20 @@ export const authenticateRetell = async (
   strapi: Core.Strapi,
   { raw, body, signature }: { raw: string; body: unknown; signature: string }
 ): Promise<Agent | null> => {
-  if (!signature) throw new errors.UnauthorizedError('Missing x-retell-signature');
   const call =
     body && typeof body === 'object' ? (body as { call?: { agent_id?: unknown } }).call : undefined;
   const agents = getService(strapi, 'agents');
   const agent = typeof call?.agent_id === 'string' ? await agents.lookup(call.agent_id) : null;
-  const key = agents.signingKeyFor(agent);
+  return verifySigned(strapi, { raw, signature, agent });
+};
+
+/** The signature check itself, for a request whose company (or none) is already known. */
+export const verifySigned = async (
+  strapi: Core.Strapi,
+  { raw, signature, agent }: { raw: string; signature: string; agent: Agent | null }
+): Promise<Agent | null> => {
+  if (!signature) throw new errors.UnauthorizedError('Missing x-retell-signature');
+  const key = getService(strapi, 'agents').signingKeyFor(agent);
   const valid = key ? await verify(raw, key, signature) : false;
   if (!valid) throw new errors.UnauthorizedError('Invalid or expired x-retell-signature');
   return agent;

@@ -16,6 +16,13 @@ const TTL_MS = 30_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const cache = ttlCache<string, Agent | null>(strapi, 'retell:agents', { ttlMs: TTL_MS });
+  const numbers = ttlCache<string, Agent | null>(strapi, 'retell:numbers', { ttlMs: TTL_MS });
+  const toAgent = (
+    found: { info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean } | null
+  ): Agent | null =>
+    found
+      ? { company: found.info, signingKey: found.retellApiKey, unusable: found.keyUnreadable }
+      : null;
 
   return {
     lookup(agentId: string): Promise<Agent | null> {
@@ -23,10 +30,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const found = await runAsSystem('retell: agent lookup', () =>
           appService(strapi, 'api::company.company').forRetellAgent(agentId)
         );
-        return found
-          ? { company: found.info, signingKey: found.retellApiKey, unusable: found.keyUnreadable }
-          : null;
+        return toAgent(found);
       });
+    },
+
+    /** The company a call to this number (E.164) belongs to: the inbound webhook's fallback. */
+    lookupNumber(number: string): Promise<Agent | null> {
+      return numbers.remember(number, async () =>
+        toAgent(
+          await runAsSystem('retell: number lookup', () =>
+            appService(strapi, 'api::company.company').forPhoneNumber(number)
+          )
+        )
+      );
     },
 
     /** The key that must have signed a request for this agent (empty: nothing can verify). */
@@ -37,6 +53,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     forget() {
       cache.forget();
+      numbers.forget();
     },
   };
 };

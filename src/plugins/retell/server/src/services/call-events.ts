@@ -17,7 +17,20 @@ import { getService } from '../utils';
  * - call_analyzed: summary, sentiment, success and the extracted data; a booking request the
  *   call did not book is booked now by the same rules, or noted for staff when it cannot be.
  */
-export type EventContext = { company: CompanyInfo; call: RetellCall; now: number };
+export type EventContext = {
+  company: CompanyInfo;
+  call: RetellCall;
+  now: number;
+  /** When Retell sent the event (the inbox row's arrival), for times the event itself stands for. */
+  receivedAt?: number;
+};
+
+/** The number a transfer goes to, as Retell gives it (a string, or an object naming the number). */
+const destinationOf = (call: RetellCall): string | undefined => {
+  const value = call.transfer_destination;
+  if (typeof value === 'string') return value.slice(0, 64) || undefined;
+  return typeof value?.number === 'string' ? value.number.slice(0, 64) : undefined;
+};
 
 const BookingRequestSchema = z.object({
   service: z.string().min(1).max(200),
@@ -38,7 +51,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return phone ? customers().upsertByPhone(phone, details) : null;
   };
 
+  /** Hand-off to a person (the agent's transfer_call): recorded on the call, whatever the order. */
+  const transfer =
+    (outcome: 'started' | 'bridged' | 'cancelled' | 'ended') =>
+    async ({ company, call, now, receivedAt }: EventContext) => {
+      const customer = await customerOf(company, call);
+      await calls().track({
+        ...basePatch(call),
+        customer: customer?.id,
+        transferredAt: new Date(receivedAt ?? now).toISOString(),
+        transferDestination: destinationOf(call),
+        transferOutcome: outcome,
+      });
+    };
+
   const handlers: Record<HandledEvent, (context: EventContext) => Promise<void>> = {
+    transfer_started: transfer('started'),
+    transfer_bridged: transfer('bridged'),
+    transfer_cancelled: transfer('cancelled'),
+    transfer_ended: transfer('ended'),
+
     async call_started({ company, call }) {
       const customer = await customerOf(company, call);
       await calls().track({ ...basePatch(call), state: 'ongoing', customer: customer?.id });

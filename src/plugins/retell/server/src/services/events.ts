@@ -28,7 +28,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         throw new Error(`company ${row.company_id} of event ${row.id} no longer exists`);
       const event = row.event;
       await runAsCompany(company.id, () =>
-        getService(strapi, 'call-events').handle(event, { company, call, now: Date.now() })
+        getService(strapi, 'call-events').handle(event, {
+          company,
+          call,
+          now: Date.now(),
+          receivedAt: row.received_at ? new Date(row.received_at).getTime() : undefined,
+        })
       );
       if (!(await inbox.finish(row, 'processed')))
         strapi.log.warn(

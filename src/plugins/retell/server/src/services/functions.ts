@@ -1,12 +1,22 @@
+import { createHash, randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
+import type { Knex } from 'knex';
+import { onTable } from '../../../../../support/knex';
 import { matchByName, matchStaff, spokenName } from '../../../../../domain/match';
 import { performs, type StaffMember, type StaffSlot } from '../../../../../domain/staff-slots';
 import { countryOf, toE164 } from '../../../../../domain/phone';
 import { say } from '../../../../../domain/speech';
 import { normaliseEmail } from '../../../../../domain/email';
-import { atTime, dayPart, parseDate, parseStart, parseTime } from '../../../../../domain/wish';
-import { startIn, type Slot } from '../../../../../domain/slots';
+import {
+  atTime,
+  dayPart,
+  dayPartOfDate,
+  parseDate,
+  parseStart,
+  parseTime,
+} from '../../../../../domain/wish';
+import { startIn, toMinutes, type Slot } from '../../../../../domain/slots';
 import type { CompanyInfo } from '../../../../../api/company/company-info';
 import type {
   BookingResult,
@@ -38,10 +48,110 @@ export const FUNCTION_NAMES = [
   'book_appointment',
   'cancel_appointment',
   'reschedule_appointment',
+  'request_callback',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
+/** The functions that change something: a retry of the same call and arguments is answered from memory. */
+const RETRIED = new Set<FunctionName>([
+  'book_appointment',
+  'cancel_appointment',
+  'reschedule_appointment',
+  'request_callback',
+]);
+const FUNCTION_CALLS = 'retell_function_calls';
+/** How long a retry waits for the first attempt's answer before it answers itself. */
+const RETRY_WAIT_MS = 15_000;
+
+/** The arguments as a stable key: the same words in another order are the same request. */
+const argsKey = (name: string, args: FunctionArgs) => {
+  const entries = Object.entries(args)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256')
+    .update(JSON.stringify([name, entries]))
+    .digest('hex');
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /**
+   * Retell may call a function again (its retries, a timeout on its side). The first call of a
+   * (call, function, arguments) claims a row in retell_function_calls before it works — a unique
+   * key, so of two arriving together one works and the other waits for its answer — and keeps
+   * its answer there: a retry gets that answer and changes nothing twice. A later change in the
+   * same call (a cancellation after the booking, say) forgets the call's earlier answers, so
+   * booking the same slot again after cancelling it is a new booking, not a replay.
+   * The work runs outside any transaction of ours (its own error handling needs its own).
+   */
+  const once = async (
+    name: FunctionName,
+    context: FunctionContext,
+    args: FunctionArgs,
+    work: () => Promise<FunctionAnswer>
+  ): Promise<FunctionAnswer> => {
+    const key = {
+      company_id: context.company.id,
+      call_id: context.call.call_id,
+      name,
+      args_key: argsKey(name, args),
+    };
+    const table = <T>(query: (builder: Knex.QueryBuilder) => Knex.QueryBuilder) =>
+      onTable<T>(strapi, FUNCTION_CALLS, query);
+    const claim = async () => {
+      const at = new Date();
+      const rows = await table<Array<{ id: number }>>((query) =>
+        query
+          .insert({
+            ...key,
+            document_id: randomUUID(),
+            answer: null,
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict(['company_id', 'call_id', 'name', 'args_key'])
+          .ignore()
+          .returning(['id'])
+      );
+      return rows[0] ? Number(rows[0].id) : null;
+    };
+    const deadline = Date.now() + RETRY_WAIT_MS;
+    for (;;) {
+      const claimed = await claim();
+      if (claimed !== null) {
+        let answer: FunctionAnswer;
+        try {
+          answer = await work();
+        } catch (error) {
+          await table((query) => query.where('id', claimed).delete());
+          throw error;
+        }
+        await table((query) =>
+          query
+            .where({ company_id: key.company_id, call_id: key.call_id })
+            .whereNot('id', claimed)
+            .delete()
+        );
+        await table((query) =>
+          query
+            .where('id', claimed)
+            .update({ answer: JSON.stringify(answer), updated_at: new Date() })
+        );
+        return answer;
+      }
+      const stored = await table<{ answer: unknown } | undefined>((query) =>
+        query.where(key).first('answer')
+      );
+      if (stored?.answer)
+        return (
+          typeof stored.answer === 'string' ? JSON.parse(stored.answer) : stored.answer
+        ) as FunctionAnswer;
+      // Still being worked on (or its worker died): wait a little, then do it ourselves —
+      // booking, cancelling and moving check what is already done, so nothing happens twice.
+      if (Date.now() > deadline) return work();
+      if (!stored) continue; // it failed and was released: claim it now
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   const clockOf = (slot: Slot, zone: string) => startIn(slot, zone).toFormat('HH:mm');
   const availability = () => appService(strapi, 'api::appointment.availability');
   const booking = () => appService(strapi, 'api::appointment.booking');
@@ -56,15 +166,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ttlMs: 30_000,
   });
   const activeServices = (companyId: number): Promise<ServiceInfo[]> =>
-    serviceCache.remember(
-      companyId,
-      async () =>
-        (await strapi.db.query('api::service.service').findMany({
+    serviceCache.remember(companyId, async () =>
+      (
+        await strapi.db.query('api::service.service').findMany({
           where: { active: true },
-          select: ['id', 'documentId', 'name', 'durationMinutes', 'bufferMinutes'],
+          select: ['id', 'documentId', 'name', 'durationMinutes', 'bufferMinutes', 'aliases'],
           orderBy: { name: 'asc' },
           limit: 100,
-        })) as ServiceInfo[]
+        })
+      ).map((row: Omit<ServiceInfo, 'aliases'> & { aliases?: unknown }): ServiceInfo => ({
+        id: row.id,
+        documentId: row.documentId,
+        name: row.name,
+        durationMinutes: row.durationMinutes,
+        bufferMinutes: Number(row.bufferMinutes ?? 0),
+        // One per line or separated by commas.
+        aliases:
+          typeof row.aliases === 'string'
+            ? row.aliases
+                .split(/[\n,;]/)
+                .map((alias) => alias.trim())
+                .filter(Boolean)
+                .slice(0, 20)
+            : [],
+      }))
     );
 
   /**
@@ -142,6 +267,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const spokenPhone = (company: CompanyInfo, args: FunctionArgs) =>
     toE164(args.customer_phone, countryOf(company.phoneNumber));
 
+  /** Whether the company is open at a time of day (on that date's weekday; any day when unknown). */
+  const openAt = (company: CompanyInfo, isoDate: string | null) => {
+    const weekday = isoDate ? DateTime.fromISO(isoDate, { zone: company.timezone }).weekday : null;
+    return (minutes: number) =>
+      company.openingHours.some(
+        (interval) =>
+          (weekday === null || interval.weekday === weekday) &&
+          toMinutes(interval.opens) <= minutes &&
+          minutes < toMinutes(interval.closes)
+      );
+  };
+
   const wishedStart = (
     company: CompanyInfo,
     dateText: string | null | undefined,
@@ -152,7 +289,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const start = parseStart(startText, company.timezone);
     if (start) return { start, date: start.toISODate(), minutes: start.hour * 60 + start.minute };
     const date = parseDate(dateText, company.timezone, now);
-    const minutes = parseTime(timeText);
+    const minutes = parseTime(timeText, { prefer: openAt(company, date) });
     return {
       start: date && minutes !== null ? atTime(date, minutes, company.timezone) : null,
       date,
@@ -327,7 +464,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { date, minutes, start } = past ? { date: today, minutes: null, start: null } : wished;
       const from = parseTime(args.earliest_time);
       const to = parseTime(args.latest_time);
-      const preferred = dayPart(args.preference);
+      // A day part may come as the preference, in place of a time ("nachmittags"), or after the day.
+      const preferred =
+        dayPart(args.preference) ??
+        (parseTime(args.time) === null ? dayPart(args.time) : null) ??
+        dayPartOfDate(args.date);
       const window =
         from !== null || to !== null ? { from: from ?? 0, to: to ?? 24 * 60 - 1 } : preferred;
       const wish =
@@ -380,6 +521,73 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         message: suggestion.sameDay
           ? say.available(language, slots[0], slots, spoken)
           : say.nothingFree(language, asked, slots, spoken),
+      };
+    },
+
+    /**
+     * The caller asks to be called back (the agent could not book, cancel or hand over): a
+     * request staff see on the overview, and an email to the company's team.
+     */
+    async request_callback({ company, call }, args) {
+      const { language } = company;
+      const reason = args.reason?.trim().slice(0, 1000);
+      const phone = verifiedPhone(company, call) ?? spokenPhone(company, args);
+      const missing = [!reason ? 'reason' : null, !phone ? 'phone' : null].filter(
+        (field): field is string => !!field
+      );
+      if (!reason || !phone)
+        return {
+          success: false,
+          reason: 'missing',
+          missing,
+          message: say.missing(language, missing),
+        };
+      const verified = verifiedPhone(company, call);
+      const customer = verified
+        ? await appServices().customers.upsertByPhone(verified, {
+            name: args.customer_name || null,
+          })
+        : null;
+      const tracked = await appServices().calls.track({
+        ...basePatch(call),
+        state: 'ongoing',
+        customer: customer?.id,
+      });
+      // As long as the fields hold (the argument may be longer).
+      const preferred = args.preferred_time?.trim().slice(0, 200) || null;
+      const request = await strapi.documents('api::callback-request.callback-request').create({
+        data: {
+          customer: customer?.id ?? null,
+          call: tracked.id,
+          phone,
+          reason,
+          preferredTime: preferred ?? undefined,
+          state: 'open',
+        },
+      });
+      const notice = say.callbackNotice(language, {
+        company: company.name,
+        caller: customer?.name ?? args.customer_name ?? null,
+        phone,
+        reason,
+        preferred,
+      });
+      await appService(strapi, 'api::notification.outbox').plan([
+        {
+          companyId: company.id,
+          appointmentId: null,
+          kind: 'staff_notice',
+          channel: 'email',
+          sequence: 0,
+          change: `callback-${request.id}`,
+          dueAt: new Date(),
+          snapshot: notice,
+        },
+      ]);
+      return {
+        success: true,
+        callback_id: request.documentId,
+        message: say.callbackNoted(language, preferred),
       };
     },
 
@@ -550,6 +758,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       serviceCache.forget();
     },
 
+    /** The company's active services (cached 30 s): the inbound webhook names them. */
+    activeServices,
+
     isKnown(name: string): name is FunctionName {
       return (FUNCTION_NAMES as readonly string[]).includes(name);
     },
@@ -558,7 +769,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const parsed = FunctionArgsSchema.safeParse(context.args ?? {});
       const args: FunctionArgs = parsed.success ? parsed.data : {};
       try {
-        return await handlers[name](context, args);
+        if (!RETRIED.has(name)) return await handlers[name](context, args);
+        return await once(name, context, args, () => handlers[name](context, args));
       } catch (error) {
         strapi.log.error(
           `retell function ${name} failed for call ${context.call.call_id}: ${(error as Error).stack ?? error}`

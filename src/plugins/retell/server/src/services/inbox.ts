@@ -40,6 +40,7 @@ export type InboxRow = {
   state: InboxState;
   attempts: number;
   requeues: number;
+  received_at?: Date | string | number | null;
 };
 export type Claim = Leased<InboxRow>;
 
@@ -266,7 +267,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async prune(): Promise<number> {
       const days = intFromEnv('INBOX_RETENTION_DAYS', 30, { min: 1, max: 3650 });
       const cutoff = new Date(Date.now() - days * 24 * 3_600_000);
-      return onTable<number>(strapi, TABLE, (query) =>
+      const pruned = await onTable<number>(strapi, TABLE, (query) =>
         query
           .whereIn(
             'id',
@@ -280,6 +281,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )
           .update({ payload: null, updated_at: now() })
       );
+      // The answers kept for Retell's retries (names, messages) are needed for minutes, not days.
+      await onTable(strapi, 'retell_function_calls', (query) =>
+        query.where('created_at', '<', cutoff).delete()
+      );
+      return pruned;
     },
   };
 };
