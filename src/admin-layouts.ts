@@ -37,6 +37,10 @@ const LAYOUTS: Record<string, Layout> = {
     descriptions: {
       phone:
         'Typed as the customer says it (030 555 014 70 or +49 …); stored as +493055501470. One customer per number and company.',
+      reminderChannel:
+        'sms needs the customer’s consent (below) and a mobile number; none: no reminders.',
+      smsConsentAt:
+        'When the customer agreed to text messages (the agent records it on the phone).',
     },
     relationLabels: { appointments: 'startsAt', calls: 'retellCallId' },
   },
@@ -117,6 +121,9 @@ const LAYOUTS: Record<string, Layout> = {
         'Stored encrypted and never shown: •••••••• means a key is set. Type a new key to replace it, clear the field to remove it.',
       timezone: 'IANA time zone, e.g. Europe/Berlin.',
       slotMinutes: 'Booking grid in minutes.',
+      address: 'Where customers come: in every message and as the invitation’s location.',
+      reminderOffsets:
+        'When customers are reminded, before the appointment: e.g. [24, 2] (hours) or ["24h", "30m"]. Empty: 24 h; []: no reminders.',
     },
   },
   'plugin::retell.webhook-event': {

@@ -41,6 +41,8 @@ const CONTENT_TYPES: Record<string, Labels> = {
   'api::customer.customer': {
     name: ['Customer', 'Kunde'],
     fields: {
+      reminderChannel: ['Reminders by', 'Erinnerungen per'],
+      smsConsentAt: ['Agreed to text messages', 'SMS zugestimmt am'],
       company: ['Company', 'Firma'],
       name: ['Name', 'Name'],
       phone: ['Phone', 'Telefon'],
@@ -126,6 +128,8 @@ const CONTENT_TYPES: Record<string, Labels> = {
       language: ['Language', 'Sprache'],
       notificationEmail: ['Notification email', 'E-Mail für Benachrichtigungen'],
       afterHoursAgentId: ['Retell agent after hours', 'Retell-Agent außerhalb der Öffnungszeiten'],
+      address: ['Address', 'Adresse'],
+      reminderOffsets: ['Reminders before the appointment', 'Erinnerungen vor dem Termin'],
       forwardingNumber: ['Forward calls to', 'Anrufe weiterleiten an'],
       forwardDuringOpeningHoursOnly: [
         'Forward only while open',

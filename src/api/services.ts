@@ -5,6 +5,7 @@ import type { callMethods } from './call/services/call';
 import type { companyMethods } from './company/services/company';
 import type { customerMethods } from './customer/services/customer';
 import type customerEmail from './notification/services/customer-email';
+import type customerSms from './notification/services/customer-sms';
 import type outbox from './notification/services/outbox';
 import type staffEmail from './notification/services/staff-email';
 
@@ -20,6 +21,7 @@ type AppServices = {
   'api::company.company': ReturnType<typeof companyMethods>;
   'api::customer.customer': ReturnType<typeof customerMethods>;
   'api::notification.customer-email': ReturnType<typeof customerEmail>;
+  'api::notification.customer-sms': ReturnType<typeof customerSms>;
   'api::notification.outbox': ReturnType<typeof outbox>;
   'api::notification.staff-email': ReturnType<typeof staffEmail>;
 };

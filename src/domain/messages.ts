@@ -10,9 +10,11 @@ export type MessageKind = 'confirmation' | 'update' | 'cancellation' | 'reminder
 export type MessageFacts = {
   kind: MessageKind;
   language: Language;
-  company: { name: string; phoneNumber: string | null };
+  company: { name: string; phoneNumber: string | null; address?: string | null };
   customerName: string | null;
   service: string;
+  /** The staff member, as the customer knows them (first name unless two share it). */
+  staff?: string | null;
   start: DateTime;
 };
 
@@ -68,11 +70,53 @@ const BODY: Record<Language, Record<MessageKind, (facts: MessageFacts, when: str
 
 export const renderEmail = (facts: MessageFacts): Text => {
   const { language } = facts;
-  const { subject, text } = BODY[language][facts.kind](facts, moment(facts.start, language));
+  const service = facts.staff
+    ? `${facts.service} ${language === 'de' ? 'bei' : 'with'} ${facts.staff}`
+    : facts.service;
+  const { subject, text } = BODY[language][facts.kind](
+    { ...facts, service },
+    moment(facts.start, language)
+  );
   const after =
     facts.kind === 'cancellation' ? '' : ` ${call(language, facts.company.phoneNumber)}`;
+  const where =
+    facts.kind !== 'cancellation' && facts.company.address
+      ? `\n\n${language === 'de' ? 'Adresse' : 'Address'}: ${facts.company.address}`
+      : '';
   return {
     subject,
-    text: `${greeting(language, facts.customerName)}\n\n${text}${after}\n\n${closing(language, facts.company.name)}`,
+    text: `${greeting(language, facts.customerName)}\n\n${text}${where}${after}\n\n${closing(language, facts.company.name)}`,
   };
+};
+
+/**
+ * The text message of a change: one message where it fits (160 GSM-7 characters), so no
+ * typographic dashes or quotes; the company, when, what and with whom, and how to reach them.
+ */
+export const renderSms = (facts: MessageFacts): string => {
+  const { language, company } = facts;
+  const de = language === 'de';
+  const when = facts.start
+    .setLocale(language)
+    .toFormat(de ? "ccc dd.LL. HH:mm 'Uhr'" : 'ccc LLL d, HH:mm');
+  const what = `${facts.service}${facts.staff ? (de ? ` bei ${facts.staff}` : ` with ${facts.staff}`) : ''}`;
+  const phone = company.phoneNumber
+    ? de
+      ? ` Absage: ${company.phoneNumber}`
+      : ` To cancel: ${company.phoneNumber}`
+    : '';
+  const texts: Record<MessageKind, string> = de
+    ? {
+        confirmation: `${company.name}: Termin bestätigt, ${when}, ${what}.${phone}`,
+        update: `${company.name}: Termin verschoben auf ${when}, ${what}.${phone}`,
+        cancellation: `${company.name}: Ihr Termin ${when} (${facts.service}) ist abgesagt.`,
+        reminder: `${company.name}: Erinnerung an Ihren Termin ${when}, ${what}.${phone}`,
+      }
+    : {
+        confirmation: `${company.name}: appointment confirmed, ${when}, ${what}.${phone}`,
+        update: `${company.name}: appointment moved to ${when}, ${what}.${phone}`,
+        cancellation: `${company.name}: your appointment ${when} (${facts.service}) is cancelled.`,
+        reminder: `${company.name}: reminder of your appointment ${when}, ${what}.${phone}`,
+      };
+  return texts[facts.kind];
 };

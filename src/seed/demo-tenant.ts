@@ -137,6 +137,9 @@ const createCompanyData = async (strapi: Core.Strapi, now: DateTime): Promise<Se
       slotMinutes: 15,
       language: 'de',
       notificationEmail: 'team@salon-lindenblatt.example',
+      address: 'Lindenstraße 12, 10969 Berlin',
+      // Reminders a day and two hours before.
+      reminderOffsets: [24, 2],
       // The agent may hand callers to the salon's landline while it is open.
       forwardingNumber: '+49305550199',
       forwardDuringOpeningHoursOnly: true,

@@ -50,7 +50,12 @@ beforeAll(async () => {
     NOTIFY_BACKOFF_MAX_MS: '800',
     WEBHOOK_SWEEP_INTERVAL_MS: '300',
   });
-  company = await createCompany(app.strapi, { slotMinutes: 30, phoneNumber: '+49305550100' });
+  // Reminders have their own test (reminders.test.ts): here only the messages of the changes.
+  company = await createCompany(app.strapi, {
+    slotMinutes: 30,
+    phoneNumber: '+49305550100',
+    reminderOffsets: [],
+  });
   await createIn(app.strapi, 'api::service.service', company.id, {
     name: 'Herrenhaarschnitt',
     durationMinutes: 30,

@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import { startApp, stopApp, type TestApp } from '../helpers/app';
-import { createCompany, createIn, createStaffAdmin, type Company } from '../helpers/tenants';
+import {
+  createCompany,
+  createIn,
+  createStaffAdmin,
+  createSuperAdmin,
+  type Company,
+} from '../helpers/tenants';
 import { callFunction, eventually, fixture, webhook } from '../helpers/retell';
 import { startSmtp } from '../helpers/smtp';
 
@@ -34,6 +40,8 @@ const transferEvent = (event: string, callId: string) => {
   body.call = { ...body.call, ...callObject(callId), transfer_destination: '+49305550199' };
   return JSON.stringify(body);
 };
+const at = (day: string, time: string) =>
+  DateTime.fromISO(`${day}T${time}`, { zone: ZONE }).toUTC().toISO() as string;
 const callRow = (callId: string) =>
   app.strapi.db.connection('calls').where('retell_call_id', callId).first();
 
@@ -183,6 +191,11 @@ it('a retried booking, cancellation and move are answered the same and applied o
       .whereNot('state', 'cancelled');
   expect(await appointments()).toHaveLength(1);
 
+  // The team hears of a booking by phone once, however often it was retried.
+  const notices = (prefix: string) =>
+    smtp.messages.filter((mail) => mail.subject?.startsWith(prefix));
+  await eventually(async () => notices('Neuer Termin: ').length >= 1);
+
   const moveArgs = { date: day, time: '10:00', new_date: day, new_time: '11:00' };
   const moved = await invoke('reschedule_appointment', 'call_retry_1', moveArgs);
   expect(moved.body.success).toBe(true);
@@ -190,8 +203,27 @@ it('a retried booking, cancellation and move are answered the same and applied o
   expect(movedAgain.body).toEqual(moved.body);
   const [row] = await appointments();
   expect(Number(row.sequence)).toBe(1); // one change, not two
+  await eventually(async () => notices('Termin verschoben: ').length >= 1);
+  expect(notices('Neuer Termin: ')).toHaveLength(1);
+  expect(notices('Termin verschoben: ')[0].to).toBeTruthy();
+  // Staff's own edits in the admin are not reported back to them.
+  const admin = await createSuperAdmin(app);
+  expect(
+    (
+      await app.http
+        .put(`/content-manager/collection-types/api::appointment.appointment/${row.document_id}`)
+        .set(admin.auth)
+        .send({
+          notes: 'Kunde kommt etwas später',
+          startsAt: at(day, '11:30'),
+          endsAt: at(day, '12:00'),
+        })
+    ).status
+  ).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(notices('Termin verschoben: ')).toHaveLength(1);
 
-  const cancelArgs = { date: day, time: '11:00' };
+  const cancelArgs = { date: day, time: '11:30' };
   const cancelled = await invoke('cancel_appointment', 'call_retry_1', cancelArgs);
   expect(cancelled.body.success).toBe(true);
   expect(await invoke('cancel_appointment', 'call_retry_1', cancelArgs)).toMatchObject({

@@ -606,6 +606,10 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
     draftAndPublish: false;
   };
   attributes: {
+    address: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 300;
+      }>;
     afterHoursAgentId: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 128;
@@ -635,6 +639,7 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
         maxLength: 32;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    reminderOffsets: Schema.Attribute.JSON;
     retellAgentId: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
@@ -699,6 +704,9 @@ export interface ApiCustomerCustomer extends Struct.CollectionTypeSchema {
         maxLength: 32;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    reminderChannel: Schema.Attribute.Enumeration<['email', 'sms', 'none']> &
+      Schema.Attribute.DefaultTo<'email'>;
+    smsConsentAt: Schema.Attribute.DateTime;
     unverifiedPhone: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;

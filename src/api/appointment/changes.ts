@@ -4,6 +4,10 @@ import { appService } from '../services';
 import { onModel } from '../../support/knex';
 import { isPostgres } from '../../support/dialect';
 import type { LifecycleSubscriber } from '../../support/lifecycles';
+import { reminderOffsetsMs } from '../../domain/reminders';
+import { isMobile } from '../../support/sms';
+import { DateTime } from 'luxon';
+import { moment } from '../../domain/speech';
 
 /**
  * Every change of an appointment that the customer must hear about, whoever makes it (the phone
@@ -12,7 +16,10 @@ import type { LifecycleSubscriber } from '../../support/lifecycles';
  * does:
  * - booked (created live, in the future) → a confirmation;
  * - moved (start or end changed while live), or a cancelled one booked again → an update;
- * - cancelled → a cancellation.
+ * - cancelled → a cancellation;
+ * - and reminders at the company's `reminderOffsets` before the start (domain/reminders.ts),
+ *   planned with the booking, planned anew when it moves (the old ones dropped), dropped when it
+ *   is cancelled; one whose time has passed is not planned. The sweeper queues them when due.
  * Each move or cancellation counts up the appointment's `sequence` (the invitation's SEQUENCE),
  * and the message's key names it: one message per change, however often the write is retried.
  */
@@ -25,7 +32,13 @@ type Row = {
   endsAt: string | Date | null;
   state: string;
   sequence: number | null;
+  source?: string | null;
   company?: { id: number } | null;
+  customer?: {
+    phone: string | null;
+    reminderChannel?: string | null;
+    smsConsentAt?: string | Date | null;
+  } | null;
 };
 
 const ms = (value: unknown) =>
@@ -38,8 +51,11 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
   const load = async (where: Record<string, unknown>) =>
     (await strapi.db.query(UID).findOne({
       where,
-      select: ['id', 'startsAt', 'endsAt', 'state', 'sequence'],
-      populate: { company: { select: ['id'] } },
+      select: ['id', 'startsAt', 'endsAt', 'state', 'sequence', 'source'],
+      populate: {
+        company: { select: ['id'] },
+        customer: { select: ['id', 'phone', 'reminderChannel', 'smsConsentAt'] },
+      },
     })) as Row | null;
 
   const lockedState = async (id: number): Promise<Partial<Row>> => {
@@ -59,16 +75,36 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
       : {};
   };
 
+  /**
+   * Email always (skipped at sending when there is no address); a text message too when the
+   * customer chose it and consented, to a mobile number. Reminders go by the customer's
+   * `reminderChannel` only (none: no reminders).
+   */
+  const channelsOf = (row: Row, kind: Planned['kind']): Array<Planned['channel']> => {
+    const customer = row.customer;
+    const sms =
+      !!customer?.smsConsentAt && customer.reminderChannel === 'sms' && isMobile(customer.phone);
+    if (kind === 'reminder') {
+      if (customer?.reminderChannel === 'none') return [];
+      return sms ? ['sms'] : ['email'];
+    }
+    return sms ? ['email', 'sms'] : ['email'];
+  };
+
+  const messages = (row: Row, companyId: number, kind: Planned['kind'], sequence: number) =>
+    channelsOf(row, kind).map((channel) => message(row, companyId, kind, sequence, channel));
+
   const message = (
     row: Row,
     companyId: number,
     kind: Planned['kind'],
-    sequence: number
+    sequence: number,
+    channel: Planned['channel'] = 'email'
   ): Planned => ({
     companyId,
     appointmentId: row.id,
     kind,
-    channel: 'email',
+    channel,
     sequence,
     change: String(sequence),
     dueAt: new Date(),
@@ -78,6 +114,95 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
     },
   });
   const future = (row: Row) => (ms(row.endsAt) ?? 0) > Date.now();
+
+  /**
+   * Whether a change came from the phone (the agent's functions, or the post-call analysis) —
+   * the team hears of those; of their own edits in the admin, or an integrator's, it does not.
+   */
+  const byPhone = (row: { source?: string | null } | null, creating: boolean) => {
+    const path = (strapi.requestContext.get() as { request?: { path?: string } } | undefined)
+      ?.request?.path;
+    if (path) return path.startsWith('/api/retell/');
+    return creating && row?.source === 'phone';
+  };
+
+  /** The team's notice of a change by phone (to the company's notificationEmail). */
+  const staffNotice = async (
+    row: Row,
+    companyId: number,
+    kind: 'confirmation' | 'update' | 'cancellation'
+  ): Promise<Planned[]> => {
+    const company = await appService(strapi, 'api::company.company').info(companyId);
+    if (!company?.notificationEmail || !row.startsAt) return [];
+    const details = (await strapi.db.query(UID).findOne({
+      where: { id: row.id },
+      select: ['id'],
+      populate: {
+        customer: { select: ['name', 'phone'] },
+        service: { select: ['name'] },
+        staff: { select: ['name'] },
+      },
+    })) as {
+      customer?: { name: string | null; phone: string | null } | null;
+      service?: { name: string } | null;
+      staff?: { name: string } | null;
+    } | null;
+    const when = moment(
+      DateTime.fromJSDate(new Date(row.startsAt), { zone: company.timezone }),
+      company.language
+    );
+    const who = details?.customer?.name ?? details?.customer?.phone ?? '?';
+    const what = `${details?.service?.name ?? ''}${details?.staff ? ` – ${details.staff.name}` : ''}`;
+    const de = company.language === 'de';
+    const title = de
+      ? {
+          confirmation: 'Neuer Termin',
+          update: 'Termin verschoben',
+          cancellation: 'Termin abgesagt',
+        }[kind]
+      : {
+          confirmation: 'New appointment',
+          update: 'Appointment moved',
+          cancellation: 'Appointment cancelled',
+        }[kind];
+    return [
+      {
+        ...message(row, companyId, 'staff_notice', row.sequence ?? 0),
+        change: `${kind}:${row.sequence ?? 0}`,
+        snapshot: {
+          subject: `${title}: ${who}, ${when}`,
+          text: [
+            `${title} ${de ? 'am Telefon' : 'by phone'}:`,
+            `${who}${details?.customer?.phone ? ` (${details.customer.phone})` : ''}`,
+            `${what}`,
+            when,
+          ].join('\n'),
+        },
+      },
+    ];
+  };
+
+  /** The reminders of a live appointment at its current start (each keyed by start and offset). */
+  const reminders = async (row: Row, companyId: number): Promise<Planned[]> => {
+    const company = (await strapi.db
+      .query('api::company.company')
+      .findOne({ where: { id: companyId }, select: ['id', 'reminderOffsets'] })) as {
+      reminderOffsets?: unknown;
+    } | null;
+    const start = ms(row.startsAt);
+    if (!company || start === null) return [];
+    const startIso = new Date(start).toISOString();
+    return reminderOffsetsMs(company.reminderOffsets)
+      .map((offset) => ({ offset, dueAt: start - offset }))
+      .filter(({ dueAt }) => dueAt > Date.now())
+      .flatMap(({ offset, dueAt }) =>
+        messages(row, companyId, 'reminder', row.sequence ?? 0).map((planned) => ({
+          ...planned,
+          change: `${startIso}:${offset}`,
+          dueAt: new Date(dueAt),
+        }))
+      );
+  };
 
   const appointments: LifecycleSubscriber = {
     models: [UID],
@@ -93,7 +218,11 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
         !future(created)
       )
         return;
-      await outbox().plan([message(created, companyId, 'confirmation', created.sequence ?? 0)]);
+      await outbox().plan([
+        ...messages(created, companyId, 'confirmation', created.sequence ?? 0),
+        ...(await reminders(created, companyId)),
+        ...(byPhone(created, true) ? await staffNotice(created, companyId, 'confirmation') : []),
+      ]);
     },
 
     async beforeUpdate(event) {
@@ -126,7 +255,17 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
       )
         return;
       const kind = after.state === 'cancelled' ? 'cancellation' : 'update';
-      await outbox().plan([message(after, before.company.id, kind, after.sequence ?? 0)]);
+      // The reminders planned for the old time (or for a cancelled appointment) go unsent.
+      await outbox().dropPending(
+        after.id,
+        'reminder',
+        kind === 'cancellation' ? 'the appointment was cancelled' : 'the appointment moved'
+      );
+      await outbox().plan([
+        ...messages(after, before.company.id, kind, after.sequence ?? 0),
+        ...(kind === 'update' ? await reminders(after, before.company.id) : []),
+        ...(byPhone(after, false) ? await staffNotice(after, before.company.id, kind) : []),
+      ]);
     },
   };
   strapi.db.lifecycles.subscribe(appointments);

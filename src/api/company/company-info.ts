@@ -11,6 +11,8 @@ export type CompanyInfo = {
   slotMinutes: number;
   language: Language;
   phoneNumber: string | null;
+  /** Where customers come (the invitation's LOCATION, every message). */
+  address: string | null;
   notificationEmail: string | null;
   slug: string | null;
   /** Retell agent for calls outside the opening hours (none: the usual one). */
@@ -41,6 +43,7 @@ export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
   slotMinutes: company.slotMinutes || 30,
   language: company.language === 'en' ? 'en' : 'de',
   phoneNumber: company.phoneNumber ?? null,
+  address: company.address?.trim() || null,
   notificationEmail: company.notificationEmail ?? null,
   slug: company.slug ?? null,
   afterHoursAgentId: company.afterHoursAgentId || null,

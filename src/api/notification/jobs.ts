@@ -40,7 +40,9 @@ export const registerNotificationJobs = (strapi: Core.Strapi) => {
   const outbox = () => appService(strapi, 'api::notification.outbox');
   for (const kind of ['confirmation', 'update', 'cancellation', 'reminder'] as const)
     outbox().useSender(kind, (row) =>
-      appService(strapi, 'api::notification.customer-email').send(row)
+      row.channel === 'sms'
+        ? appService(strapi, 'api::notification.customer-sms').send(row)
+        : appService(strapi, 'api::notification.customer-email').send(row)
     );
   outbox().useSender('staff_notice', (row) =>
     appService(strapi, 'api::notification.staff-email').send(row)

@@ -16,12 +16,28 @@ type Snapshot = { startsAt: string; endsAt: string };
 type Loaded = {
   id: number;
   documentId: string;
+  state: string;
+  startsAt: string | Date;
   customer: { name: string | null; email: string | null } | null;
   service: { name: string } | null;
+  staff: { name: string } | null;
   company: Parameters<typeof toCompanyInfo>[0] & { notificationEmail?: string | null };
 };
 
 const UID = 'api::appointment.appointment';
+
+/** Why a reminder should not go out (the appointment changed since it was planned), or null. */
+export const reminderStale = (
+  appointment: { state: string; startsAt: string | Date },
+  snapshot: { startsAt: string }
+): string | null => {
+  const start = new Date(appointment.startsAt).getTime();
+  if (!['confirmed', 'requested'].includes(appointment.state))
+    return 'the appointment is no longer booked';
+  if (start !== new Date(snapshot.startsAt).getTime()) return 'the appointment moved';
+  if (start <= Date.now()) return 'the appointment has begun';
+  return null;
+};
 const DEFAULT_FROM = 'no-reply@frontdesk.local';
 
 /** The address part of "Name <address>" (EMAIL_FROM's form), without a regular expression. */
@@ -36,9 +52,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const kind = row.kind as MessageKind;
     const appointment = (await strapi.db.query(UID).findOne({
       where: { id: row.appointment_id },
-      populate: { customer: true, service: true, company: { populate: ['openingHours'] } },
+      populate: {
+        customer: true,
+        service: true,
+        staff: { select: ['name'] },
+        company: { populate: ['openingHours'] },
+      },
     })) as Loaded | null;
     if (!appointment) return { outcome: 'skipped', reason: 'the appointment no longer exists' };
+    if (kind === 'reminder') {
+      const stale = reminderStale(appointment, row.snapshot as Snapshot);
+      if (stale) return { outcome: 'skipped', reason: stale };
+    }
     const email = appointment.customer?.email;
     if (!email) return { outcome: 'skipped', reason: 'no email address' };
 
@@ -53,6 +78,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       company,
       customerName: appointment.customer?.name ?? null,
       service,
+      // The first name, as the agent and the calendar say it.
+      staff: appointment.staff?.name ? appointment.staff.name.split(' ')[0] : null,
       start,
     });
     const organizer =
@@ -65,6 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       start: new Date(snapshot.startsAt),
       end: new Date(snapshot.endsAt),
       summary: `${service} – ${company.name}`,
+      location: company.address,
       description: text,
       organizer: { name: company.name, email: organizer },
       attendee: { name: appointment.customer?.name ?? null, email },

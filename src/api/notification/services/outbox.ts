@@ -234,7 +234,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           await end({ state: 'pending' });
           return 'not due';
         }
-        if (await earlierUnsent(row)) {
+        // The customer's messages keep their order; a notice to the team waits for none of them.
+        if (row.kind !== 'staff_notice' && (await earlierUnsent(row))) {
           await end({
             state: 'failed',
             next_attempt_at: new Date(Date.now() + config.backoffMs),

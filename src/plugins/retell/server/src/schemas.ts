@@ -91,6 +91,9 @@ const ARGS = {
   new_start: arg.describe('The new date and time at once, ISO 8601.'),
   reason: arg.describe('Why the caller wants a call back, in a sentence.'),
   preferred_time: arg.describe('When the caller would like to be called back, as said.'),
+  sms_consent: arg.describe(
+    'Only if the caller agreed to get confirmations and reminders by text message: "yes".'
+  ),
 };
 const pick = <K extends keyof typeof ARGS>(...keys: K[]) =>
   z.object(
@@ -121,7 +124,8 @@ export const FUNCTION_ARGS = {
     'customer_name',
     'email',
     'customer_email',
-    'notes'
+    'notes',
+    'sms_consent'
   ),
   cancel_appointment: pick('booking_id', 'date', 'time', 'start'),
   reschedule_appointment: pick(

@@ -644,6 +644,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           reason: 'unverified_caller',
           message: say.unverifiedCaller(language),
         };
+      // Text messages only with the caller's own yes, on their own (network-given) number.
+      if (verified && /^(yes|ja|true|1|y)$/i.test(args.sms_consent?.trim() ?? ''))
+        await strapi.documents('api::customer.customer').update({
+          documentId: customer.documentId,
+          data: { reminderChannel: 'sms', smsConsentAt: new Date(now).toISOString() },
+        });
       const tracked = await appServices().calls.track({
         ...basePatch(call),
         state: 'ongoing',

@@ -1,0 +1,186 @@
+import http from 'http';
+import { DateTime } from 'luxon';
+import { startApp, stopApp, type TestApp } from '../helpers/app';
+import { createCompany, createIn, type Company } from '../helpers/tenants';
+import { callFunction, eventually } from '../helpers/retell';
+import { sendSms, smsConfig, smsSegments, isMobile } from '../../src/support/sms';
+
+/**
+ * Text messages: through seven.io (the app, end to end), sipgate and Twilio (the adapters) —
+ * each against a local HTTP server standing in for the provider's API (they are unreachable
+ * here) that records what it receives. Only to a mobile number, only with the customer's
+ * consent: the agent records a yes on the phone.
+ */
+type Received = { path: string; headers: http.IncomingHttpHeaders; body: string };
+let app: TestApp;
+let company: Company;
+let fake: http.Server;
+let fakeUrl = '';
+const received: Received[] = [];
+const ZONE = 'Europe/Berlin';
+const MOBILE = '+4915112345001';
+const LANDLINE = '+4930555012399';
+
+beforeAll(async () => {
+  fake = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body });
+      if ((req.url ?? '').endsWith('/sms') && (req.url ?? '').includes('/seven')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ success: '100' }));
+        return;
+      }
+      res.writeHead(req.url?.includes('/sessions/sms') ? 204 : 201);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+  fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  app = await startApp({
+    SMS_PROVIDER: 'sevenio',
+    SEVENIO_URL: `${fakeUrl}/seven`,
+    SEVENIO_API_KEY: 'seven-test-key',
+    SMS_FROM: 'Salon',
+    WEBHOOK_SWEEP_INTERVAL_MS: '300',
+  });
+  company = await createCompany(app.strapi, {
+    name: 'Salon SMS',
+    slotMinutes: 30,
+    phoneNumber: '+49305550100',
+    reminderOffsets: [],
+    openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+      weekday,
+      opens: '08:00',
+      closes: '20:00',
+    })),
+  });
+  await createIn(app.strapi, 'api::service.service', company.id, {
+    name: 'Herrenhaarschnitt',
+    durationMinutes: 30,
+    active: true,
+  });
+});
+afterAll(async () => {
+  await stopApp(app);
+  await new Promise((resolve) => fake.close(resolve));
+});
+
+const book = (callId: string, from: string, time: string, args: Record<string, unknown> = {}) =>
+  callFunction(app, 'book_appointment', {
+    name: 'book_appointment',
+    call: {
+      call_id: callId,
+      agent_id: company.retellAgentId,
+      direction: 'inbound',
+      from_number: from,
+      to_number: '+49305550100',
+      call_status: 'ongoing',
+    },
+    args: {
+      service: 'Herrenhaarschnitt',
+      date: DateTime.now().setZone(ZONE).plus({ days: 2 }).toISODate(),
+      time,
+      customer_name: 'Sam SMS',
+      ...args,
+    },
+  });
+const seven = () => received.filter((item) => item.path.startsWith('/seven/'));
+
+it('a consenting mobile caller gets the confirmation by text message, once; a landline or a no gets none', async () => {
+  expect((await book('call_sms_1', MOBILE, '10:00', { sms_consent: 'ja' })).body.success).toBe(
+    true
+  );
+  await eventually(async () => seven().length >= 1, { timeoutMs: 15_000 });
+  const [sms] = seven();
+  expect(sms.path).toBe('/seven/sms');
+  expect(sms.headers['x-api-key']).toBe('seven-test-key');
+  const body = JSON.parse(sms.body);
+  expect(body).toMatchObject({ to: MOBILE, from: 'Salon' });
+  expect(body.text).toMatch(
+    /^Salon SMS: Termin bestätigt, \w+ \d{2}\.\d{2}\. 10:00 Uhr, Herrenhaarschnitt\. Absage: \+49305550100$/
+  );
+  expect(smsSegments(body.text)).toEqual({ encoding: 'GSM-7', segments: 1 });
+  const customer = await app.strapi.db.connection('customers').where('phone', MOBILE).first();
+  expect(customer.reminder_channel).toBe('sms');
+  expect(customer.sms_consent_at).toBeTruthy();
+
+  // A landline saying yes, and a mobile caller who did not: email only.
+  expect((await book('call_sms_2', LANDLINE, '11:00', { sms_consent: 'ja' })).body.success).toBe(
+    true
+  );
+  expect((await book('call_sms_3', '+4915112345002', '12:00')).body.success).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  expect(seven()).toHaveLength(1);
+  const rows = await app.strapi.db
+    .connection('notifications')
+    .where({ company_id: company.id, channel: 'sms' })
+    .select('state');
+  expect(rows.map((row: { state: string }) => row.state)).toEqual(['sent']);
+});
+
+it('a move is told by text message too, with the new time', async () => {
+  const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toISODate();
+  const moved = await callFunction(app, 'reschedule_appointment', {
+    name: 'reschedule_appointment',
+    call: {
+      call_id: 'call_sms_4',
+      agent_id: company.retellAgentId,
+      direction: 'inbound',
+      from_number: MOBILE,
+      to_number: '+49305550100',
+      call_status: 'ongoing',
+    },
+    args: { date: day, time: '10:00', new_date: day, new_time: '14:00' },
+  });
+  expect(moved.body.success).toBe(true);
+  await eventually(async () => seven().length >= 2, { timeoutMs: 15_000 });
+  expect(JSON.parse(seven()[1].body).text).toContain('Termin verschoben auf');
+  expect(JSON.parse(seven()[1].body).text).toContain('14:00 Uhr');
+});
+
+it('the sipgate and Twilio adapters send what their APIs expect', async () => {
+  received.length = 0;
+  const base = smsConfig();
+  await sendSms(
+    {
+      ...base,
+      provider: 'sipgate',
+      sipgate: { url: fakeUrl, tokenId: 'token-id', token: 'secret', smsId: 's0' },
+    },
+    { to: MOBILE, text: 'Hallo', from: 'Salon' }
+  );
+  await sendSms(
+    {
+      ...base,
+      provider: 'twilio',
+      twilio: { url: fakeUrl, accountSid: 'AC123', authToken: 'tw-secret', from: '+15005550006' },
+    },
+    { to: MOBILE, text: 'Hello', from: 'Salon' }
+  );
+  const [sipgate, twilio] = received;
+  expect(sipgate.path).toBe('/sessions/sms');
+  expect(sipgate.headers.authorization).toBe(
+    `Basic ${Buffer.from('token-id:secret').toString('base64')}`
+  );
+  expect(JSON.parse(sipgate.body)).toEqual({ smsId: 's0', recipient: MOBILE, message: 'Hallo' });
+  expect(twilio.path).toBe('/2010-04-01/Accounts/AC123/Messages.json');
+  expect(twilio.headers.authorization).toBe(
+    `Basic ${Buffer.from('AC123:tw-secret').toString('base64')}`
+  );
+  expect(Object.fromEntries(new URLSearchParams(twilio.body))).toEqual({
+    To: MOBILE,
+    From: '+15005550006',
+    Body: 'Hello',
+  });
+});
+
+it('knows mobile numbers and counts segments', () => {
+  expect(isMobile(MOBILE)).toBe(true);
+  expect(isMobile(LANDLINE)).toBe(false);
+  expect(smsSegments('a'.repeat(160))).toEqual({ encoding: 'GSM-7', segments: 1 });
+  expect(smsSegments('a'.repeat(161))).toEqual({ encoding: 'GSM-7', segments: 2 });
+  expect(smsSegments('€'.repeat(80))).toEqual({ encoding: 'GSM-7', segments: 1 });
+  expect(smsSegments('Termin – morgen')).toEqual({ encoding: 'UCS-2', segments: 1 });
+});
