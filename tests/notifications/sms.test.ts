@@ -17,6 +17,8 @@ let company: Company;
 let fake: http.Server;
 let fakeUrl = '';
 const received: Received[] = [];
+/** While true, the stand-in answers like a provider that is down. */
+let outage = false;
 const ZONE = 'Europe/Berlin';
 const MOBILE = '+4915112345001';
 const LANDLINE = '+4930555012399';
@@ -27,6 +29,11 @@ beforeAll(async () => {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body });
+      if (outage) {
+        res.writeHead(503);
+        res.end();
+        return;
+      }
       if ((req.url ?? '').endsWith('/sms') && (req.url ?? '').includes('/seven')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ success: '100' }));
@@ -44,6 +51,8 @@ beforeAll(async () => {
     SEVENIO_API_KEY: 'seven-test-key',
     SMS_FROM: 'Salon',
     WEBHOOK_SWEEP_INTERVAL_MS: '300',
+    NOTIFY_BACKOFF_MS: '200',
+    NOTIFY_BACKOFF_MAX_MS: '800',
   });
   company = await createCompany(app.strapi, {
     name: 'Salon SMS',
@@ -138,6 +147,49 @@ it('a move is told by text message too, with the new time', async () => {
   await eventually(async () => seven().length >= 2, { timeoutMs: 15_000 });
   expect(JSON.parse(seven()[1].body).text).toContain('Termin verschoben auf');
   expect(JSON.parse(seven()[1].body).text).toContain('14:00 Uhr');
+});
+
+it('a provider outage delays the text message and loses nothing; it goes out once', async () => {
+  outage = true;
+  const before = seven().length;
+  const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toISODate();
+  const cancelled = await callFunction(app, 'cancel_appointment', {
+    name: 'cancel_appointment',
+    call: {
+      call_id: 'call_sms_5',
+      agent_id: company.retellAgentId,
+      direction: 'inbound',
+      from_number: MOBILE,
+      to_number: '+49305550100',
+      call_status: 'ongoing',
+    },
+    args: { date: day, time: '14:00' },
+  });
+  expect(cancelled.body.success).toBe(true);
+  // Refused again and again while the provider is down, each attempt kept on the row.
+  await eventually(async () => seven().length >= before + 3, { timeoutMs: 15_000 });
+  const failing = await app.strapi.db
+    .connection('notifications')
+    .where({ company_id: company.id, channel: 'sms', kind: 'cancellation' })
+    .first();
+  expect(failing.state).toBe('failed');
+  expect(failing.last_error).not.toContain(MOBILE);
+  outage = false;
+  const attempts = seven().length;
+  await eventually(
+    async () =>
+      (
+        await app.strapi.db
+          .connection('notifications')
+          .where({ company_id: company.id, channel: 'sms', kind: 'cancellation' })
+          .first()
+      ).state === 'sent',
+    { timeoutMs: 15_000 }
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Exactly one request after the provider came back: the one that went through.
+  expect(seven().length).toBe(attempts + 1);
+  expect(JSON.parse(seven()[seven().length - 1].body).text).toContain('ist abgesagt');
 });
 
 it('the sipgate and Twilio adapters send what their APIs expect', async () => {
