@@ -27,6 +27,22 @@ type Loaded = {
 const UID = 'api::appointment.appointment';
 
 /** Why a reminder should not go out (the appointment changed since it was planned), or null. */
+/** The appointment a customer message is about, with what every message says of it. */
+export const loadForMessage = <T>(strapi: Core.Strapi, appointmentId: number | null) =>
+  strapi.db.query(UID).findOne({
+    where: { id: appointmentId },
+    populate: {
+      customer: true,
+      service: true,
+      staff: { select: ['name'] },
+      company: { populate: ['openingHours'] },
+    },
+  }) as Promise<T | null>;
+
+/** As the customer knows the staff member: the first name. */
+export const staffFirstName = (staff: { name: string } | null | undefined) =>
+  staff?.name ? staff.name.split(' ')[0] : null;
+
 export const reminderStale = (
   appointment: { state: string; startsAt: string | Date },
   snapshot: { startsAt: string }
@@ -50,15 +66,7 @@ const addressOf = (from: string) => {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async send(row: NotificationRow): Promise<Delivery> {
     const kind = row.kind as MessageKind;
-    const appointment = (await strapi.db.query(UID).findOne({
-      where: { id: row.appointment_id },
-      populate: {
-        customer: true,
-        service: true,
-        staff: { select: ['name'] },
-        company: { populate: ['openingHours'] },
-      },
-    })) as Loaded | null;
+    const appointment = await loadForMessage<Loaded>(strapi, row.appointment_id);
     if (!appointment) return { outcome: 'skipped', reason: 'the appointment no longer exists' };
     if (kind === 'reminder') {
       const stale = reminderStale(appointment, row.snapshot as Snapshot);
@@ -79,7 +87,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       customerName: appointment.customer?.name ?? null,
       service,
       // The first name, as the agent and the calendar say it.
-      staff: appointment.staff?.name ? appointment.staff.name.split(' ')[0] : null,
+      staff: staffFirstName(appointment.staff),
       start,
     });
     const organizer =

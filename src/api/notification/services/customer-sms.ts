@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { renderSms, type MessageKind } from '../../../domain/messages';
 import { toCompanyInfo } from '../../company/company-info';
 import { isMobile, sendSms, smsConfig, smsSegments } from '../../../support/sms';
-import { reminderStale } from './customer-email';
+import { loadForMessage, reminderStale, staffFirstName } from './customer-email';
 import type { Delivery, NotificationRow } from './outbox';
 
 /**
@@ -32,15 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const kind = row.kind as MessageKind;
     const config = smsConfig();
     if (config.provider === 'none') return { outcome: 'skipped', reason: 'no SMS provider' };
-    const appointment = (await strapi.db.query('api::appointment.appointment').findOne({
-      where: { id: row.appointment_id },
-      populate: {
-        customer: true,
-        service: true,
-        staff: { select: ['name'] },
-        company: { populate: ['openingHours'] },
-      },
-    })) as Loaded | null;
+    const appointment = await loadForMessage<Loaded>(strapi, row.appointment_id);
     if (!appointment) return { outcome: 'skipped', reason: 'the appointment no longer exists' };
     const customer = appointment.customer;
     if (!customer?.smsConsentAt || customer.reminderChannel !== 'sms')
@@ -58,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       company,
       customerName: customer.name,
       service: appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment'),
-      staff: appointment.staff?.name ? appointment.staff.name.split(' ')[0] : null,
+      staff: staffFirstName(appointment.staff),
       start: DateTime.fromISO(snapshot.startsAt, { zone: company.timezone }),
     });
     if (smsSegments(text).segments > 1)
