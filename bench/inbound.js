@@ -11,9 +11,8 @@
  * Baseline in the same run and process: `GET /_health` at the same rate (the floor of a request
  * through the server). Target: inbound p99 ≤ 100 ms. Results in bench/results/inbound.{json,md}.
  */
-const crypto = require('crypto');
 const os = require('os');
-const { BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
+const { benchEnv, newDatabaseName, signedHeaders } = require('./lib/env');
 const { sleep, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
 const { openLoop } = require('./lib/load');
 const { deleteKeys } = require('./lib/redis-keys');
@@ -94,15 +93,10 @@ const inboundRequests = (companies) => {
         to_number: company.number,
       },
     });
-    const now = Date.now();
-    const digest = crypto
-      .createHmac('sha256', BENCH_KEY)
-      .update(body + now)
-      .digest('hex');
     return {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` },
+      headers: signedHeaders(body),
     };
   };
 };

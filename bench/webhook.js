@@ -17,7 +17,7 @@
  */
 const crypto = require('crypto');
 const path = require('path');
-const { ROOT, BENCH_KEY, benchEnv, newDatabaseName } = require('./lib/env');
+const { ROOT, benchEnv, newDatabaseName, signedHeaders } = require('./lib/env');
 const {
   sleep,
   start,
@@ -56,15 +56,11 @@ const signedCallStarted = () => {
         start_timestamp: now,
       },
     });
-    const digest = crypto
-      .createHmac('sha256', BENCH_KEY)
-      .update(body + now)
-      .digest('hex');
     return {
       ...request,
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` },
+      headers: signedHeaders(body, now),
     };
   };
 };
@@ -212,15 +208,11 @@ const availabilityRequests = (companies) => {
         time: `${10 + (sequence % 8)}:00`,
       },
     });
-    const digest = crypto
-      .createHmac('sha256', BENCH_KEY)
-      .update(body + now)
-      .digest('hex');
     return {
       ...request,
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` },
+      headers: signedHeaders(body, now),
     };
   };
 };

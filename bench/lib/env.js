@@ -43,4 +43,13 @@ const benchEnv = (databaseName, extra = {}) => ({
 const newDatabaseName = (name) =>
   `frontdesk_bench_${name}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
 
-module.exports = { ROOT, BENCH_KEY, benchEnv, newDatabaseName };
+/** Headers of a request signed the way Retell signs (HMAC-SHA256 over body + timestamp). */
+const signedHeaders = (body, now = Date.now()) => ({
+  'content-type': 'application/json',
+  'x-retell-signature': `v=${now},d=${require('crypto')
+    .createHmac('sha256', BENCH_KEY)
+    .update(body + now)
+    .digest('hex')}`,
+});
+
+module.exports = { ROOT, BENCH_KEY, benchEnv, newDatabaseName, signedHeaders };

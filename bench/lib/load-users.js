@@ -3,10 +3,9 @@
  * bench:load's virtual users: phone callers (whole calls, one step per action), integrators
  * (list and book), staff (the overview). Each user is an `act(agent, phase)` function.
  */
-const crypto = require('crypto');
 const http = require('http');
 const { DateTime } = require('luxon');
-const { BENCH_KEY } = require('./env');
+const { signedHeaders } = require('./env');
 const { sleep } = require('./processes');
 const { OVERVIEW_ROUTES } = require('./seed');
 
@@ -17,14 +16,7 @@ const pick = (list) => list[randomInt(list.length)];
 /** `recorder` from ./recorder.js; the run's settings. */
 const createUsers = (recorder, { runId, zone, retellDays, thinkMs, rampMs }) => {
   const { stats, send, appError, outcome } = recorder;
-  const sign = (body) => {
-    const now = Date.now();
-    const digest = crypto
-      .createHmac('sha256', BENCH_KEY)
-      .update(body + now)
-      .digest('hex');
-    return { 'content-type': 'application/json', 'x-retell-signature': `v=${now},d=${digest}` };
-  };
+  const sign = (body) => signedHeaders(body);
 
   const berlinToday = () => DateTime.now().setZone(zone).startOf('day');
 

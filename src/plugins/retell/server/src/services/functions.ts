@@ -420,6 +420,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  /**
+   * The customer whose appointment a change is about: only the caller's own, by the number the
+   * network gives. Otherwise the answer to say instead.
+   */
+  const callerOf = async (
+    company: CompanyInfo,
+    call: RetellCall
+  ): Promise<{ customer: CustomerInfo } | { answer: FunctionAnswer }> => {
+    const phone = verifiedPhone(company, call);
+    if (!phone)
+      return {
+        answer: {
+          success: false,
+          reason: 'unverified_caller',
+          message: say.cannotChangeWithoutCallerId(company.language),
+        },
+      };
+    const customer = await appServices().customers.findByPhone(phone);
+    if (!customer)
+      return {
+        answer: {
+          success: false,
+          reason: 'no_appointment',
+          message: say.noAppointment(company.language),
+        },
+      };
+    return { customer };
+  };
+
   const handlers: Record<
     FunctionName,
     (context: FunctionContext, args: FunctionArgs) => Promise<FunctionAnswer>
@@ -679,16 +708,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async cancel_appointment({ company, call, now }, args) {
       const { language } = company;
-      const phone = verifiedPhone(company, call);
-      if (!phone)
-        return {
-          success: false,
-          reason: 'unverified_caller',
-          message: say.cannotChangeWithoutCallerId(language),
-        };
-      const customer = await appServices().customers.findByPhone(phone);
-      if (!customer)
-        return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      const caller = await callerOf(company, call);
+      if ('answer' in caller) return caller.answer;
+      const { customer } = caller;
       const { date, minutes } = wishedStart(company, args.date, args.time, args.start, now);
       const result = await booking().cancel({
         company,
@@ -707,16 +729,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async reschedule_appointment({ company, call, now }, args) {
       const { language } = company;
-      const phone = verifiedPhone(company, call);
-      if (!phone)
-        return {
-          success: false,
-          reason: 'unverified_caller',
-          message: say.cannotChangeWithoutCallerId(language),
-        };
-      const customer = await appServices().customers.findByPhone(phone);
-      if (!customer)
-        return { success: false, reason: 'no_appointment', message: say.noAppointment(language) };
+      const caller = await callerOf(company, call);
+      if ('answer' in caller) return caller.answer;
+      const { customer } = caller;
       const next = wishedStart(company, args.new_date, args.new_time, args.new_start, now);
       if (!next.start) {
         const missing = [!next.date ? 'date' : null, next.minutes === null ? 'time' : null].filter(
