@@ -36,6 +36,8 @@ export default [
   },
   // NUL characters and absurd nesting refused before validation and the database.
   'global::input-guard',
+  // The customers' own pages behind the link in their messages (/termin/<token>).
+  'global::self-service',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

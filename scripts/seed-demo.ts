@@ -20,6 +20,9 @@ run(async () => {
     fromEnv || result.admin.created
       ? `Password:      ${password}`
       : 'Password:      (set when the users were first created)',
+    ...(result.customerPage
+      ? [`A customer's own page (the link in their messages): ${result.customerPage}`]
+      : []),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 });

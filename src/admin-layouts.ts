@@ -124,6 +124,12 @@ const LAYOUTS: Record<string, Layout> = {
       address: 'Where customers come: in every message and as the invitation’s location.',
       reminderOffsets:
         'When customers are reminded, before the appointment: e.g. [24, 2] (hours) or ["24h", "30m"]. Empty: 24 h; []: no reminders.',
+      smsProvider:
+        'Text messages through: the platform’s provider (SMS_PROVIDER), none, or another the platform holds credentials for.',
+      smsFrom:
+        'Sender name of text messages (up to 11 letters and digits), e.g. SalonAnna. Empty: SMS_FROM.',
+      cancellationDeadlineHours:
+        'Until how many hours before the appointment customers may move or cancel it through their link; after that the page gives your phone number.',
     },
   },
   'plugin::retell.webhook-event': {

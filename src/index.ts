@@ -17,11 +17,13 @@ import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
 import { ensureAppointmentConstraints } from '../database/constraints';
 import { onChange } from './support/lifecycles';
 import { appService } from './api/services';
+import { manageSecrets } from './support/manage-link';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     guardProcess(strapi);
+    manageSecrets(); // the customers' links are signed with these: none, no boot
     registerGracefulShutdown(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
     strapi.documents.use(mapConstraintErrors);

@@ -130,6 +130,12 @@ const CONTENT_TYPES: Record<string, Labels> = {
       afterHoursAgentId: ['Retell agent after hours', 'Retell-Agent außerhalb der Öffnungszeiten'],
       address: ['Address', 'Adresse'],
       reminderOffsets: ['Reminders before the appointment', 'Erinnerungen vor dem Termin'],
+      smsProvider: ['Text messages through', 'SMS-Versand über'],
+      smsFrom: ['Text message sender', 'SMS-Absender'],
+      cancellationDeadlineHours: [
+        'Online changes until (hours before)',
+        'Online-Änderungen bis (Stunden vorher)',
+      ],
       forwardingNumber: ['Forward calls to', 'Anrufe weiterleiten an'],
       forwardDuringOpeningHoursOnly: [
         'Forward only while open',

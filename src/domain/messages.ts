@@ -1,5 +1,7 @@
 import type { DateTime } from 'luxon';
 import { moment, type Language } from './speech';
+import { escapeHtml, paragraph } from './html';
+import { smsSegments } from './sms-segments';
 
 /**
  * What a customer reads about their appointment, in the company's language: one text per kind of
@@ -16,9 +18,14 @@ export type MessageFacts = {
   /** The staff member, as the customer knows them (first name unless two share it). */
   staff?: string | null;
   start: DateTime;
+  /** The customer's page for the appointment (see, move, cancel). */
+  manageUrl?: string | null;
+  /** A reminder's link to stop reminders. */
+  optOutUrl?: string | null;
 };
 
 type Text = { subject: string; text: string };
+export type Email = Text & { html: string };
 
 const greeting = (language: Language, name: string | null) =>
   language === 'de' ? `Guten Tag${name ? ` ${name}` : ''},` : `Hello${name ? ` ${name}` : ''},`;
@@ -68,7 +75,21 @@ const BODY: Record<Language, Record<MessageKind, (facts: MessageFacts, when: str
   },
 };
 
-export const renderEmail = (facts: MessageFacts): Text => {
+const LINKS: Record<Language, Record<'manage' | 'cancelled' | 'optOut', string>> = {
+  de: {
+    manage: 'Termin ansehen, verschieben oder absagen',
+    cancelled: 'Ihr Termin online',
+    optOut: 'Keine Erinnerungen mehr erhalten',
+  },
+  en: {
+    manage: 'See, move or cancel your appointment',
+    cancelled: 'Your appointment online',
+    optOut: 'Stop these reminders',
+  },
+};
+
+/** The customer's email: the same words as plain text and as HTML (every fact escaped). */
+export const renderEmail = (facts: MessageFacts): Email => {
   const { language } = facts;
   const service = facts.staff
     ? `${facts.service} ${language === 'de' ? 'bei' : 'with'} ${facts.staff}`
@@ -79,13 +100,40 @@ export const renderEmail = (facts: MessageFacts): Text => {
   );
   const after =
     facts.kind === 'cancellation' ? '' : ` ${call(language, facts.company.phoneNumber)}`;
-  const where =
+  const address =
     facts.kind !== 'cancellation' && facts.company.address
-      ? `\n\n${language === 'de' ? 'Adresse' : 'Address'}: ${facts.company.address}`
-      : '';
+      ? `${language === 'de' ? 'Adresse' : 'Address'}: ${facts.company.address}`
+      : null;
+  const labels = LINKS[language];
+  const links = [
+    facts.manageUrl
+      ? {
+          label: facts.kind === 'cancellation' ? labels.cancelled : labels.manage,
+          url: facts.manageUrl,
+        }
+      : null,
+    facts.kind === 'reminder' && facts.optOutUrl
+      ? { label: labels.optOut, url: facts.optOutUrl }
+      : null,
+  ].filter((link): link is { label: string; url: string } => link !== null);
+  const body = address ? [text, `${address}${after}`] : [`${text}${after}`];
+  const signature = closing(language, facts.company.name);
+  const greet = greeting(language, facts.customerName);
   return {
     subject,
-    text: `${greeting(language, facts.customerName)}\n\n${text}${where}${after}\n\n${closing(language, facts.company.name)}`,
+    text: [greet, ...body, ...links.map((link) => `${link.label}: ${link.url}`), signature].join(
+      '\n\n'
+    ),
+    html: [
+      '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;color:#222">',
+      paragraph(greet),
+      ...body.map(paragraph),
+      ...links.map(
+        (link) => `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`
+      ),
+      paragraph(signature.trimEnd()),
+      '</body></html>',
+    ].join('\n'),
   };
 };
 
@@ -105,18 +153,24 @@ export const renderSms = (facts: MessageFacts): string => {
       ? ` Absage: ${company.phoneNumber}`
       : ` To cancel: ${company.phoneNumber}`
     : '';
-  const texts: Record<MessageKind, string> = de
-    ? {
-        confirmation: `${company.name}: Termin bestätigt, ${when}, ${what}.${phone}`,
-        update: `${company.name}: Termin verschoben auf ${when}, ${what}.${phone}`,
-        cancellation: `${company.name}: Ihr Termin ${when} (${facts.service}) ist abgesagt.`,
-        reminder: `${company.name}: Erinnerung an Ihren Termin ${when}, ${what}.${phone}`,
-      }
-    : {
-        confirmation: `${company.name}: appointment confirmed, ${when}, ${what}.${phone}`,
-        update: `${company.name}: appointment moved to ${when}, ${what}.${phone}`,
-        cancellation: `${company.name}: your appointment ${when} (${facts.service}) is cancelled.`,
-        reminder: `${company.name}: reminder of your appointment ${when}, ${what}.${phone}`,
-      };
-  return texts[facts.kind];
+  const link = facts.manageUrl
+    ? (de ? ` Ändern/absagen: ` : ` Change/cancel: `) + facts.manageUrl
+    : '';
+  const texts = (tail: string): Record<MessageKind, string> =>
+    de
+      ? {
+          confirmation: `${company.name}: Termin bestätigt, ${when}, ${what}.${tail}`,
+          update: `${company.name}: Termin verschoben auf ${when}, ${what}.${tail}`,
+          cancellation: `${company.name}: Ihr Termin ${when} (${facts.service}) ist abgesagt.`,
+          reminder: `${company.name}: Erinnerung an Ihren Termin ${when}, ${what}.${tail}`,
+        }
+      : {
+          confirmation: `${company.name}: appointment confirmed, ${when}, ${what}.${tail}`,
+          update: `${company.name}: appointment moved to ${when}, ${what}.${tail}`,
+          cancellation: `${company.name}: your appointment ${when} (${facts.service}) is cancelled.`,
+          reminder: `${company.name}: reminder of your appointment ${when}, ${what}.${tail}`,
+        };
+  // The link (the customer can act on it) where it fits one message, else the number.
+  const withLink = link ? texts(link)[facts.kind] : null;
+  return withLink && smsSegments(withLink).segments === 1 ? withLink : texts(phone)[facts.kind];
 };

@@ -17,3 +17,7 @@ export const toE164 = (
   const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
   return parsed && parsed.isPossible() ? parsed.number : null;
 };
+
+/** A number as people read it ("+49 30 12345678"); what cannot be read, as it is. */
+export const displayPhone = (e164: string): string =>
+  (e164.length <= 32 ? parsePhoneNumberFromString(e164)?.formatInternational() : null) ?? e164;

@@ -5,6 +5,8 @@ import type Redis from 'ioredis';
 import { createRedis, keyPrefix } from '../support/redis';
 import ratelimit from 'koa-ratelimit';
 import { intFromEnv } from '../support/env';
+import { MANAGE_PATH } from '../support/manage-link';
+import { problemPage } from '../self-service/page';
 
 /**
  * Per-client rate limits, counted in Redis so every API process shares them. Three budgets,
@@ -31,12 +33,16 @@ type Ctx = {
   status: number;
   body: unknown;
   state: Record<string, unknown>;
+  type: string;
+  accepts(...types: string[]): string | false;
+  acceptsLanguages(...languages: string[]): string | false;
 };
-type BudgetName = 'auth' | 'retell' | 'api';
+type BudgetName = 'auth' | 'retell' | 'api' | 'manage';
 type Budget = { name: BudgetName; max: number; duration: number };
 const clients = new WeakMap<Core.Strapi, Redis>();
 
 export const budgetOf = (path: string): BudgetName | null => {
+  if (path.startsWith(MANAGE_PATH)) return 'manage';
   if (!path.startsWith('/api/') || path.startsWith('/api/health/')) return null;
   if (path.startsWith('/api/auth/') || path.startsWith('/api/connect/')) return 'auth';
   if (path.startsWith('/api/retell/')) return 'retell';
@@ -54,6 +60,11 @@ const budgetsFromEnv = (): Budget[] =>
       name: 'retell' as const,
       max: intFromEnv('RATE_LIMIT_RETELL_MAX', 12_000, { min: 0 }),
       duration: intFromEnv('RATE_LIMIT_RETELL_WINDOW_MS', 60_000, { min: 1000 }),
+    },
+    {
+      name: 'manage' as const,
+      max: intFromEnv('RATE_LIMIT_MANAGE_MAX', 60, { min: 0 }),
+      duration: intFromEnv('RATE_LIMIT_MANAGE_WINDOW_MS', 60_000, { min: 1000 }),
     },
     {
       name: 'api' as const,
@@ -158,6 +169,12 @@ export const createRateLimit = (strapi: Core.Strapi) => {
     if (!passed && limited) {
       const after = Math.max(1, limited.after);
       ctx.set('Retry-After', String(after));
+      if (budget === 'manage' && ctx.accepts('json', 'html') === 'html') {
+        ctx.status = 429;
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = problemPage(ctx.acceptsLanguages('de', 'en') === 'en' ? 'en' : 'de', 'limited');
+        return;
+      }
       throw new errors.RateLimitError(`Too many requests, retry in ${after} s`, {
         retryAfter: after,
         budget,

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
+import { manageUrl } from '../support/manage-link';
 import { runAsSystem, STAFF_ROLE_CODE } from '../tenancy';
 import { utcIso } from '../domain/times';
 import { tableOf } from '../support/knex';
@@ -383,6 +384,8 @@ export type DemoSeedResult = {
   companyCreated: boolean;
   admin: { email: string; created: boolean };
   staff: { email: string; created: boolean };
+  /** A customer's own page (the link in their messages) for an upcoming appointment. */
+  customerPage: string | null;
 };
 
 export const seedDemoTenant = (
@@ -418,7 +421,20 @@ export const seedDemoTenant = (
       preferedLanguage: 'de',
     });
     await bindStaffEntry(strapi, companyId, DEMO_STAFF_EMAIL, staff.id);
+    // One far enough ahead that the page still offers "move" and "cancel".
+    const upcoming = (await strapi.db.query('api::appointment.appointment').findOne({
+      where: {
+        company: { id: companyId },
+        state: 'confirmed',
+        startsAt: { $gt: now.plus({ days: 2 }).toJSDate() },
+      },
+      orderBy: { startsAt: 'asc' },
+      select: ['id', 'sequence', 'endsAt'],
+    })) as { id: number; sequence: number | null; endsAt: string } | null;
     return {
+      customerPage: upcoming
+        ? manageUrl({ id: upcoming.id, sequence: upcoming.sequence ?? 0, endsAt: upcoming.endsAt })
+        : null,
       companyId,
       companyCreated: created,
       admin: { email: DEMO_ADMIN_EMAIL, created: admin.created },

@@ -7,7 +7,8 @@ import { oneOfFromEnv } from './env';
  * provider's authentication; the base URL is configurable (the tests point it at a local
  * stand-in that records the requests). A refusal by the provider throws: the outbox retries.
  */
-export type SmsProvider = 'none' | 'sevenio' | 'sipgate' | 'twilio';
+export const SMS_PROVIDERS = ['none', 'sevenio', 'sipgate', 'twilio'] as const;
+export type SmsProvider = (typeof SMS_PROVIDERS)[number];
 export type Sms = { to: string; text: string; from: string };
 export type SmsConfig = {
   provider: SmsProvider;
@@ -18,7 +19,7 @@ export type SmsConfig = {
 };
 
 export const smsConfig = (): SmsConfig => ({
-  provider: oneOfFromEnv('SMS_PROVIDER', ['none', 'sevenio', 'sipgate', 'twilio'] as const, 'none'),
+  provider: oneOfFromEnv('SMS_PROVIDER', SMS_PROVIDERS, 'none'),
   from: (process.env.SMS_FROM || 'Frontdesk').slice(0, 11),
   sevenio: {
     url: process.env.SEVENIO_URL || 'https://gateway.seven.io/api',
@@ -37,6 +38,34 @@ export const smsConfig = (): SmsConfig => ({
     from: process.env.TWILIO_FROM || '',
   },
 });
+
+/**
+ * The provider for a company: its own choice (`smsProvider`, any but `platform`) among those the
+ * platform holds credentials for, else SMS_PROVIDER; and its own sender name (`smsFrom`).
+ */
+export const companySms = (
+  config: SmsConfig,
+  company: { smsProvider?: string | null; smsFrom?: string | null }
+): SmsConfig => {
+  const own = (SMS_PROVIDERS as readonly string[]).includes(company.smsProvider ?? '')
+    ? (company.smsProvider as SmsProvider)
+    : config.provider;
+  return { ...config, provider: own, from: company.smsFrom?.trim().slice(0, 11) || config.from };
+};
+
+/** Whether the platform holds what `provider` needs to send. */
+export const hasCredentials = (config: SmsConfig): boolean => {
+  switch (config.provider) {
+    case 'sevenio':
+      return !!config.sevenio.apiKey;
+    case 'sipgate':
+      return !!config.sipgate.tokenId && !!config.sipgate.token;
+    case 'twilio':
+      return !!config.twilio.accountSid && !!config.twilio.authToken;
+    default:
+      return false;
+  }
+};
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -118,21 +147,4 @@ export const isMobile = (phone: string | null | undefined): boolean => {
   return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 };
 
-/** GSM 03.38's basic set (and the extension's characters, which count twice). */
-const GSM7 =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM7_EXTENDED = '^{}\\[~]|€';
-
-/** How many messages a text takes: 160 GSM-7 characters in one (153 when split), else 70 (67). */
-export const smsSegments = (text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } => {
-  let septets = 0;
-  for (const char of text) {
-    if (GSM7.includes(char)) septets += 1;
-    else if (GSM7_EXTENDED.includes(char)) septets += 2;
-    else {
-      const units = text.length;
-      return { encoding: 'UCS-2', segments: units <= 70 ? 1 : Math.ceil(units / 67) };
-    }
-  }
-  return { encoding: 'GSM-7', segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
-};
+export { smsSegments } from '../domain/sms-segments';

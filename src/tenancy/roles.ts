@@ -26,8 +26,9 @@ const STAFF_EDITABLE = [
 // The webhook inbox is the product's internals: staff see its health and replay failed events on
 // the overview page (plugin::retell.replay), not its rows.
 const STAFF_READ_ONLY = ['api::notification.notification'];
-// The agents decide which company a call belongs to: operators only.
-const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId', 'afterHoursAgentId'];
+// The agents decide which company a call belongs to, and the SMS provider whose account pays:
+// operators only.
+const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId', 'afterHoursAgentId', 'smsProvider'];
 /** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
 const STAFF_OPERATOR_FIELDS = ['adminUser'];
 

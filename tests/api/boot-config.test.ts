@@ -36,7 +36,7 @@ const PRODUCTION_SECRETS = {
   JWT_SECRET: 'jwt',
 };
 
-it.each(['APP_KEYS', 'ADMIN_JWT_SECRET', 'SECRETS_KEYRING', 'JWT_SECRET'])(
+it.each(['APP_KEYS', 'ADMIN_JWT_SECRET', 'SECRETS_KEYRING', 'JWT_SECRET', 'MANAGE_LINK_SECRETS'])(
   'a production boot without %s stops and names it',
   async (name) => {
     const { code, output } = await boot({ ...PRODUCTION_SECRETS, [name]: '' });

@@ -29,6 +29,8 @@ const limits = {
   RATE_LIMIT_AUTH_WINDOW_MS: '2000',
   RATE_LIMIT_RETELL_MAX: '8',
   RATE_LIMIT_RETELL_WINDOW_MS: '3000',
+  RATE_LIMIT_MANAGE_MAX: '4',
+  RATE_LIMIT_MANAGE_WINDOW_MS: '2000',
 };
 
 beforeAll(async () => {
@@ -102,6 +104,24 @@ it('gives the login routes a tight budget per IP that resets after its window', 
   expect(statuses).toEqual([400, 400, 400, 429]);
   await new Promise((resolve) => setTimeout(resolve, 2200));
   expect((await login()).status).toBe(400);
+});
+
+it('limits the customers’ link pages per IP; a browser is told so on a page', async () => {
+  const statuses: number[] = [];
+  for (let index = 0; index < 4; index += 1)
+    statuses.push((await app.http.get('/termin/not-a-token')).status);
+  expect(statuses).toEqual([404, 404, 404, 404]);
+  const json = await app.http.get('/termin/not-a-token');
+  expect([json.status, json.body.error?.status, json.headers['retry-after']]).toEqual([
+    429,
+    429,
+    expect.any(String),
+  ]);
+  const page = await app.http.get('/termin/not-a-token').set('Accept', 'text/html');
+  expect(page.status).toBe(429);
+  expect(page.text).toContain('Zu viele Anfragen');
+  await new Promise((resolve) => setTimeout(resolve, 2200));
+  expect((await app.http.get('/termin/not-a-token')).status).toBe(404);
 });
 
 it('gives Retell its own, generous budget; a refused event writes nothing', async () => {

@@ -49,6 +49,14 @@ it('seeds the demo tenant once, with its admin logins, and is idempotent', async
     .send({ email: first.staff.email, password: 'Demo-Passw0rd!' });
   expect(staffLogin.status).toBe(200);
 
+  // The customer's page the demo prints opens, and still offers to move the appointment.
+  expect(first.customerPage).toMatch(/^http:\/\/.+\/termin\/.+/);
+  const page = await app.http
+    .get(new URL(first.customerPage as string).pathname)
+    .set('Accept', 'text/html');
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('Termin verschieben');
+
   const second = await seedDemoTenant(app.strapi, { password: 'ignored' });
   expect(second).toMatchObject({
     companyId: first.companyId,

@@ -111,3 +111,42 @@ it('a moved appointment is reminded of at its new time only; a cancelled one not
   expect((await rows(moving.id)).map((row) => row.state)).toEqual(['skipped', 'sent']);
   expect(new Date((await rows(moving.id))[1].due_at).getTime()).toBe(later.toMillis() - 6000);
 });
+
+it('a reminder carries the opt-out link (List-Unsubscribe too); after opting out no reminder is sent', async () => {
+  const email = 'otto@example.com';
+  // A company of its own: the others' appointments (one lasts half an hour) are not in the way.
+  const own = await createCompany(app.strapi, { reminderOffsets: ['6s'] });
+  const otto = await createIn(app.strapi, 'api::customer.customer', own.id, {
+    name: 'Otto Abmeldung',
+    phone: '+4915112340077',
+    email,
+  });
+  const bookFor = (secondsAhead: number) => {
+    const start = DateTime.now().plus({ seconds: secondsAhead }).startOf('second');
+    return createIn(app.strapi, 'api::appointment.appointment', own.id, {
+      startsAt: start.toUTC().toISO(),
+      endsAt: start.plus({ seconds: 1 }).toUTC().toISO(),
+      state: 'confirmed',
+      customer: otto.id,
+    });
+  };
+  const ottos = () => reminders().filter((mail) => JSON.stringify(mail.to).includes(email));
+  await bookFor(9);
+  await eventually(async () => ottos().length >= 1, { timeoutMs: 15_000 });
+  const [mail] = ottos();
+  const link = /(\/termin\/\S+\/reminders-off)/.exec(mail.text ?? '')?.[1];
+  expect(link).toBeTruthy();
+  const header = (key: string) => mail.headerLines.find((line) => line.key === key)?.line ?? '';
+  expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  expect(header('list-unsubscribe')).toContain(`${link}>`);
+  // The mail client's one-click unsubscribe (RFC 8058).
+  const done = await app.http
+    .post(link as string)
+    .type('form')
+    .send('List-Unsubscribe=One-Click');
+  expect(done.status).toBe(200);
+  const next = await bookFor(9);
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  expect(ottos()).toHaveLength(1);
+  expect((await rows(next.id)).filter((row) => row.state === 'sent')).toEqual([]);
+}, 40_000);

@@ -50,6 +50,10 @@ beforeAll(async () => {
     SEVENIO_URL: `${fakeUrl}/seven`,
     SEVENIO_API_KEY: 'seven-test-key',
     SMS_FROM: 'Salon',
+    // A second provider the platform holds credentials for: a company may choose it.
+    SIPGATE_URL: fakeUrl,
+    SIPGATE_TOKEN_ID: 'sipgate-id',
+    SIPGATE_TOKEN: 'sipgate-secret',
     WEBHOOK_SWEEP_INTERVAL_MS: '300',
     NOTIFY_BACKOFF_MS: '200',
     NOTIFY_BACKOFF_MAX_MS: '800',
@@ -107,8 +111,9 @@ it('a consenting mobile caller gets the confirmation by text message, once; a la
   expect(sms.headers['x-api-key']).toBe('seven-test-key');
   const body = JSON.parse(sms.body);
   expect(body).toMatchObject({ to: MOBILE, from: 'Salon' });
+  // The link to the customer's page where it fits one message (it does here).
   expect(body.text).toMatch(
-    /^Salon SMS: Termin bestätigt, \w+ \d{2}\.\d{2}\. 10:00 Uhr, Herrenhaarschnitt\. Absage: \+49305550100$/
+    /^Salon SMS: Termin bestätigt, \w+ \d{2}\.\d{2}\. 10:00 Uhr, Herrenhaarschnitt\. Ändern\/absagen: http:\/\/\S+\/termin\/\S+$/
   );
   expect(smsSegments(body.text)).toEqual({ encoding: 'GSM-7', segments: 1 });
   const customer = await app.strapi.db.connection('customers').where('phone', MOBILE).first();
@@ -237,4 +242,99 @@ it('knows mobile numbers and counts segments', () => {
   expect(smsSegments('a'.repeat(161))).toEqual({ encoding: 'GSM-7', segments: 2 });
   expect(smsSegments('€'.repeat(80))).toEqual({ encoding: 'GSM-7', segments: 1 });
   expect(smsSegments('Termin – morgen')).toEqual({ encoding: 'UCS-2', segments: 1 });
+});
+
+/** A customer who said yes to text messages (as the agent records it), and their appointment. */
+const consenting = async (owner: Company, phone: string, consent = true) =>
+  createIn(app.strapi, 'api::customer.customer', owner.id, {
+    name: 'Tina Text',
+    phone,
+    ...(consent ? { reminderChannel: 'sms', smsConsentAt: new Date().toISOString() } : {}),
+  });
+const appointmentIn = (owner: Company, customer: number, secondsAhead: number) => {
+  const start = DateTime.now().plus({ seconds: secondsAhead }).startOf('second');
+  return createIn(app.strapi, 'api::appointment.appointment', owner.id, {
+    startsAt: start.toUTC().toISO(),
+    endsAt: start.plus({ seconds: 1 }).toUTC().toISO(),
+    state: 'confirmed',
+    customer,
+  });
+};
+const to = (phone: string) =>
+  received.filter((item) => item.body.includes(phone.slice(1)) || item.body.includes(phone));
+
+it('reminds by text message a consenting mobile number, once; not a landline, not without consent', async () => {
+  const reminding = await createCompany(app.strapi, {
+    name: 'Salon Erinnert',
+    reminderOffsets: ['6s'],
+  });
+  const mobile = '+4915112345101';
+  const landline = '+4930555012301';
+  const silent = '+4915112345102';
+  const customers = [
+    await consenting(reminding, mobile),
+    await consenting(reminding, landline),
+    await consenting(reminding, silent, false),
+  ];
+  for (const [index, customer] of customers.entries())
+    await appointmentIn(reminding, customer.id, 10 + index * 2);
+  await eventually(async () => to(mobile).some((item) => item.body.includes('Erinnerung')), {
+    timeoutMs: 20_000,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 6000)); // the others' reminder times pass too
+  expect(to(mobile).filter((item) => item.body.includes('Erinnerung'))).toHaveLength(1);
+  expect(to(landline)).toEqual([]);
+  expect(to(silent)).toEqual([]);
+  const rows = await app.strapi.db
+    .connection('notifications')
+    .where({ company_id: reminding.id, kind: 'reminder' })
+    .select('channel', 'state');
+  // The consenting mobile customer's reminder is a text; the others' are emails (they have no address).
+  expect(rows.filter((row: { channel: string }) => row.channel === 'sms')).toEqual([
+    { channel: 'sms', state: 'sent' },
+  ]);
+}, 40_000);
+
+it('a company may send through another provider the platform holds, and with its own sender name', async () => {
+  received.length = 0;
+  const own = await createCompany(app.strapi, { name: 'Salon Eigen', smsProvider: 'sipgate' });
+  const named = await createCompany(app.strapi, { name: 'Salon Name', smsFrom: 'SalonName' });
+  const unconfigured = await createCompany(app.strapi, {
+    name: 'Salon Ohne',
+    smsProvider: 'twilio',
+  });
+  const [viaSipgate, viaSeven, viaNothing] = ['+4915112345201', '+4915112345202', '+4915112345203'];
+  await appointmentIn(own, (await consenting(own, viaSipgate)).id, 3600);
+  await appointmentIn(named, (await consenting(named, viaSeven)).id, 3600);
+  const third = await appointmentIn(
+    unconfigured,
+    (await consenting(unconfigured, viaNothing)).id,
+    3600
+  );
+  await eventually(async () => to(viaSipgate).length >= 1 && to(viaSeven).length >= 1, {
+    timeoutMs: 15_000,
+  });
+  expect(to(viaSipgate)[0].path).toBe('/sessions/sms');
+  expect(to(viaSipgate)[0].headers.authorization).toBe(
+    `Basic ${Buffer.from('sipgate-id:sipgate-secret').toString('base64')}`
+  );
+  expect(to(viaSeven)[0].path).toBe('/seven/sms');
+  expect(JSON.parse(to(viaSeven)[0].body).from).toBe('SalonName');
+  // Twilio without credentials on the platform: skipped, saying why; nothing sent.
+  await eventually(
+    async () =>
+      (
+        await app.strapi.db
+          .connection('notifications')
+          .where({ appointment_id: third.id, channel: 'sms' })
+          .first('state')
+      )?.state === 'skipped',
+    { timeoutMs: 15_000 }
+  );
+  const skipped = await app.strapi.db
+    .connection('notifications')
+    .where({ appointment_id: third.id, channel: 'sms' })
+    .first('last_error');
+  expect(skipped.last_error).toBe('no credentials for twilio (env)');
+  expect(to(viaNothing)).toEqual([]);
 });

@@ -11,6 +11,9 @@ import {
 } from '../helpers/tenants';
 import { signature } from '../helpers/retell';
 import { BAD_BODIES, BAD_QUERIES, badFieldCases } from '../helpers/bad-input';
+import { DateTime } from 'luxon';
+import { signManageToken } from '../../src/domain/manage-token';
+import { TEST_MANAGE_SECRET } from '../setup/env';
 
 /**
  * Bad input, everywhere: generated bad requests to the content manager and REST routes of every
@@ -692,6 +695,114 @@ describe('admin plugin routes', () => {
         .put(`/overview/calendar/appointments/${appointment.documentId}`)
         .send({ startsAt: '2036-01-02T10:00:00.000Z', endsAt: '2036-01-02T10:30:00.000Z' })
     );
+    await healthy();
+  }, 120_000);
+});
+
+describe('customer link pages (/termin/…)', () => {
+  it('bad tokens, methods, paths and form bodies; nothing is written', async () => {
+    const customer = await asSystem(
+      async () =>
+        (await app.strapi.documents('api::customer.customer').create({
+          data: { name: 'Link Fuzz', phone: '+4915112399999', company: company.id } as never,
+        })) as unknown as { id: number }
+    );
+    let start = DateTime.now()
+      .setZone('Europe/Berlin')
+      .plus({ days: 3 })
+      .set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    while (start.weekday > 5) start = start.plus({ days: 1 });
+    const appointment = await asSystem(
+      async () =>
+        (await app.strapi.documents('api::appointment.appointment').create({
+          data: {
+            startsAt: start.toUTC().toISO(),
+            endsAt: start.plus({ minutes: 30 }).toUTC().toISO(),
+            state: 'confirmed',
+            customer: customer.id,
+            company: company.id,
+          } as never,
+        })) as unknown as { id: number; documentId: string }
+    );
+    const token = signManageToken(
+      {
+        appointmentId: appointment.id,
+        sequence: 0,
+        expiresAt: start.plus({ minutes: 30 }).toMillis(),
+      },
+      TEST_MANAGE_SECRET
+    );
+    const tokens = [
+      'x',
+      '%00',
+      '%ED%A0%80',
+      'a.b.c.d',
+      `${token}x`,
+      token.toUpperCase(),
+      'x'.repeat(3000),
+      `1.0.zzzzzz.${'A'.repeat(22)}`,
+      appointment.documentId,
+      '..%2F..%2Fadmin',
+    ];
+    for (const bad of tokens)
+      for (const suffix of ['', '/move', '/cancel', '/reminders-off', '/nope', '/move/more']) {
+        await send(`termin GET ${bad.slice(0, 20)}${suffix}`, null, async () =>
+          app.http.get(`/termin/${bad}${suffix}`)
+        );
+        await send(`termin POST ${bad.slice(0, 20)}${suffix}`, 'appointments', async () =>
+          app.http.post(`/termin/${bad}${suffix}`).type('form').send({ start: '1', staff: '1' })
+        );
+      }
+    const bodies: unknown[] = [
+      {},
+      { start: '' },
+      { start: 'x', staff: '1' },
+      { start: '1'.repeat(5000), staff: '1' },
+      { start: ['1', '2'], staff: '1' },
+      { start: { $gt: 1 }, staff: '1' },
+      { start: String(start.plus({ hours: 2 }).toMillis()), staff: '-1' },
+      { start: String(start.plus({ hours: 2 }).toMillis()), staff: '99999999999' },
+      { start: String(start.plus({ hours: 2, minutes: 7 }).toMillis()), staff: '0' },
+      { start: String(Date.UTC(1970, 0, 1)), staff: '0' },
+      { start: '8640000000000001', staff: '0' },
+      { start: 'before\u0000after', staff: '0' },
+    ];
+    for (const body of bodies) {
+      await send(`termin move ${JSON.stringify(body).slice(0, 40)}`, null, async () =>
+        app.http
+          .post(`/termin/${token}/move`)
+          .type('form')
+          .send(body as object)
+      );
+      await send(`termin move json ${JSON.stringify(body).slice(0, 40)}`, null, async () =>
+        app.http.post(`/termin/${token}/move`).send(body as object)
+      );
+    }
+    for (const query of [
+      'day=',
+      'day=2020-01-01',
+      'day=9999-99-99',
+      `day=${'1'.repeat(4000)}`,
+      'day[$gt]=1',
+      'lang=xx',
+      'lang[]=de',
+    ])
+      await send(`termin move query ${query.slice(0, 30)}`, null, async () =>
+        app.http.get(`/termin/${token}/move?${query}`)
+      );
+    for (const method of ['put', 'delete', 'patch'] as const)
+      await send(`termin ${method}`, 'appointments', async () =>
+        app.http[method](`/termin/${token}`)
+      );
+    const after = await app.strapi.db
+      .connection('appointments')
+      .where({ id: appointment.id })
+      .first();
+    expect([new Date(after.starts_at).getTime(), after.state, after.sequence]).toEqual([
+      start.toMillis(),
+      'confirmed',
+      0,
+    ]);
     await healthy();
   }, 120_000);
 });

@@ -9,6 +9,9 @@ export const TEST_RETELL_KEY = 'key_test_123';
 // Two fixed 32-byte test keys: "t2" encrypts, "t1" is an older key still accepted.
 export const TEST_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
+/** Signs the customers' links in tests (so a test can make a link of its own). */
+export const TEST_MANAGE_SECRET = 'test-manage-link-secret';
+
 const secret = () => randomBytes(24).toString('base64');
 
 /** The app refuses to boot without its secrets (there are no built-in ones): a fresh set per run. */
@@ -19,6 +22,7 @@ export const testSecrets = (): Record<string, string> => ({
   TRANSFER_TOKEN_SALT: secret(),
   ENCRYPTION_KEY: secret(),
   JWT_SECRET: secret(),
+  MANAGE_LINK_SECRETS: `${TEST_MANAGE_SECRET},previous-${secret()}`,
 });
 
 export const baseTestEnv = (databaseName: string): Record<string, string> => ({
@@ -43,6 +47,7 @@ export const baseTestEnv = (databaseName: string): Record<string, string> => ({
   RATE_LIMIT_MAX: '1000000',
   RATE_LIMIT_AUTH_MAX: '1000000',
   RATE_LIMIT_RETELL_MAX: '1000000',
+  RATE_LIMIT_MANAGE_MAX: '1000000',
   STRAPI_TELEMETRY_DISABLED: 'true',
   BROWSER: 'none',
   // A developer's .env (e.g. the demo's SQLite settings) must not leak into the tests.

@@ -614,6 +614,15 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 128;
       }>;
+    cancellationDeadlineHours: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 720;
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<24>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     forwardDuringOpeningHoursOnly: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
@@ -661,6 +670,14 @@ export interface ApiCompanyCompany extends Struct.CollectionTypeSchema {
       > &
       Schema.Attribute.DefaultTo<30>;
     slug: Schema.Attribute.UID<'name'> & Schema.Attribute.Required;
+    smsFrom: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 11;
+      }>;
+    smsProvider: Schema.Attribute.Enumeration<
+      ['platform', 'none', 'sevenio', 'sipgate', 'twilio']
+    > &
+      Schema.Attribute.DefaultTo<'platform'>;
     timezone: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{

@@ -8,6 +8,7 @@ import { reminderOffsetsMs } from '../../domain/reminders';
 import { isMobile } from '../../support/sms';
 import { DateTime } from 'luxon';
 import { moment } from '../../domain/speech';
+import { MANAGE_PATH } from '../../support/manage-link';
 
 /**
  * Every change of an appointment that the customer must hear about, whoever makes it (the phone
@@ -116,22 +117,32 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
   const future = (row: Row) => (ms(row.endsAt) ?? 0) > Date.now();
 
   /**
-   * Whether a change came from the phone (the agent's functions, or the post-call analysis) —
-   * the team hears of those; of their own edits in the admin, or an integrator's, it does not.
+   * Who made a change the team must hear of: the caller on the phone (the agent's functions, or
+   * the post-call analysis) or the customer on their own page; null for the team's own edits in
+   * the admin, or an integrator's.
    */
-  const byPhone = (row: { source?: string | null } | null, creating: boolean) => {
+  const originOf = (
+    row: { source?: string | null } | null,
+    creating: boolean
+  ): 'phone' | 'customer' | null => {
     const path = (strapi.requestContext.get() as { request?: { path?: string } } | undefined)
       ?.request?.path;
-    if (path) return path.startsWith('/api/retell/');
-    return creating && row?.source === 'phone';
+    if (path) {
+      if (path.startsWith('/api/retell/')) return 'phone';
+      if (path.startsWith(MANAGE_PATH)) return 'customer';
+      return null;
+    }
+    return creating && row?.source === 'phone' ? 'phone' : null;
   };
 
-  /** The team's notice of a change by phone (to the company's notificationEmail). */
+  /** The team's notice of a change by phone or by the customer (to the notificationEmail). */
   const staffNotice = async (
     row: Row,
     companyId: number,
-    kind: 'confirmation' | 'update' | 'cancellation'
+    kind: 'confirmation' | 'update' | 'cancellation',
+    origin: 'phone' | 'customer' | null
   ): Promise<Planned[]> => {
+    if (!origin) return [];
     const company = await appService(strapi, 'api::company.company').info(companyId);
     if (!company?.notificationEmail || !row.startsAt) return [];
     const details = (await strapi.db.query(UID).findOne({
@@ -172,7 +183,15 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
         snapshot: {
           subject: `${title}: ${who}, ${when}`,
           text: [
-            `${title} ${de ? 'am Telefon' : 'by phone'}:`,
+            `${title} ${
+              origin === 'phone'
+                ? de
+                  ? 'am Telefon'
+                  : 'by phone'
+                : de
+                  ? 'online über den Link in der Terminnachricht'
+                  : 'by the customer, through the link in their message'
+            }:`,
             `${who}${details?.customer?.phone ? ` (${details.customer.phone})` : ''}`,
             `${what}`,
             when,
@@ -221,7 +240,7 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
       await outbox().plan([
         ...messages(created, companyId, 'confirmation', created.sequence ?? 0),
         ...(await reminders(created, companyId)),
-        ...(byPhone(created, true) ? await staffNotice(created, companyId, 'confirmation') : []),
+        ...(await staffNotice(created, companyId, 'confirmation', originOf(created, true))),
       ]);
     },
 
@@ -264,7 +283,7 @@ export const watchAppointmentChanges = (strapi: Core.Strapi) => {
       await outbox().plan([
         ...messages(after, before.company.id, kind, after.sequence ?? 0),
         ...(kind === 'update' ? await reminders(after, before.company.id) : []),
-        ...(byPhone(after, false) ? await staffNotice(after, before.company.id, kind) : []),
+        ...(await staffNotice(after, before.company.id, kind, originOf(after, false))),
       ]);
     },
   };

@@ -20,6 +20,8 @@ export type CompanyInfo = {
   /** Where the agent may hand a caller over to a person (E.164), and whether only while open. */
   forwardingNumber: string | null;
   forwardDuringOpeningHoursOnly: boolean;
+  /** Customers may move or cancel through their link until this many hours before the start. */
+  cancellationDeadlineHours: number;
 };
 
 type CompanyDocument = Partial<CompanyInfo> & {
@@ -49,4 +51,8 @@ export const toCompanyInfo = (company: CompanyDocument): CompanyInfo => ({
   afterHoursAgentId: company.afterHoursAgentId || null,
   forwardingNumber: company.forwardingNumber || null,
   forwardDuringOpeningHoursOnly: company.forwardDuringOpeningHoursOnly !== false,
+  cancellationDeadlineHours:
+    typeof company.cancellationDeadlineHours === 'number' && company.cancellationDeadlineHours >= 0
+      ? company.cancellationDeadlineHours
+      : 24,
 });

@@ -235,6 +235,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return staffFreeSlots(isoDate, rules, members, occupancy.busy, occupancy.closures);
     },
 
+    /**
+     * Every free start of a day for a service, with the members free for each, as if the
+     * appointment `exceptAppointmentId` were not there (moving it must not collide with itself).
+     */
+    async freeDay(
+      company: CompanyInfo,
+      serviceRules: ServiceRules,
+      isoDate: string,
+      now: number,
+      exceptAppointmentId?: number
+    ): Promise<{ roster: StaffMember[]; slots: StaffSlot[] }> {
+      const day = DateTime.fromISO(isoDate, { zone: company.timezone });
+      const occupancy = await service.occupancy(
+        company,
+        day.startOf('day'),
+        day.endOf('day'),
+        exceptAppointmentId
+      );
+      const members = service.membersFor(occupancy.roster, serviceRules.id);
+      const rules = service.staffRules(company, serviceRules, now);
+      return {
+        roster: occupancy.roster,
+        slots: service.freeOn(isoDate, rules, members, occupancy),
+      };
+    },
+
     /** Why `member` cannot take `start`, or null when they can. */
     check(start: DateTime, rules: StaffRules, member: StaffMember, occupancy: Occupancy) {
       return checkStaffSlot(

@@ -4,6 +4,7 @@ import { renderEmail, type MessageKind } from '../../../domain/messages';
 import { invitationFile } from '../../../domain/invitation';
 import { toCompanyInfo } from '../../company/company-info';
 import { onModel } from '../../../support/knex';
+import { manageUrl, optOutUrl } from '../../../support/manage-link';
 import type { Delivery, NotificationRow } from './outbox';
 
 /**
@@ -18,7 +19,7 @@ type Loaded = {
   documentId: string;
   state: string;
   startsAt: string | Date;
-  customer: { name: string | null; email: string | null } | null;
+  customer: { name: string | null; email: string | null; reminderChannel?: string | null } | null;
   service: { name: string } | null;
   staff: { name: string } | null;
   company: Parameters<typeof toCompanyInfo>[0] & { notificationEmail?: string | null };
@@ -26,7 +27,6 @@ type Loaded = {
 
 const UID = 'api::appointment.appointment';
 
-/** Why a reminder should not go out (the appointment changed since it was planned), or null. */
 /** The appointment a customer message is about, with what every message says of it. */
 export const loadForMessage = <T>(strapi: Core.Strapi, appointmentId: number | null) =>
   strapi.db.query(UID).findOne({
@@ -43,6 +43,7 @@ export const loadForMessage = <T>(strapi: Core.Strapi, appointmentId: number | n
 export const staffFirstName = (staff: { name: string } | null | undefined) =>
   staff?.name ? staff.name.split(' ')[0] : null;
 
+/** Why a reminder should not go out (the appointment changed since it was planned), or null. */
 export const reminderStale = (
   appointment: { state: string; startsAt: string | Date },
   snapshot: { startsAt: string }
@@ -74,13 +75,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const email = appointment.customer?.email;
     if (!email) return { outcome: 'skipped', reason: 'no email address' };
+    if (kind === 'reminder' && appointment.customer?.reminderChannel === 'none')
+      return { outcome: 'skipped', reason: 'the customer wants no reminders' };
 
     const company = toCompanyInfo(appointment.company);
     const snapshot = row.snapshot as Snapshot;
     const start = DateTime.fromISO(snapshot.startsAt, { zone: company.timezone });
     const service =
       appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
-    const { subject, text } = renderEmail({
+    // The link of this message's change: a later change makes it used up (a newer one follows).
+    const target = { id: appointment.id, sequence: row.sequence, endsAt: snapshot.endsAt };
+    const links = {
+      manageUrl: manageUrl(target),
+      optOutUrl: kind === 'reminder' ? optOutUrl(target) : null,
+    };
+    const { subject, text, html } = renderEmail({
       kind,
       language: company.language,
       company,
@@ -89,6 +98,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       // The first name, as the agent and the calendar say it.
       staff: staffFirstName(appointment.staff),
       start,
+      ...links,
     });
     const organizer =
       company.notificationEmail || addressOf(process.env.EMAIL_FROM || DEFAULT_FROM);
@@ -102,6 +112,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       summary: `${service} – ${company.name}`,
       location: company.address,
       description: text,
+      url: links.manageUrl,
       organizer: { name: company.name, email: organizer },
       attendee: { name: appointment.customer?.name ?? null, email },
       alarmMinutes: 60,
@@ -116,6 +127,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         ...(company.notificationEmail ? { replyTo: company.notificationEmail } : {}),
         subject,
         text,
+        html,
+        // RFC 8058: the mail client's own "unsubscribe" (a POST to the link) stops reminders.
+        ...(links.optOutUrl
+          ? {
+              headers: {
+                'List-Unsubscribe': `<${links.optOutUrl}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              },
+            }
+          : {}),
         attachments: [
           {
             filename: company.language === 'de' ? 'termin.ics' : 'appointment.ics',

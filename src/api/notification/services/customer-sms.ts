@@ -2,7 +2,15 @@ import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import { renderSms, type MessageKind } from '../../../domain/messages';
 import { toCompanyInfo } from '../../company/company-info';
-import { isMobile, sendSms, smsConfig, smsSegments } from '../../../support/sms';
+import {
+  companySms,
+  hasCredentials,
+  isMobile,
+  sendSms,
+  smsConfig,
+  smsSegments,
+} from '../../../support/sms';
+import { manageUrl } from '../../../support/manage-link';
 import { loadForMessage, reminderStale, staffFirstName } from './customer-email';
 import type { Delivery, NotificationRow } from './outbox';
 
@@ -24,16 +32,21 @@ type Loaded = {
   } | null;
   service: { name: string } | null;
   staff: { name: string } | null;
-  company: Parameters<typeof toCompanyInfo>[0];
+  company: Parameters<typeof toCompanyInfo>[0] & {
+    smsProvider?: string | null;
+    smsFrom?: string | null;
+  };
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async send(row: NotificationRow): Promise<Delivery> {
     const kind = row.kind as MessageKind;
-    const config = smsConfig();
-    if (config.provider === 'none') return { outcome: 'skipped', reason: 'no SMS provider' };
     const appointment = await loadForMessage<Loaded>(strapi, row.appointment_id);
     if (!appointment) return { outcome: 'skipped', reason: 'the appointment no longer exists' };
+    const config = companySms(smsConfig(), appointment.company);
+    if (config.provider === 'none') return { outcome: 'skipped', reason: 'no SMS provider' };
+    if (!hasCredentials(config))
+      return { outcome: 'skipped', reason: `no credentials for ${config.provider} (env)` };
     const customer = appointment.customer;
     if (!customer?.smsConsentAt || customer.reminderChannel !== 'sms')
       return { outcome: 'skipped', reason: 'no consent to text messages' };
@@ -52,6 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       service: appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment'),
       staff: staffFirstName(appointment.staff),
       start: DateTime.fromISO(snapshot.startsAt, { zone: company.timezone }),
+      manageUrl: manageUrl({ id: appointment.id, sequence: row.sequence, endsAt: snapshot.endsAt }),
     });
     if (smsSegments(text).segments > 1)
       strapi.log.info(`notification ${row.id}: the text message takes several segments`);

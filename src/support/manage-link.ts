@@ -1,0 +1,32 @@
+import { requireSecretList } from './env';
+import { signManageToken } from '../domain/manage-token';
+
+/**
+ * The customer's links, absolute: the page for an appointment (`/termin/<token>`) and its
+ * reminder opt-out. Signed with the first of MANAGE_LINK_SECRETS (all of them verify, for
+ * rotation); the base is PUBLIC_URL, else this server's own address.
+ */
+export const MANAGE_PATH = '/termin/';
+
+export const manageSecrets = (): string[] => requireSecretList('MANAGE_LINK_SECRETS');
+
+export const publicBaseUrl = (): string => {
+  let configured = (process.env.PUBLIC_URL || '').trim();
+  while (configured.endsWith('/')) configured = configured.slice(0, -1);
+  if (configured) return configured;
+  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+  return `http://${host}:${process.env.PORT || 1337}`;
+};
+
+export type LinkTarget = { id: number; sequence: number; endsAt: string | Date };
+
+export const manageToken = ({ id, sequence, endsAt }: LinkTarget): string =>
+  signManageToken(
+    { appointmentId: id, sequence, expiresAt: new Date(endsAt).getTime() },
+    manageSecrets()[0]
+  );
+
+export const manageUrl = (target: LinkTarget): string =>
+  `${publicBaseUrl()}${MANAGE_PATH}${manageToken(target)}`;
+
+export const optOutUrl = (target: LinkTarget): string => `${manageUrl(target)}/reminders-off`;
