@@ -9,6 +9,8 @@ export default [
   'global::ops',
   // Per-client limits (REST, auth routes, Retell routes), counted in Redis.
   'global::rate-limit',
+  // The queues' dashboard (bull-board) at /admin/queues, for super admins only.
+  'global::queue-board',
   // Retell's webhook, the hot path, is served here, before the rest of the stack (see the middleware).
   'plugin::retell.webhook-ingest',
   'strapi::security',

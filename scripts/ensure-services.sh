@@ -27,6 +27,17 @@ ensure_postgres() {
   fi
 }
 
+# The read-replica test streams from this server over loopback (pg_basebackup -R).
+allow_replication() {
+  local hba_file
+  hba_file=$(psql -h 127.0.0.1 -U postgres -Atc 'show hba_file')
+  if ! as_root grep -Eq '^host\s+replication\s+all\s+127\.0\.0\.1/32\s+trust' "$hba_file"; then
+    echo "[services] allowing replication connections over loopback (for the replica test)"
+    echo 'host replication all 127.0.0.1/32 trust' | as_root tee -a "$hba_file" >/dev/null
+    psql -h 127.0.0.1 -U postgres -Atc 'select pg_reload_conf()' >/dev/null
+  fi
+}
+
 ensure_redis() {
   if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return; fi
   if ! command -v redis-server >/dev/null 2>&1; then
@@ -43,7 +54,7 @@ ensure_redis() {
 
 for service in "${@:-postgres redis}"; do
   case "$service" in
-    postgres) ensure_postgres ;;
+    postgres) ensure_postgres; allow_replication ;;
     redis) ensure_redis ;;
     *) echo "unknown service $service" >&2; exit 2 ;;
   esac

@@ -18,6 +18,7 @@ import { ensureAppointmentConstraints } from '../database/constraints';
 import { onChange } from './support/lifecycles';
 import { appService } from './api/services';
 import { manageSecrets } from './support/manage-link';
+import { closeReadReplica } from './support/read-replica';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
@@ -56,5 +57,6 @@ export default {
     await closeQueues(strapi);
     await closeRateLimit(strapi);
     await closeCacheBus(strapi);
+    await closeReadReplica(strapi);
   },
 };

@@ -699,6 +699,31 @@ describe('admin plugin routes', () => {
   }, 120_000);
 });
 
+describe('queue dashboard (/admin/queues)', () => {
+  it('odd queue names, job ids and states; as super admin, staff and anonymous', async () => {
+    const paths = [
+      '/admin/queues/api/queues',
+      '/admin/queues/api/queues?activeQueue=%00&status=nope&page=-1',
+      `/admin/queues/api/queues?activeQueue=${'x'.repeat(3000)}`,
+      '/admin/queues/api/queues/nope/retry/failed',
+      '/admin/queues/api/queues/webhooks/%ED%A0%80/retry/failed',
+      '/admin/queues/api/queues/webhooks/does-not-exist/retry/nope',
+      '/admin/queues/api/queues/notifications/does-not-exist',
+      '/admin/queues/api/queues/notifications/clean/nope',
+      '/admin/queues/api/redis/stats',
+      '/admin/queues/static/../../../etc/passwd',
+    ];
+    for (const actor of ['admin', 'staff', 'anonymous'] as const)
+      for (const path of paths)
+        for (const method of ['get', 'put'] as const)
+          await send(`queues ${actor} ${method} ${path.slice(0, 60)}`, null, async () => {
+            const request = app.http[method](path);
+            return actor === 'anonymous' ? request : request.set(auth[actor]);
+          });
+    await healthy();
+  }, 60_000);
+});
+
 describe('customer link pages (/termin/…)', () => {
   it('bad tokens, methods, paths and form bodies; nothing is written', async () => {
     const customer = await asSystem(

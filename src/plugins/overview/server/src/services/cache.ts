@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type Redis from 'ioredis';
 import { createRedis, keyPrefix } from '../../../../../support/redis';
 import { intFromEnv } from '../../../../../support/env';
+import { replicaStalenessSeconds, usesReplica } from '../../../../../support/read-replica';
 
 /**
  * Overview figures cached in Redis per (company, widget, period), for CACHE_TTL_SECONDS
@@ -15,8 +16,14 @@ import { intFromEnv } from '../../../../../support/env';
 /** Stored: `<written at ms>|<JSON>` — served as the JSON text itself, never parsed again. */
 const SEPARATOR = '|';
 
-export default (_context: { strapi: Core.Strapi }) => {
+export default ({ strapi }: { strapi: Core.Strapi }) => {
   const ttlSeconds = intFromEnv('CACHE_TTL_SECONDS', 300, { min: 0, max: 86_400 });
+  // Figures read from a replica may miss a change the replica had not replayed yet when they
+  // were computed (after the change dropped them): they count as fresh for a few seconds only.
+  let freshMs: number | null = null;
+  const freshForMs = () =>
+    (freshMs ??=
+      (usesReplica(strapi) ? Math.min(ttlSeconds, replicaStalenessSeconds()) : ttlSeconds) * 1000);
   const prefix = `${keyPrefix()}:overview:`;
   const stats = { hits: 0, misses: 0, invalidations: 0, errors: 0 };
   let redis: Redis | null = null;
@@ -53,7 +60,7 @@ export default (_context: { strapi: Core.Strapi }) => {
           if (
             cached &&
             separator > 0 &&
-            Date.now() - Number(cached.slice(0, separator)) < ttlSeconds * 1000
+            Date.now() - Number(cached.slice(0, separator)) < freshForMs()
           ) {
             stats.hits += 1;
             return cached.slice(separator + 1);

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { sqlHelpers } from './sql';
 import type { Scope } from './figures';
+import { readRaw } from '../../../../../support/read-replica';
 
 /**
  * CSV exports of a period's appointments and calls, streamed in pages of 1,000 rows (by id, so
@@ -130,7 +131,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
                LEFT JOIN appointments_call_lnk acl ON acl.call_id = x.id LEFT JOIN appointments ap ON ap.id = acl.appointment_id
                LEFT JOIN companies co ON co.id = x.company_id
               WHERE x.created_at >= ? AND x.created_at < ? AND x.id > ?${company.clause} ORDER BY x.id LIMIT ${PAGE}`;
-      const result = await strapi.db.connection.raw(text, [
+      // Read from the replica when there is one (DATABASE_READ_URL); the primary otherwise.
+      const result = await readRaw(strapi, text, [
         at(from.toJSDate()),
         at(to.toJSDate()),
         afterId,

@@ -4,6 +4,7 @@ import { periodRange, type Period } from './periods';
 import { sqlHelpers } from './sql';
 import { httpUrl } from '../../../../../domain/urls';
 import type { Knex } from 'knex';
+import { readRaw } from '../../../../../support/read-replica';
 
 /**
  * The overview's figures, each widget one SQL statement (joins and aggregates, never a
@@ -18,7 +19,6 @@ const LIVE_CALL_HOURS = 2;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const sql = () => sqlHelpers(strapi);
-  const knex = () => strapi.db.connection;
   const inCompany = (column: string, scope: Scope) =>
     scope.companyId === null
       ? { clause: '', bindings: [] as Knex.RawBinding[] }
@@ -299,7 +299,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** One statement, normalised over the two drivers (pg returns {rows}, better-sqlite3 an array). */
     async raw(text: string, bindings: readonly Knex.RawBinding[]): Promise<{ rows: Row[] }> {
-      const result = await knex().raw(text, bindings);
+      // The replica's when there is one (DATABASE_READ_URL): figures may be a little behind.
+      const result = await readRaw(strapi, text, [...bindings]);
       return {
         rows: Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []),
       };
