@@ -30,7 +30,7 @@ const benchEnv = (databaseName, extra = {}) => ({
   TRANSFER_TOKEN_SALT: 'bench-transfer',
   ENCRYPTION_KEY: 'bench-encryption-key',
   JWT_SECRET: 'bench-jwt-secret',
-  MANAGE_LINK_SECRETS: 'bench-manage-link-secret',
+  MANAGE_LINK_SECRETS: 'bench-manage-link-secret-of-32-characters',
   SECRETS_KEYRING: `b1:${Buffer.alloc(32, 7).toString('base64')}`,
   RETELL_API_KEY: BENCH_KEY,
   // The load comes from one address; the benchmarks measure the product, not its rate limits

@@ -1,6 +1,11 @@
 import { MAX_TOKEN_LENGTH, readManageToken, signManageToken } from './manage-token';
 
-const claim = { appointmentId: 4711, sequence: 2, expiresAt: Date.UTC(2030, 0, 1, 10) };
+const claim = {
+  appointmentId: 4711,
+  sequence: 2,
+  customerId: 815,
+  expiresAt: Date.UTC(2030, 0, 1, 10),
+};
 const now = Date.UTC(2029, 0, 1);
 
 describe('manage link tokens', () => {
@@ -14,12 +19,14 @@ describe('manage link tokens', () => {
   it('refuses a token signed with another secret, or altered in any part', () => {
     const token = signManageToken(claim, 's');
     expect(readManageToken(token, ['other'], now)).toEqual({ ok: false, problem: 'forged' });
-    const [id, sequence, expires, mac] = token.split('.');
+    const [id, sequence, customer, expires, mac] = token.split('.');
+    const next = (n: string) => (parseInt(n, 36) + 1).toString(36);
     for (const altered of [
-      [(parseInt(id, 36) + 1).toString(36), sequence, expires, mac],
-      [id, (parseInt(sequence, 36) + 1).toString(36), expires, mac],
-      [id, sequence, (parseInt(expires, 36) + 1).toString(36), mac],
-      [id, sequence, expires, `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`],
+      [next(id), sequence, customer, expires, mac],
+      [id, next(sequence), customer, expires, mac],
+      [id, sequence, next(customer), expires, mac],
+      [id, sequence, customer, next(expires), mac],
+      [id, sequence, customer, expires, `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`],
     ])
       expect(readManageToken(altered.join('.'), ['s'], now)).toEqual({
         ok: false,
@@ -37,11 +44,12 @@ describe('manage link tokens', () => {
 
   it.each([
     ['nothing', ''],
-    ['too many parts', 'a.b.c.d.e'],
-    ['not base 36', 'x!.1.2.AAAAAAAAAAAAAAAAAAAAAA'],
-    ['a short MAC', '1.1.1.AAAA'],
-    ['odd characters in the MAC', '1.1.1.AAAAAAAAAAAAAAAAAAAA%2'],
-    ['far too long', `1.1.1.${'A'.repeat(10_000)}`],
+    ['too many parts', 'a.b.c.d.e.f'],
+    ['too few parts', '1.1.1.AAAAAAAAAAAAAAAAAAAAAA'],
+    ['not base 36', 'x!.1.1.2.AAAAAAAAAAAAAAAAAAAAAA'],
+    ['a short MAC', '1.1.1.1.AAAA'],
+    ['odd characters in the MAC', '1.1.1.1.AAAAAAAAAAAAAAAAAAAA%2'],
+    ['far too long', `1.1.1.1.${'A'.repeat(10_000)}`],
     ['a number', 42],
   ])('calls %s malformed', (_label, token) => {
     expect(readManageToken(token, ['s'], now)).toEqual({ ok: false, problem: 'malformed' });

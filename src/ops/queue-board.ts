@@ -24,6 +24,7 @@ type Ctx = {
   path: string;
   host: string;
   get(name: string): string;
+  set(name: string, value: string): void;
   cookies: { get(name: string): string | undefined };
   accepts(...types: string[]): string | false;
   redirect(url: string): void;
@@ -70,7 +71,14 @@ const adminUserOf = async (strapi: Core.Strapi, ctx: Ctx): Promise<number | null
   const refresh = ctx.cookies.get(REFRESH_COOKIE);
   if (!refresh || refresh.length > 4096) return null;
   const session = await sessions.validateRefreshToken(refresh);
-  return session.isValid ? Number(session.userId) || null : null;
+  if (!session.isValid) return null;
+  // A session of the admin panel, not of another origin signed with the same secret.
+  const row = (await strapi.db
+    .query('admin::session')
+    .findOne({ where: { sessionId: session.sessionId }, select: ['origin'] })) as {
+    origin?: string;
+  } | null;
+  return row?.origin === 'admin' ? Number(session.userId) || null : null;
 };
 
 export const createQueueBoard = (strapi: Core.Strapi) => {
@@ -95,6 +103,11 @@ export const createQueueBoard = (strapi: Core.Strapi) => {
   return async (ctx: Ctx, next: Next) => {
     if (ctx.path !== QUEUE_BOARD_PATH && !ctx.path.startsWith(`${QUEUE_BOARD_PATH}/`))
       return next();
+    // Job data holds names, numbers and transcripts: not for caches, frames or other sites.
+    ctx.set('Cache-Control', 'no-store, private');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'same-origin');
     const userId = await adminUserOf(strapi, ctx);
     const user = userId
       ? ((await strapi.db.query('admin::user').findOne({

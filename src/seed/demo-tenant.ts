@@ -430,10 +430,21 @@ export const seedDemoTenant = (
       },
       orderBy: { startsAt: 'asc' },
       select: ['id', 'sequence', 'endsAt'],
-    })) as { id: number; sequence: number | null; endsAt: string } | null;
+      populate: { customer: { select: ['id'] } },
+    })) as {
+      id: number;
+      sequence: number | null;
+      endsAt: string;
+      customer?: { id: number } | null;
+    } | null;
     return {
-      customerPage: upcoming
-        ? manageUrl({ id: upcoming.id, sequence: upcoming.sequence ?? 0, endsAt: upcoming.endsAt })
+      customerPage: upcoming?.customer
+        ? manageUrl({
+            id: upcoming.id,
+            sequence: upcoming.sequence ?? 0,
+            customerId: upcoming.customer.id,
+            endsAt: upcoming.endsAt,
+          })
         : null,
       companyId,
       companyCreated: created,

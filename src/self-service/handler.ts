@@ -149,9 +149,14 @@ export const createSelfService = (strapi: Core.Strapi) => {
       return all ? `${path}?${all}` : path;
     };
     const customer = row.customer;
+    // The link was the customer's: given to someone else since, it is theirs no more.
+    if (customer.id !== reading.claim.customerId)
+      return refuse(ctx, 404, 'This link is used up: the appointment has changed since', () =>
+        missingPage(language, pageCompany)
+      );
 
     if (action === 'reminders-off') {
-      // Any genuine link of the customer will do, even one of an appointment changed since.
+      // Any genuine link of the customer will do, even one of an appointment moved since.
       if (method === 'POST')
         await runAsCompany(company.id, () =>
           strapi.documents('api::customer.customer').update({
@@ -212,6 +217,7 @@ export const createSelfService = (strapi: Core.Strapi) => {
       const next = manageToken({
         id: row.id,
         sequence: after?.sequence ?? 0,
+        customerId: customer.id,
         endsAt: after?.endsAt ?? row.endsAt,
       });
       ctx.status = 303;
@@ -238,7 +244,9 @@ export const createSelfService = (strapi: Core.Strapi) => {
       );
     }
     const who = { id: customer.id, documentId: customer.documentId, name: customer.name };
-    const target = { documentId: row.documentId };
+    // The change only while this link is the current one (checked under the booking lock): two
+    // clicks at once make one change; the other finds its link used up.
+    const target = { documentId: row.documentId, sequence: reading.claim.sequence };
 
     if (action === 'cancel') {
       if (method === 'GET')
@@ -313,7 +321,11 @@ export const createSelfService = (strapi: Core.Strapi) => {
     const staffId = integer(body.staff, 10);
     const newStart =
       startMs === null ? null : DateTime.fromMillis(startMs, { zone: company.timezone });
-    if (!newStart?.isValid || staffId === null)
+    const lastDay = DateTime.fromMillis(now, { zone: company.timezone })
+      .plus({ days: MAX_DAYS_AHEAD })
+      .endOf('day');
+    // Only the times the page can offer: up to the last day it shows (a past one is refused below).
+    if (!newStart?.isValid || newStart > lastDay || staffId === null)
       return refuse(ctx, 400, 'start (epoch milliseconds) and staff (an id) are required', () =>
         problemPage(language, 'bad')
       );
@@ -330,7 +342,9 @@ export const createSelfService = (strapi: Core.Strapi) => {
     );
     if (result.ok) return moveOn('moved');
     if (result.reason === 'none' || result.reason === 'ambiguous')
-      return refuse(ctx, 404, 'No such appointment link', () => missingPage(language, pageCompany));
+      return refuse(ctx, 404, 'This link is used up: the appointment has changed since', () =>
+        missingPage(language, pageCompany)
+      );
     const day = newStart.startOf('day');
     const page = await movePageFor(dayOf(day.toISODate()), 'taken');
     return refuse(ctx, 409, 'That time is not free', () => page);

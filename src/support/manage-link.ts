@@ -1,4 +1,4 @@
-import { requireSecretList } from './env';
+import { ConfigError, requireSecretList } from './env';
 import { signManageToken } from '../domain/manage-token';
 
 /**
@@ -8,7 +8,15 @@ import { signManageToken } from '../domain/manage-token';
  */
 export const MANAGE_PATH = '/termin/';
 
-export const manageSecrets = (): string[] => requireSecretList('MANAGE_LINK_SECRETS');
+/** At least one secret, each long enough that it cannot be guessed (`openssl rand -base64 32`). */
+export const manageSecrets = (): string[] => {
+  const secrets = requireSecretList('MANAGE_LINK_SECRETS');
+  if (secrets.length === 0 || secrets.some((secret) => secret.length < 32))
+    throw new ConfigError(
+      'MANAGE_LINK_SECRETS must hold one or more secrets of at least 32 characters (openssl rand -base64 32)'
+    );
+  return secrets;
+};
 
 export const publicBaseUrl = (): string => {
   let configured = (process.env.PUBLIC_URL || '').trim();
@@ -18,11 +26,16 @@ export const publicBaseUrl = (): string => {
   return `http://${host}:${process.env.PORT || 1337}`;
 };
 
-export type LinkTarget = { id: number; sequence: number; endsAt: string | Date };
+export type LinkTarget = {
+  id: number;
+  sequence: number;
+  customerId: number;
+  endsAt: string | Date;
+};
 
-export const manageToken = ({ id, sequence, endsAt }: LinkTarget): string =>
+export const manageToken = ({ id, sequence, customerId, endsAt }: LinkTarget): string =>
   signManageToken(
-    { appointmentId: id, sequence, expiresAt: new Date(endsAt).getTime() },
+    { appointmentId: id, sequence, customerId, expiresAt: new Date(endsAt).getTime() },
     manageSecrets()[0]
   );
 

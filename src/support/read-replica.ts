@@ -19,6 +19,17 @@ const replicas = new WeakMap<Core.Strapi, Replica | null>();
 export const replicaStalenessSeconds = () =>
   intFromEnv('DATABASE_READ_MAX_STALENESS_SECONDS', 5, { min: 0, max: 3600 });
 
+const primarySettings = (strapi: Core.Strapi) => {
+  const { connection } = strapi.db.config as {
+    connection?: { connection?: { ssl?: unknown; schema?: string } };
+  };
+  const settings = connection?.connection ?? {};
+  return {
+    ssl: settings.ssl as Knex.PgConnectionConfig['ssl'],
+    schema: settings.schema ? [settings.schema] : undefined,
+  };
+};
+
 let lastWarning = 0;
 const warnOnce = (strapi: Core.Strapi, message: string) => {
   if (Date.now() - lastWarning < 60_000) return;
@@ -34,7 +45,13 @@ const replicaOf = (strapi: Core.Strapi): Replica | null => {
       ? {
           knex: knexFactory({
             client: 'pg',
-            connection: { connectionString: url, connectionTimeoutMillis: 2000 },
+            // The primary's TLS and schema settings (DATABASE_SSL*, DATABASE_SCHEMA) apply here too.
+            connection: {
+              connectionString: url,
+              connectionTimeoutMillis: 2000,
+              ssl: primarySettings(strapi).ssl,
+            },
+            searchPath: primarySettings(strapi).schema,
             pool: {
               min: 0,
               max: intFromEnv('DATABASE_READ_POOL_MAX', 5, { min: 1 }),

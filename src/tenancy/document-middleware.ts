@@ -35,6 +35,8 @@ const OPERATOR_FIELDS: Record<string, string[]> = {
   'api::staff.staff': ['adminUser'],
   // The invitation's change counter and when the customer was told: kept by the product.
   'api::appointment.appointment': ['sequence', 'confirmationSentAt'],
+  // Texts go out on the platform's account: its provider and the sender name customers see.
+  'api::company.company': ['smsProvider', 'smsFrom'],
 };
 
 const refuseOperatorFields = (

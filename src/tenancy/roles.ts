@@ -28,7 +28,14 @@ const STAFF_EDITABLE = [
 const STAFF_READ_ONLY = ['api::notification.notification'];
 // The agents decide which company a call belongs to, and the SMS provider whose account pays:
 // operators only.
-const COMPANY_OPERATOR_FIELDS = ['slug', 'retellAgentId', 'afterHoursAgentId', 'smsProvider'];
+const COMPANY_OPERATOR_FIELDS = [
+  'slug',
+  'retellAgentId',
+  'afterHoursAgentId',
+  // Texts go out on the platform's account: its provider and the sender name customers see.
+  'smsProvider',
+  'smsFrom',
+];
 /** The staff entry's admin-user binding decides a tenant: operators only, not even shown to staff. */
 const STAFF_OPERATOR_FIELDS = ['adminUser'];
 

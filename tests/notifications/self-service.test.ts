@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ParsedMail } from 'mailparser';
 import { startApp, stopApp, type TestApp } from '../helpers/app';
-import { createCompany, createIn, type Company } from '../helpers/tenants';
+import { asSystem, createCompany, createIn, type Company } from '../helpers/tenants';
 import { eventually } from '../helpers/retell';
 import { calendarOf, startSmtp } from '../helpers/smtp';
 import { readInvitation } from '../helpers/ical';
@@ -70,7 +70,7 @@ const mailTo = async (email: string, subjectStart: string) => {
 /** The path of the manage link in a message's text. */
 const linkIn = (mail: ParsedMail) => {
   const found =
-    /https?:\/\/[^\s/]+(\/termin\/[0-9a-z]+\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{22})/.exec(
+    /https?:\/\/[^\s/]+(\/termin\/[0-9a-z]+\.[0-9a-z]+\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{22})/.exec(
       mail.text ?? ''
     );
   if (!found) throw new Error(`no manage link in: ${mail.text}`);
@@ -283,11 +283,16 @@ it('answers a wrong, forged or expired link with a friendly 404 (a page, or the 
   const appointment = await book(customer.id, weekday(3, 10));
   const end = Date.now() + 86_400_000;
   const forged = signManageToken(
-    { appointmentId: appointment.id, sequence: 0, expiresAt: end },
+    { appointmentId: appointment.id, sequence: 0, customerId: customer.id, expiresAt: end },
     'not-the-secret'
   );
   const expired = signManageToken(
-    { appointmentId: appointment.id, sequence: 0, expiresAt: Date.now() - 1000 },
+    {
+      appointmentId: appointment.id,
+      sequence: 0,
+      customerId: customer.id,
+      expiresAt: Date.now() - 1000,
+    },
     TEST_MANAGE_SECRET
   );
   for (const token of ['nonsense', forged, expired, `${'a'.repeat(500)}`, appointment.documentId]) {
@@ -300,7 +305,7 @@ it('answers a wrong, forged or expired link with a friendly 404 (a page, or the 
   }
   // The genuine one (made with the secret the app signs with) works.
   const genuine = signManageToken(
-    { appointmentId: appointment.id, sequence: 0, expiresAt: end },
+    { appointmentId: appointment.id, sequence: 0, customerId: customer.id, expiresAt: end },
     TEST_MANAGE_SECRET
   );
   expect((await app.http.get(`/termin/${genuine}`).set(HTML)).status).toBe(200);
@@ -315,6 +320,9 @@ it('refuses bad form input with a 400 and changes nothing', async () => {
     { start: 'soon', staff: '1' },
     { start: '1', staff: 'x' },
     { start: '9'.repeat(40), staff: '1' },
+    // Beyond the days the page offers (and beyond what any calendar holds).
+    { start: String(Date.now() + 400 * 86_400_000), staff: '0' },
+    { start: '999999999999999', staff: '0' },
   ]) {
     const response = await app.http.post(`${path}/move`).type('form').send(body);
     expect(response.status).toBe(400);
@@ -333,7 +341,12 @@ it('stops reminders from the reminder’s link (also the mail client’s one-cli
   const customer = await newCustomer();
   const appointment = await book(customer.id, weekday(0, 13));
   const token = signManageToken(
-    { appointmentId: appointment.id, sequence: 0, expiresAt: Date.now() + 86_400_000 },
+    {
+      appointmentId: appointment.id,
+      sequence: 0,
+      customerId: customer.id,
+      expiresAt: Date.now() + 86_400_000,
+    },
     TEST_MANAGE_SECRET
   );
   const ask = await app.http.get(`/termin/${token}/reminders-off`).set(HTML);
@@ -348,4 +361,40 @@ it('stops reminders from the reminder’s link (also the mail client’s one-cli
     .send('List-Unsubscribe=One-Click');
   expect(done.status).toBe(200);
   expect((await channel()).reminder_channel).toBe('none');
+});
+
+it('a link given to another customer since, or used twice at once, changes nothing more', async () => {
+  const first = await newCustomer();
+  const second = await newCustomer();
+  const appointment = await book(first.id, weekday(5, 11));
+  const path = linkIn(await mailTo(first.email, 'Terminbestätigung'));
+  // Staff correct the customer; the time stays. The first customer's link is theirs no more.
+  await asSystem(() =>
+    app.strapi.documents('api::appointment.appointment').update({
+      documentId: appointment.documentId,
+      data: { customer: second.id } as never,
+    })
+  );
+  for (const suffix of ['', '/cancel', '/reminders-off']) {
+    const page = await app.http.get(`${path}${suffix}`).set(HTML);
+    expect([suffix, page.status]).toEqual([suffix, 404]);
+  }
+  expect((await app.http.post(`${path}/cancel`).type('form').send({})).status).toBe(404);
+  expect((await row(appointment.id)).state).toBe('confirmed');
+
+  // Two clicks at once on "cancel": one cancellation, the other finds its link used up.
+  const third = await newCustomer();
+  const other = await book(third.id, weekday(5, 15));
+  const link = linkIn(await mailTo(third.email, 'Terminbestätigung'));
+  const both = await Promise.all([
+    app.http.post(`${link}/cancel`).type('form').send({}),
+    app.http.post(`${link}/cancel`).type('form').send({}),
+  ]);
+  expect(both.map((response) => response.status).sort()).toEqual([303, 404]);
+  expect(await row(other.id)).toMatchObject({ state: 'cancelled', sequence: 1 });
+  await mailTo(third.email, 'Termin abgesagt');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(
+    mailsTo(third.email).filter((mail) => mail.subject?.startsWith('Termin abgesagt'))
+  ).toHaveLength(1);
 });

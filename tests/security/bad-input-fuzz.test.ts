@@ -753,6 +753,7 @@ describe('customer link pages (/termin/…)', () => {
       {
         appointmentId: appointment.id,
         sequence: 0,
+        customerId: customer.id,
         expiresAt: start.plus({ minutes: 30 }).toMillis(),
       },
       TEST_MANAGE_SECRET
@@ -765,7 +766,7 @@ describe('customer link pages (/termin/…)', () => {
       `${token}x`,
       token.toUpperCase(),
       'x'.repeat(3000),
-      `1.0.zzzzzz.${'A'.repeat(22)}`,
+      `1.0.1.zzzzzz.${'A'.repeat(22)}`,
       appointment.documentId,
       '..%2F..%2Fadmin',
     ];

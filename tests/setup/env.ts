@@ -10,7 +10,7 @@ export const TEST_RETELL_KEY = 'key_test_123';
 export const TEST_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 /** Signs the customers' links in tests (so a test can make a link of its own). */
-export const TEST_MANAGE_SECRET = 'test-manage-link-secret';
+export const TEST_MANAGE_SECRET = 'test-manage-link-secret-of-32-characters';
 
 const secret = () => randomBytes(24).toString('base64');
 

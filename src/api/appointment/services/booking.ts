@@ -60,7 +60,13 @@ export type BookingResult =
   | { ok: true; appointment: Appointment; reused: boolean }
   | { ok: false; reason: StaffRefusal; alternatives: StaffSlot[] };
 
-export type Target = { documentId?: string | null; date?: string | null; minutes?: number | null };
+export type Target = {
+  documentId?: string | null;
+  date?: string | null;
+  minutes?: number | null;
+  /** Only while the appointment is still at this change (a link to it may be used up). */
+  sequence?: number;
+};
 export type ChangeResult =
   | { ok: true; appointment: Appointment; previousStart?: DateTime }
   | { ok: false; reason: 'none' | 'ambiguous'; candidates: Appointment[] }
@@ -85,6 +91,9 @@ const isOverlap = (error: unknown) => {
 
 /** The company's reasons come first: every member hears the same of a start in the past. */
 const COMPANY_REASONS: StaffRefusal[] = ['invalid', 'past', 'off_grid', 'closed'];
+
+/** The appointment changed since the caller saw it (Target.sequence). */
+class Stale extends Error {}
 
 class Refused extends Error {
   constructor(
@@ -221,6 +230,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  /** Under the lock: is the appointment still at the change the caller saw? */
+  const stillAt = async (id: number, target: Target) => {
+    if (target.sequence === undefined) return;
+    const row = (await strapi.db
+      .query(UID)
+      .findOne({ where: { id }, select: ['id', 'sequence'] })) as {
+      sequence: number | null;
+    } | null;
+    if ((row?.sequence ?? 0) !== target.sequence) throw new Stale();
+  };
+
   return {
     allocate,
 
@@ -305,11 +325,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }): Promise<ChangeResult> {
       const chosen = pick(await upcomingOf(customer.id, now), target, company.timezone);
       if ('ok' in chosen) return chosen;
-      const cancelled = await strapi.documents(UID).update({
-        documentId: chosen.documentId,
-        data: { state: 'cancelled' },
-        populate: [...POPULATE],
-      });
+      let cancelled;
+      try {
+        cancelled = await this.locked(company.id, async () => {
+          await stillAt(chosen.id, target);
+          return strapi.documents(UID).update({
+            documentId: chosen.documentId,
+            data: { state: 'cancelled' },
+            populate: [...POPULATE],
+          });
+        });
+      } catch (error) {
+        if (error instanceof Stale) return { ok: false, reason: 'none', candidates: [] };
+        throw error;
+      }
       if (!cancelled) return { ok: false, reason: 'none', candidates: [] };
       return { ok: true, appointment: toAppointment(cancelled) };
     },
@@ -346,6 +375,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let roster: StaffMember[] = [];
       try {
         const appointment = await this.locked(company.id, async () => {
+          await stillAt(chosen.id, target);
           const [dayStart, dayEnd] = dayBounds(newStart, company.timezone);
           const occupancy = await availability().occupancy(company, dayStart, dayEnd, chosen.id);
           roster = occupancy.roster;
@@ -366,6 +396,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!appointment) return { ok: false, reason: 'none', candidates: [] };
         return { ok: true, appointment: toAppointment(appointment), previousStart };
       } catch (error) {
+        if (error instanceof Stale) return { ok: false, reason: 'none', candidates: [] };
         const refused = error instanceof Refused ? error : null;
         const reason = refused ? refused.reason : isOverlap(error) ? 'taken' : null;
         if (!reason) throw error;

@@ -19,7 +19,12 @@ type Loaded = {
   documentId: string;
   state: string;
   startsAt: string | Date;
-  customer: { name: string | null; email: string | null; reminderChannel?: string | null } | null;
+  customer: {
+    id: number;
+    name: string | null;
+    email: string | null;
+    reminderChannel?: string | null;
+  } | null;
   service: { name: string } | null;
   staff: { name: string } | null;
   company: Parameters<typeof toCompanyInfo>[0] & { notificationEmail?: string | null };
@@ -84,7 +89,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const service =
       appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
     // The link of this message's change: a later change makes it used up (a newer one follows).
-    const target = { id: appointment.id, sequence: row.sequence, endsAt: snapshot.endsAt };
+    const target = {
+      id: appointment.id,
+      sequence: row.sequence,
+      customerId: Number(appointment.customer?.id),
+      endsAt: snapshot.endsAt,
+    };
     const links = {
       manageUrl: manageUrl(target),
       optOutUrl: kind === 'reminder' ? optOutUrl(target) : null,

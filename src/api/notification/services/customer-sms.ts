@@ -25,6 +25,7 @@ type Loaded = {
   state: string;
   startsAt: string | Date;
   customer: {
+    id: number;
     name: string | null;
     phone: string | null;
     reminderChannel?: string | null;
@@ -65,7 +66,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       service: appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment'),
       staff: staffFirstName(appointment.staff),
       start: DateTime.fromISO(snapshot.startsAt, { zone: company.timezone }),
-      manageUrl: manageUrl({ id: appointment.id, sequence: row.sequence, endsAt: snapshot.endsAt }),
+      manageUrl: manageUrl({
+        id: appointment.id,
+        sequence: row.sequence,
+        customerId: Number(customer.id),
+        endsAt: snapshot.endsAt,
+      }),
     });
     if (smsSegments(text).segments > 1)
       strapi.log.info(`notification ${row.id}: the text message takes several segments`);
