@@ -29,7 +29,10 @@
  * connection per user. The Strapi process's RSS and CPU are sampled every second. After the
  * load, the webhook inbox is left to drain (BENCH_LOAD_DRAIN_SECONDS, 120) and counted by state.
  * BENCH_LOAD_WORKER=process runs the two-process topology instead (the API with
- * WEBHOOK_WORKER=off, one `npm run worker`), reported in bench/results/load-worker-process.*.
+ * WEBHOOK_WORKER=off, one `npm run worker`), reported in bench/results/load-worker-process.*;
+ * BENCH_LOAD_WORKER=npm-start what `npm start` runs (one API process per core and a queue
+ * worker under the supervisor), in bench/results/load-npm-start.*. Another BENCH_LOAD_USERS
+ * than 200 goes to load[-topology]-<users>.* and is compared with the 200-user run.
  *
  * Targets: 0 errors (non-2xx, network errors, and in-call function answers with reason "error",
  * which the app answers 200 so that the agent can speak), webhook p99 ≤ 50 ms, overview p95 ≤
@@ -40,10 +43,18 @@
 const os = require('os');
 const { ROOT, benchEnv, newDatabaseName } = require('./lib/env');
 const path = require('path');
-const { sleep, start, startStrapi, ensureBuilt, pgAdmin, pg } = require('./lib/processes');
+const {
+  sleep,
+  start,
+  startStrapi,
+  waitForHttp,
+  ensureBuilt,
+  pgAdmin,
+  pg,
+} = require('./lib/processes');
 const { createRecorder, round } = require('./lib/recorder');
 const { percentile } = require('./lib/load');
-const { sampleProcess, scrapeMetrics } = require('./lib/samplers');
+const { sampleProcess, scrapeMetrics, supervisedChildren } = require('./lib/samplers');
 const { createUsers } = require('./lib/load-users');
 const { watchLog, table } = require('./lib/load-report');
 const { deleteKeys } = require('./lib/redis-keys');
@@ -62,8 +73,19 @@ const USERS = Number(process.env.BENCH_LOAD_USERS || 200);
 const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 10);
 const DRAIN_SECONDS = Number(process.env.BENCH_LOAD_DRAIN_SECONDS || 120);
 const PORT = 1451;
-/** `in-process` (the default deployment: the API works the queues) or `process` (WEBHOOK_WORKER=off and one `npm run worker`). */
-const WORKER = process.env.BENCH_LOAD_WORKER === 'process' ? 'process' : 'in-process';
+/**
+ * The topology: `in-process` (one `strapi start` that also works the queues), `process`
+ * (WEBHOOK_WORKER=off and one `npm run worker`) or `npm-start` (what `npm start` runs: the
+ * supervisor with one API process per core and one queue worker).
+ */
+const WORKER = ['process', 'npm-start'].includes(process.env.BENCH_LOAD_WORKER)
+  ? process.env.BENCH_LOAD_WORKER
+  : 'in-process';
+const TOPOLOGY = {
+  'in-process': 'one production Strapi with its in-process worker',
+  process: 'one production Strapi with WEBHOOK_WORKER=off and one `npm run worker` process',
+  'npm-start': `\`npm start\`: the supervisor with ${os.cpus().length} API processes (one per core) and one queue worker process`,
+}[WORKER];
 const THINK_MS = [1000, 3000];
 const RAMP_MS = 3000;
 const ZONE = 'Europe/Berlin';
@@ -129,10 +151,7 @@ main(async () => {
     thinkMs: THINK_MS,
     env: {
       rateLimits: 'app defaults (no RATE_LIMIT_* variable set)',
-      worker:
-        WORKER === 'process'
-          ? 'one `npm run worker` process (the API with WEBHOOK_WORKER=off)'
-          : 'in-process (WEBHOOK_WORKER unset)',
+      worker: TOPOLOGY,
       pool: 'DATABASE_POOL_MAX unset (app default)',
     },
   };
@@ -184,9 +203,31 @@ main(async () => {
         env
       );
     }
-    server = await startStrapi(env, PORT);
+    if (WORKER === 'npm-start') {
+      server = start(
+        'npm start',
+        process.execPath,
+        [path.join(ROOT, 'dist', 'scripts', 'start.js')],
+        { ...env, PORT: String(PORT) }
+      );
+      // Every process ready: the supervisor says so for each (API processes and the worker).
+      const expected = os.cpus().length + 1;
+      const deadline = Date.now() + 180_000;
+      while ((server.output().match(/ is ready/g) ?? []).length < expected) {
+        if (Date.now() > deadline) throw new Error(`npm start: not ready\n${server.output()}`);
+        await sleep(500);
+      }
+      await waitForHttp(`http://127.0.0.1:${PORT}/_health`);
+    } else server = await startStrapi(env, PORT);
     log = watchLog(server);
-    const sampler = sampleProcess(server.child.pid, worker?.child.pid);
+    const supervisor = server.child.pid;
+    const sampler =
+      WORKER === 'npm-start'
+        ? sampleProcess(
+            () => supervisedChildren(supervisor).api,
+            () => supervisedChildren(supervisor).worker
+          )
+        : sampleProcess(server.child.pid, worker?.child.pid);
     const byCompany = new Map(companies.map((company) => [company.id, company]));
     const staffTokens = [];
     for (const member of staff.slice(0, staffCount))
@@ -232,7 +273,9 @@ main(async () => {
         const response = await fetch(`http://127.0.0.1:${PORT}/overview/cache`, {
           headers: { authorization: `Bearer ${staffTokens[0].token}` },
         });
-        return (await response.json()).data;
+        // Every API process's counts together (`cluster`), where the app keeps them.
+        const { data } = await response.json();
+        return data.cluster ?? data;
       } catch {
         return null;
       }
@@ -492,6 +535,14 @@ main(async () => {
     ],
     ['every route p99 ≤ 300 ms', !!allP99 && allP99.value <= 300, show(allP99)],
     [
+      'overview cache hit rate ≥ 80 %',
+      (r.cache?.hitRate ?? 0) >= 0.8,
+      r.cache?.hitRate === null || r.cache?.hitRate === undefined
+        ? 'n/a'
+        : `${(r.cache.hitRate * 100).toFixed(1)} %`,
+    ],
+    ['RSS per API process ≤ 600 MB', r.rss.maxMiB <= 600, `${r.rss.maxMiB} MiB`],
+    [
       'inbox drained, 0 failed',
       r.drain.pending === 0 && failed === 0,
       `${JSON.stringify(r.drain.inbox)} after ${r.drain.seconds} s`,
@@ -535,10 +586,29 @@ main(async () => {
     ]),
   ];
   const problems = routes.filter(([, x]) => x.samples.length);
+  // Another user count is compared with the 200-user run (bench/results/load.json), if there is one.
+  const baseline200 = (() => {
+    if (USERS === 200) return null;
+    try {
+      return JSON.parse(
+        require('fs').readFileSync(
+          path.join(
+            ROOT,
+            'bench',
+            'results',
+            WORKER === 'npm-start' ? 'load-npm-start.json' : 'load.json'
+          ),
+          'utf8'
+        )
+      );
+    } catch {
+      return null;
+    }
+  })();
   const report = [
     `# bench:load — ${r.date} (${r.machine}; ${USERS} users, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up)`,
     '',
-    `${r.data.appointments.toLocaleString('en')} appointments, ${r.data.calls.toLocaleString('en')} calls, ${r.data.customers.toLocaleString('en')} customers over ${r.data.companies} companies on PostgreSQL; one production Strapi ${WORKER === 'process' ? 'with WEBHOOK_WORKER=off and one `npm run worker` process' : 'with its in-process worker (the default)'}; rate limits at the app's defaults, none overridden (no RATE_LIMIT_* set; every integrator has its own token).`,
+    `${r.data.appointments.toLocaleString('en')} appointments, ${r.data.calls.toLocaleString('en')} calls, ${r.data.customers.toLocaleString('en')} customers over ${r.data.companies} companies on PostgreSQL; ${TOPOLOGY}; rate limits at the app's defaults, none overridden (no RATE_LIMIT_* set; every integrator has its own token).`,
     `Users: ${r.users.retell} Retell callers (whole calls, one step per action), ${r.users.integrators} integrators (70 % list, 30 % create), ${r.users.staff} staff (${r.data.staff} admin users; 95 % overview reads, 5 % state changes); each thinks 1–3 s before every request.`,
     '',
     '```',
@@ -546,7 +616,7 @@ main(async () => {
     '```',
     '',
     `offered ≈ ${r.offeredRps} req/s (${USERS} users / 2 s mean think time); achieved ${r.achievedRps} req/s (${measured} requests sent in ${SECONDS} s; a user waits for its answer before thinking again, so ${USERS} / (2 s + ${Math.round(r.meanLatencyMs)} ms mean response) ≈ ${Math.round(USERS / (2 + r.meanLatencyMs / 1000))} req/s); warm-up ${warmupRequests} requests, slowest ${Math.max(...routes.map(([, x]) => x.warmup.max ?? 0))} ms.`,
-    `Strapi process: RSS ${r.rss.beforeLoadMiB} MiB before the load, ${r.rss.startMiB} MiB after the warm-up, max ${r.rss.maxMiB} MiB, ${r.rss.endOfLoadMiB} MiB at the end of the load, ${r.rss.afterDrainMiB} MiB after the drain; CPU (mean over the measured load, % of one core): Strapi ${r.cpu.strapiMeanPct} % (max ${r.cpu.strapiMaxPct} %),${WORKER === 'process' ? ` the worker process ${r.cpu.workerMeanPct} %,` : ''} PostgreSQL ${r.cpu.postgresMeanPct} %, this load generator ${r.cpu.benchMeanPct} %, other processes ${r.cpu.otherMeanPct} %; the machine ${r.cpu.machineMeanPct} % busy (max ${r.cpu.machineMaxPct} %, of all cores).`,
+    `Strapi ${WORKER === 'npm-start' ? 'API processes (RSS: the largest one)' : 'process'}: RSS ${r.rss.beforeLoadMiB} MiB before the load, ${r.rss.startMiB} MiB after the warm-up, max ${r.rss.maxMiB} MiB, ${r.rss.endOfLoadMiB} MiB at the end of the load, ${r.rss.afterDrainMiB} MiB after the drain; CPU (mean over the measured load, % of one core): Strapi ${r.cpu.strapiMeanPct} % (max ${r.cpu.strapiMaxPct} %),${WORKER === 'in-process' ? '' : ` the worker process ${r.cpu.workerMeanPct} %,`} PostgreSQL ${r.cpu.postgresMeanPct} %, this load generator ${r.cpu.benchMeanPct} %, other processes ${r.cpu.otherMeanPct} %; the machine ${r.cpu.machineMeanPct} % busy (max ${r.cpu.machineMaxPct} %, of all cores).`,
     r.appMetrics?.loopMeanMs === null || r.appMetrics?.loopMeanMs === undefined
       ? "The app's metrics: n/a (GET /metrics on the app's port gave no figures)."
       : `The app's metrics (GET /metrics every ${METRICS_EVERY_MS / 1000} s, ${r.appMetrics.scrapes} scrapes): event-loop delay mean ${r.appMetrics?.loopMeanMs} ms, p99 up to ${r.appMetrics?.loopP99MaxMs} ms, max ${r.appMetrics?.loopMaxMs} ms; database pool up to ${r.appMetrics?.poolUsedMax}/${r.appMetrics?.poolMax} used, acquires pending ${r.appMetrics?.poolPendingMean} on average (max ${r.appMetrics?.poolPendingMax}); webhook jobs waiting up to ${r.appMetrics?.webhooksWaitingMax}.`,
@@ -585,6 +655,12 @@ main(async () => {
     "The seed's criteria:",
     ...checklist(seedChecks),
     '',
+    ...(baseline200
+      ? [
+          `Throughput against the 200-user run of this topology (${baseline200.date}): ${r.achievedRps} / ${baseline200.achievedRps} req/s = **${round(r.achievedRps / baseline200.achievedRps)}×** (target at 400 users: ≥ 1.8×).`,
+          '',
+        ]
+      : []),
     ...(problems.length
       ? [
           '## Errors',
@@ -615,5 +691,9 @@ main(async () => {
         ]
       : []),
   ].join('\n');
-  writeReport(WORKER === 'process' ? 'load-worker-process' : 'load', r, report);
+  writeReport(
+    `${{ process: 'load-worker-process', 'npm-start': 'load-npm-start', 'in-process': 'load' }[WORKER]}${USERS === 200 ? '' : `-${USERS}`}`,
+    r,
+    report
+  );
 });

@@ -48,21 +48,60 @@ const machineCpu = () => {
   return { busy: (total - idle) / TICKS, total: total / TICKS };
 };
 
+/** VmRSS of a process in KiB (0 when it is gone). */
+const rssOf = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+/** The children of `npm start`'s supervisor by role (FRONTDESK_ROLE in their environment). */
+const supervisedChildren = (supervisorPid) => {
+  const roles = { api: [], worker: [] };
+  let children = [];
+  try {
+    children = fs
+      .readFileSync(`/proc/${supervisorPid}/task/${supervisorPid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return roles;
+  }
+  for (const child of children) {
+    try {
+      const environ = fs.readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+      roles[environ.includes('FRONTDESK_ROLE=worker') ? 'worker' : 'api'].push(child);
+    } catch {
+      /* gone */
+    }
+  }
+  return roles;
+};
+const sum = (values) => values.reduce((total, value) => total + (value ?? 0), 0);
+
 /**
- * Every second: VmRSS (MiB) of the Strapi process; CPU (% of one core) of Strapi, of all
+ * Every second: VmRSS (MiB) of the Strapi process (with several API processes: the largest,
+ * and their sum); CPU (% of one core) of Strapi (all API processes), of the worker, of all
  * PostgreSQL processes and of this load generator; and the machine's busy share (% of all cores).
+ * `pid` and `workerPid` are pids or functions returning lists of pids (processes come and go).
  */
 const sampleProcess = (pid, workerPid) => {
   const series = [];
   let last = null;
+  const list = (value) => (typeof value === 'function' ? value() : value ? [value] : []);
   const read = () => {
     try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const apis = list(pid);
+      if (apis.length === 0) return;
+      const sizes = apis.map(rssOf);
+      const rssKiB = Math.max(...sizes);
       const now = {
         at: performance.now(),
-        strapi: cpuOf(pid),
-        worker: workerPid ? cpuOf(workerPid) : 0,
+        strapi: sum(apis.map(cpuOf)),
+        worker: sum(list(workerPid).map(cpuOf)),
         postgres: postgresCpu(),
         bench: process.cpuUsage(),
         machine: machineCpu(),
@@ -70,6 +109,8 @@ const sampleProcess = (pid, workerPid) => {
       const sample = {
         t: Math.round(now.at / 100) / 10,
         rssMiB: Math.round((rssKiB / 1024) * 10) / 10,
+        rssTotalMiB: Math.round((sum(sizes) / 1024) * 10) / 10,
+        apiProcesses: apis.length,
         strapiPct: null,
         workerPct: null,
         postgresPct: null,
@@ -177,4 +218,12 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
   };
 };
 
-module.exports = { CORES, cpuOf, postgresCpu, machineCpu, sampleProcess, scrapeMetrics };
+module.exports = {
+  CORES,
+  cpuOf,
+  postgresCpu,
+  machineCpu,
+  sampleProcess,
+  scrapeMetrics,
+  supervisedChildren,
+};

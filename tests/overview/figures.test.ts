@@ -303,6 +303,7 @@ const getService = () => ({
     invalidate: (ids: number[], widgets: string[]) => Promise<void>;
     stats: () => { hits: number; misses: number; hitRate: number | null };
     resetStats: () => void;
+    clusterStats: () => Promise<{ hits: number; misses: number } | null>;
   },
 });
 
@@ -327,9 +328,18 @@ describe('cache', () => {
     expect((await figureStatements(staffA.auth)).statements).toBe(1); // miss: computed
     expect((await figureStatements(staffB.auth)).statements).toBe(1);
     cache.resetStats();
+    const clusterBefore = await cache.clusterStats();
     expect((await figureStatements(staffA.auth)).statements).toBe(0); // hit
     expect((await figureStatements(staffB.auth)).statements).toBe(0);
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 0, hitRate: 1 });
+    // The same counts summed in Redis over every process (what GET /overview/cache reports as `cluster`).
+    const clusterAfter = await cache.clusterStats();
+    expect([
+      (clusterAfter?.hits ?? 0) - (clusterBefore?.hits ?? 0),
+      (clusterAfter?.misses ?? 0) - (clusterBefore?.misses ?? 0),
+    ]).toEqual([2, 0]);
+    const reported = await get(staffA.auth, 'cache');
+    expect(reported.body.data.cluster.hits).toBeGreaterThanOrEqual(clusterAfter?.hits ?? 0);
 
     // A change at A: marking an appointment no-show through the overview
     const ahead = (await get(staffA.auth, 'appointments')).body.data.days.flatMap(

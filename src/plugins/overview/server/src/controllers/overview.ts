@@ -271,7 +271,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async cacheStats(ctx: Ctx) {
-      ctx.body = { data: getService(strapi, 'cache').stats() };
+      const cache = getService(strapi, 'cache');
+      // This process's counts, and every process's together (`cluster`).
+      ctx.body = { data: { ...cache.stats(), cluster: await cache.clusterStats() } };
     },
   };
 };

@@ -26,6 +26,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       (usesReplica(strapi) ? Math.min(ttlSeconds, replicaStalenessSeconds()) : ttlSeconds) * 1000);
   const prefix = `${keyPrefix()}:overview:`;
   const stats = { hits: 0, misses: 0, invalidations: 0, errors: 0 };
+  // The same counts summed over every process (API processes share the load): added up here and
+  // written to one Redis hash at most once a second, off the request path.
+  const unsent = { hits: 0, misses: 0, invalidations: 0 };
+  const statsKey = `${prefix}stats`;
+  const count = (name: keyof typeof unsent) => {
+    stats[name] += 1;
+    unsent[name] += 1;
+  };
+  const flush = async () => {
+    const counts = Object.entries(unsent).filter(([, value]) => value > 0);
+    if (counts.length === 0 || !usable()) return;
+    const multi = client().multi();
+    for (const [name, value] of counts) {
+      multi.hincrby(statsKey, name, value);
+      unsent[name as keyof typeof unsent] = 0;
+    }
+    await multi.exec().catch(() => {
+      stats.errors += 1;
+    });
+  };
+  const flusher = setInterval(() => void flush(), 1000);
+  flusher.unref();
   let redis: Redis | null = null;
   let closed = false;
 
@@ -62,14 +84,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             separator > 0 &&
             Date.now() - Number(cached.slice(0, separator)) < freshForMs()
           ) {
-            stats.hits += 1;
+            count('hits');
             return cached.slice(separator + 1);
           }
         } catch {
           stats.errors += 1;
         }
       }
-      stats.misses += 1;
+      count('misses');
       const json = JSON.stringify(await compute());
       if (usable()) {
         const key = keyOf(companyId, widgetOf(field));
@@ -87,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Drops these widgets' figures of a company (and of the all-companies view of super admins). */
     async invalidate(companyIds: Array<number | null>, widgets: readonly string[]) {
-      stats.invalidations += 1;
+      count('invalidations');
       if (closed || client().status !== 'ready') return;
       const keys = [...new Set([...companyIds, null])].flatMap((companyId) =>
         widgets.map((widget) => keyOf(companyId, widget))
@@ -108,11 +130,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /** The counts of every process together (null without Redis). */
+    async clusterStats() {
+      await flush();
+      if (!usable()) return null;
+      const raw = await client()
+        .hgetall(statsKey)
+        .catch(() => null);
+      if (!raw) return null;
+      const hits = Number(raw.hits ?? 0);
+      const misses = Number(raw.misses ?? 0);
+      return {
+        hits,
+        misses,
+        invalidations: Number(raw.invalidations ?? 0),
+        hitRate:
+          hits + misses === 0 ? null : Math.round((hits / (hits + misses)) * 10_000) / 10_000,
+      };
+    },
+
     resetStats() {
       Object.assign(stats, { hits: 0, misses: 0, invalidations: 0, errors: 0 });
     },
 
     async close() {
+      clearInterval(flusher);
+      await flush();
       closed = true;
       await redis?.quit().catch(() => redis?.disconnect());
       redis = null;
