@@ -61,6 +61,7 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
     index % 20 === 0 ? [index, index] : [index]
   );
   let next = 0;
+  let resent = 0;
   const send = async () => {
     while (next < deliveries.length) {
       const index = deliveries[next];
@@ -72,21 +73,39 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
         agentId: company.retellAgentId,
         caller: `+4930${String(1_000_000 + index)}`,
       });
-      const response = await fetch(`${api.url}/api/retell/webhook`, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-retell-signature': await signature(body),
-        },
-      });
+      // As Retell does: a delivery whose connection dropped is sent again (twice at most). On this
+      // loaded machine a keep-alive connection is now and then closed by the server just as the
+      // client reuses it; a process that died would fail every retry, and is checked below.
+      let response: Response | null = null;
+      for (let attempt = 1; !response; attempt += 1) {
+        try {
+          response = await fetch(`${api.url}/api/retell/webhook`, {
+            method: 'POST',
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-retell-signature': await signature(body),
+            },
+          });
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          resent += 1;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       await response.arrayBuffer();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, send));
-  // every event acknowledged once (202), every repeat answered as a duplicate (200)
-  expect(Object.fromEntries(statuses)).toEqual({ 202: EVENTS, 200: EVENTS / 20 });
+  // every process is still there
+  expect(started.map((proc) => proc.child.exitCode)).toEqual([null, null, null, null]);
+  // every event acknowledged once (202), every repeat answered as a duplicate (200) — and a
+  // resent delivery whose first attempt had gone through, too
+  expect(statuses.get(202)).toBe(EVENTS);
+  expect(statuses.get(200)).toBeGreaterThanOrEqual(EVENTS / 20);
+  expect(statuses.get(200)).toBeLessThanOrEqual(EVENTS / 20 + resent);
+  expect([...statuses.keys()].sort()).toEqual([200, 202]);
 
   const inbox = () =>
     app.strapi.db.connection('retell_webhook_events').where('call_id', 'like', 'call_scale_%');
