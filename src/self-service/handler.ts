@@ -182,6 +182,8 @@ export const createSelfService = (strapi: Core.Strapi) => {
       );
 
     const now = Date.now();
+    // The company's today: the first day the page offers, and the last is 60 days on.
+    const today = DateTime.fromMillis(now, { zone: company.timezone }).startOf('day');
     const start = DateTime.fromJSDate(new Date(row.startsAt), { zone: company.timezone });
     const live = row.state === 'confirmed' || row.state === 'requested';
     const appointment: PageAppointment = {
@@ -270,7 +272,6 @@ export const createSelfService = (strapi: Core.Strapi) => {
       bufferMinutes: Number(row.service?.bufferMinutes ?? 0),
     };
     const movePageFor = async (day: DateTime, notice: Notice) => {
-      const today = DateTime.fromMillis(now, { zone: company.timezone }).startOf('day');
       const { roster, slots } = await runAsCompany(company.id, () =>
         availability().freeDay(company, serviceRules, day.toISODate() as string, now, row.id)
       );
@@ -305,7 +306,6 @@ export const createSelfService = (strapi: Core.Strapi) => {
       });
     };
     const dayOf = (value: unknown) => {
-      const today = DateTime.fromMillis(now, { zone: company.timezone }).startOf('day');
       const text = single(value);
       const asked =
         text && text.length === 10 ? DateTime.fromISO(text, { zone: company.timezone }) : null;
@@ -321,9 +321,7 @@ export const createSelfService = (strapi: Core.Strapi) => {
     const staffId = integer(body.staff, 10);
     const newStart =
       startMs === null ? null : DateTime.fromMillis(startMs, { zone: company.timezone });
-    const lastDay = DateTime.fromMillis(now, { zone: company.timezone })
-      .plus({ days: MAX_DAYS_AHEAD })
-      .endOf('day');
+    const lastDay = today.plus({ days: MAX_DAYS_AHEAD }).endOf('day');
     // Only the times the page can offer: up to the last day it shows (a past one is refused below).
     if (!newStart?.isValid || newStart > lastDay || staffId === null)
       return refuse(ctx, 400, 'start (epoch milliseconds) and staff (an id) are required', () =>

@@ -33,6 +33,17 @@ export type LinkTarget = {
   endsAt: string | Date;
 };
 
+/** The link of a customer message: the appointment at that message's change, until it ends. */
+export const linkTargetOf = (
+  appointment: { id: number; customer?: { id: number } | null },
+  row: { sequence: number; snapshot: unknown }
+): LinkTarget => ({
+  id: appointment.id,
+  sequence: row.sequence,
+  customerId: Number(appointment.customer?.id),
+  endsAt: (row.snapshot as { endsAt: string }).endsAt,
+});
+
 export const manageToken = ({ id, sequence, customerId, endsAt }: LinkTarget): string =>
   signManageToken(
     { appointmentId: id, sequence, customerId, expiresAt: new Date(endsAt).getTime() },

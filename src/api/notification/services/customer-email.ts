@@ -4,7 +4,7 @@ import { renderEmail, type MessageKind } from '../../../domain/messages';
 import { invitationFile } from '../../../domain/invitation';
 import { toCompanyInfo } from '../../company/company-info';
 import { onModel } from '../../../support/knex';
-import { manageUrl, optOutUrl } from '../../../support/manage-link';
+import { linkTargetOf, manageUrl, optOutUrl } from '../../../support/manage-link';
 import type { Delivery, NotificationRow } from './outbox';
 
 /**
@@ -89,12 +89,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const service =
       appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment');
     // The link of this message's change: a later change makes it used up (a newer one follows).
-    const target = {
-      id: appointment.id,
-      sequence: row.sequence,
-      customerId: Number(appointment.customer?.id),
-      endsAt: snapshot.endsAt,
-    };
+    const target = linkTargetOf(appointment, row);
     const links = {
       manageUrl: manageUrl(target),
       optOutUrl: kind === 'reminder' ? optOutUrl(target) : null,

@@ -10,7 +10,7 @@ import {
   smsConfig,
   smsSegments,
 } from '../../../support/sms';
-import { manageUrl } from '../../../support/manage-link';
+import { linkTargetOf, manageUrl } from '../../../support/manage-link';
 import { loadForMessage, reminderStale, staffFirstName } from './customer-email';
 import type { Delivery, NotificationRow } from './outbox';
 
@@ -66,12 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       service: appointment.service?.name ?? (company.language === 'de' ? 'Termin' : 'Appointment'),
       staff: staffFirstName(appointment.staff),
       start: DateTime.fromISO(snapshot.startsAt, { zone: company.timezone }),
-      manageUrl: manageUrl({
-        id: appointment.id,
-        sequence: row.sequence,
-        customerId: Number(customer.id),
-        endsAt: snapshot.endsAt,
-      }),
+      manageUrl: manageUrl(linkTargetOf(appointment, row)),
     });
     if (smsSegments(text).segments > 1)
       strapi.log.info(`notification ${row.id}: the text message takes several segments`);
