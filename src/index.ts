@@ -39,6 +39,9 @@ export default {
     onChange(strapi, ['api::staff.staff', 'api::service.service'], () =>
       appService(strapi, 'api::appointment.availability').forgetRosters()
     );
+    onChange(strapi, ['api::company.company'], () =>
+      appService(strapi, 'api::company.company').forgetInfo()
+    );
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -35,11 +35,26 @@ const jobFailures = new client.Counter({
   registers: [processRegistry],
 });
 
+const jobStatements = new client.Histogram({
+  name: 'frontdesk_job_db_statements',
+  help: 'SQL statements per queue job run in this process (BEGIN and COMMIT included), by queue and job name',
+  labelNames: ['queue', 'job'],
+  buckets: [2, 5, 10, 15, 20, 30, 50, 100],
+  registers: [processRegistry],
+});
+
 export const observeRequest = (route: string, method: string, status: number, seconds: number) =>
   httpDuration.observe({ route, method, status: String(status) }, seconds);
 
-export const observeJob = (queue: string, job: string, ok: boolean, seconds: number) => {
+export const observeJob = (
+  queue: string,
+  job: string,
+  ok: boolean,
+  seconds: number,
+  statements?: number
+) => {
   jobDuration.observe({ queue, job, outcome: ok ? 'completed' : 'failed' }, seconds);
+  if (statements !== undefined) jobStatements.observe({ queue, job }, statements);
   if (!ok) jobFailures.inc({ queue, job });
 };
 

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import type { Core } from '@strapi/strapi';
 import { queueConfig, type QueueConfig } from './config';
 import { observeJob, registerGauge } from '../ops/metrics';
-import { currentContext, runWithContext } from '../support/request-context';
+import { countStatements, currentContext, runWithContext } from '../support/request-context';
 import type { JobDefinition, JobName, JobPayloads, QueueName } from './jobs';
 
 export {
@@ -109,7 +109,8 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
       throw new Error(`no job "${job.name}" on queue "${name}"`);
     // The job's log lines name the request that queued it, and the job.
     const requestId = typeof job.data?.requestId === 'string' ? job.data.requestId : undefined;
-    return runWithContext({ requestId, jobId: `${name}:${job.id}` }, async () => {
+    const context = { requestId, jobId: `${name}:${job.id}`, statements: 0 };
+    return runWithContext(context, async () => {
       const start = process.hrtime.bigint();
       let ok = false;
       try {
@@ -118,9 +119,9 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
         return result;
       } finally {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        observeJob(name, job.name, ok, seconds);
+        observeJob(name, job.name, ok, seconds, context.statements);
         strapi.log.verbose(
-          `job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms (attempt ${job.attemptsMade + 1})`
+          `job ${name}:${job.name} ${ok ? 'completed' : 'failed'} in ${(seconds * 1000).toFixed(1)}ms, ${context.statements} SQL statements (attempt ${job.attemptsMade + 1})`
         );
       }
     });
@@ -230,6 +231,7 @@ const createQueues = (strapi: Core.Strapi, config: QueueConfig) => {
     start() {
       if (started) return;
       started = true;
+      countStatements(strapi.db.connection.client);
       for (const name of new Set([...definitions.values()].map((definition) => definition.queue))) {
         queue(name).process('*', config.concurrency, dispatch(name)).catch(logRedisError);
       }

@@ -13,13 +13,15 @@ export const onTable = async <T>(
   table: string,
   build: (query: Knex.QueryBuilder) => Promise<T> | Knex.QueryBuilder
 ): Promise<T> => {
-  const base: Knex = strapi.db.inTransaction()
-    ? (await strapi.db.transaction()).get()
-    : strapi.db.connection;
+  const base = await connectionOf(strapi);
   const schema = strapi.db.getSchemaName();
   const query = schema ? base(table).withSchema(schema) : base(table);
   return (await build(query)) as T;
 };
+
+/** The current transaction when there is one, else the pool (see `onTable`). */
+export const connectionOf = async (strapi: Core.Strapi): Promise<Knex> =>
+  strapi.db.inTransaction() ? (await strapi.db.transaction()).get() : strapi.db.connection;
 
 /** `onTable` for a model's table, by uid: table names come from Strapi's metadata, never typed out. */
 export const onModel = <T>(

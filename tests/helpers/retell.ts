@@ -79,4 +79,4 @@ export const inboxRows = (app: TestApp, callId: string) =>
     .connection('retell_webhook_events')
     .where('call_id', callId)
     .orderBy('id')
-    .select('id', 'event', 'state', 'attempts', 'last_error');
+    .select('id', 'event', 'state', 'attempts', 'last_error', 'company_id');

@@ -1,5 +1,14 @@
 import { factories, type Core } from '@strapi/strapi';
 import { isPostgres } from '../../../support/dialect';
+import { connectionOf, metaOf, onTable } from '../../../support/knex';
+import {
+  columnNames,
+  fromColumns,
+  insertScoped,
+  linkScoped,
+  scopedCompany,
+  updateScoped,
+} from '../../../support/rows';
 
 /**
  * The call log. `track` merges what one event knows about a call into its row, whatever the
@@ -35,7 +44,14 @@ export type CallPatch = {
   transferDestination?: string;
   transferOutcome?: 'started' | 'bridged' | 'cancelled' | 'ended';
 };
-type CallRow = Record<string, unknown> & { id: number; documentId: string; state: string };
+type CallRow = Record<string, unknown> & {
+  id: number;
+  documentId: string;
+  state: string;
+  customer?: unknown;
+};
+/** What `track` reads of a call to merge an event into it. */
+const TRACKED = ['documentId', 'state', 'transferredAt', 'transferOutcome'] as const;
 
 const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> => {
   const kept = Object.entries(patch).filter(
@@ -62,34 +78,83 @@ const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> =>
 };
 
 /** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
-export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async findByRetellId(retellCallId: string): Promise<CallRow | null> {
-    return (await strapi.documents(UID).findFirst({
-      filters: { retellCallId },
-      populate: ['customer', 'appointment'],
-    })) as CallRow | null;
-  },
-
-  async track(patch: CallPatch): Promise<CallRow> {
-    return strapi.db.transaction(async ({ trx }) => {
-      if (isPostgres(strapi)) {
-        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`call:${patch.retellCallId}`]);
-      }
-      const current = (await strapi.documents(UID).findFirst({
-        filters: { retellCallId: patch.retellCallId },
-        populate: ['customer'],
+export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** The company's call with its customer's id (from the link table), in one statement. */
+  const readCall = async (retellCallId: string): Promise<CallRow | null> => {
+    const { tableName, attributes } = metaOf(strapi, UID);
+    const { joinTable } = attributes.customer as unknown as {
+      joinTable: {
+        name: string;
+        joinColumn: { name: string };
+        inverseJoinColumn: { name: string };
+      };
+    };
+    const [retellColumn, companyColumn, ...columns] = columnNames(strapi, UID, [
+      'retellCallId',
+      'company',
+      'id',
+      ...TRACKED,
+    ]);
+    const row = await onTable<Record<string, unknown> | undefined>(strapi, tableName, (query) =>
+      query
+        // (knex puts the query's schema on the joined table too)
+        .leftJoin(
+          `${joinTable.name} as link`,
+          `link.${joinTable.joinColumn.name}`,
+          `${tableName}.id`
+        )
+        .where({
+          [`${tableName}.${companyColumn}`]: scopedCompany(),
+          [`${tableName}.${retellColumn}`]: retellCallId,
+        })
+        .first([
+          ...columns.map((column) => `${tableName}.${column}`),
+          `link.${joinTable.inverseJoinColumn.name} as customer_link`,
+        ])
+    );
+    const call = fromColumns(strapi, UID, row) as CallRow | null;
+    return call
+      ? { ...call, customer: row?.customer_link ? Number(row.customer_link) : null }
+      : null;
+  };
+  return {
+    async findByRetellId(retellCallId: string): Promise<CallRow | null> {
+      return (await strapi.documents(UID).findFirst({
+        filters: { retellCallId },
+        populate: ['customer', 'appointment'],
       })) as CallRow | null;
-      const data = merge(current, patch);
-      if (!current)
-        return (await strapi.documents(UID).create({
-          data: { state: 'registered', ...data, retellCallId: patch.retellCallId },
-        })) as CallRow;
-      if (Object.keys(data).length === 0) return current;
-      return (await strapi
-        .documents(UID)
-        .update({ documentId: current.documentId, data })) as CallRow;
-    });
-  },
-});
+    },
+
+    /**
+     * One transaction of at most five statements (lock, read, write, link): on the worker's and
+     * the in-call functions' hot path, so lean rows (../../../support/rows.ts), not documents.
+     */
+    async track(patch: CallPatch): Promise<CallRow> {
+      return strapi.db.transaction(async () => {
+        if (isPostgres(strapi)) {
+          const knex = await connectionOf(strapi);
+          await knex.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+            `call:${patch.retellCallId}`,
+          ]);
+        }
+        const current = await readCall(patch.retellCallId);
+        const { customer, ...data } = merge(current, patch);
+        if (!current) {
+          const created = (await insertScoped(
+            strapi,
+            UID,
+            { state: 'registered', ...data, retellCallId: patch.retellCallId },
+            { returning: [...TRACKED] }
+          )) as CallRow;
+          if (customer) await linkScoped(strapi, UID, 'customer', created.id, customer);
+          return { ...created, customer: customer ?? null };
+        }
+        if (Object.keys(data).length > 0) await updateScoped(strapi, UID, current.id, data);
+        if (customer) await linkScoped(strapi, UID, 'customer', current.id, customer);
+        return { ...current, ...data, customer: current.customer ?? customer ?? null };
+      });
+    },
+  };
+};
 
 export default factories.createCoreService(UID, callMethods);

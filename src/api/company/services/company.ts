@@ -1,8 +1,11 @@
 import { factories, type Core } from '@strapi/strapi';
 import { toCompanyInfo, type CompanyInfo } from '../company-info';
 import { openSecret } from '../../../tenancy';
+import { ttlCache } from '../../../support/ttl-cache';
 
 const UID = 'api::company.company';
+/** How long a process keeps a company's booking view when no change reaches it (Redis away). */
+const INFO_TTL_MS = 30_000;
 
 type RetellCompany = { info: CompanyInfo; retellApiKey: string | null; keyUnreadable: boolean };
 
@@ -27,13 +30,25 @@ export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => {
       return { info: toCompanyInfo(company), retellApiKey: null, keyUnreadable: true };
     }
   };
+  // Read on every webhook event, function call and appointment write; forgotten on any change
+  // to a company, in every process (src/index.ts).
+  const infos = ttlCache<number, CompanyInfo | null>(strapi, 'company:info', {
+    ttlMs: INFO_TTL_MS,
+  });
   return {
     /** The booking view of a company (with opening hours), by numeric id. */
     async info(id: number): Promise<CompanyInfo | null> {
-      const company = await strapi.db
-        .query(UID)
-        .findOne({ where: { id }, populate: ['openingHours'] });
-      return company ? toCompanyInfo(company) : null;
+      return infos.remember(id, async () => {
+        const company = await strapi.db
+          .query(UID)
+          .findOne({ where: { id }, populate: ['openingHours'] });
+        return company ? toCompanyInfo(company) : null;
+      });
+    },
+
+    /** Forgets the cached booking views (a company changed). */
+    forgetInfo() {
+      infos.forget();
     },
 
     /**

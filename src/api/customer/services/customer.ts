@@ -1,10 +1,12 @@
 import { factories, type Core } from '@strapi/strapi';
 import { violatedConstraint } from '../../../support/db-errors';
+import { findScoped, insertScoped } from '../../../support/rows';
 
 /**
  * Customers are found by phone number within the company in scope. `upsertByPhone` is safe
  * against a concurrent caller creating the same customer (the unique (company, phone) index
- * decides, the loser reads the winner's row). Call it outside a transaction.
+ * decides, the loser reads the winner's row). Found and created as lean rows
+ * (../../../support/rows.ts): both are on the worker's and the in-call functions' hot path.
  */
 type Customer = {
   id: number;
@@ -20,7 +22,7 @@ const PHONE_UNIQUE = 'customers_company_phone_uq';
 /** The methods beyond Strapi's core service (typed for the app's service lookup, src/api/services.ts). */
 export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   async findByPhone(phone: string): Promise<Customer | null> {
-    return (await strapi.documents(UID).findFirst({ filters: { phone } })) as Customer | null;
+    return (await findScoped(strapi, UID, { phone })) as Customer | null;
   },
 
   async upsertByPhone(
@@ -29,16 +31,17 @@ export const customerMethods = ({ strapi }: { strapi: Core.Strapi }) => ({
   ): Promise<Customer> {
     const existing = await this.findByPhone(phone);
     if (existing) return this.complete(existing, details);
-    try {
-      return (await strapi.documents(UID).create({
-        data: { phone, name: details.name || undefined, email: details.email || undefined },
-      })) as Customer;
-    } catch (error) {
-      if (violatedConstraint(error) !== PHONE_UNIQUE) throw error;
-      const winner = await this.findByPhone(phone);
-      if (!winner) throw error;
-      return this.complete(winner, details);
-    }
+    // The unique (company, phone) index decides a race: the loser reads the winner's row.
+    const created = (await insertScoped(
+      strapi,
+      UID,
+      { phone, name: details.name || undefined, email: details.email || undefined },
+      { unique: ['phone'] }
+    )) as Customer | null;
+    if (created) return created;
+    const winner = await this.findByPhone(phone);
+    if (!winner) throw new Error('the customer of this number was deleted while it was created');
+    return this.complete(winner, details);
   },
 
   /**

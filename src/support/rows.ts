@@ -1,0 +1,243 @@
+import type { Core } from '@strapi/strapi';
+import { createId } from '@paralleldrive/cuid2';
+import { errors } from '@strapi/utils';
+import { explicitScope } from '../tenancy/scope';
+import { connectionOf, metaOf, onTable } from './knex';
+
+/**
+ * Lean row writes for the hot paths of the queue worker and the in-call functions, where the
+ * Document Service spends ten or more statements on one row (a find after every write, the
+ * relation's ordering, populate). One statement per row: columns from Strapi's metadata, the
+ * schema's defaults, `documentId` and the timestamps as Strapi sets them, and afterwards the
+ * model's lifecycle subscribers told, as for any write (the overview cache drops its figures).
+ *
+ * Tenant isolation holds here as below the Document Service: these run only in a company
+ * scope, read and write only that company's rows (`company_id` from the scope, never from the
+ * data), and refuse to run anywhere else.
+ */
+type Row = Record<string, unknown>;
+type Attribute = {
+  type: string;
+  columnName?: string;
+  default?: unknown;
+  relation?: string;
+  joinColumn?: { name: string };
+  joinTable?: {
+    name: string;
+    joinColumn: { name: string };
+    inverseJoinColumn: { name: string };
+    inverseOrderColumnName?: string;
+  };
+};
+
+const attributesOf = (strapi: Core.Strapi, uid: string) =>
+  metaOf(strapi, uid).attributes as unknown as Record<string, Attribute>;
+
+/** The company in scope; anything else is refused (these paths never run for the platform). */
+export const scopedCompany = (): number => {
+  const scope = explicitScope();
+  if (scope?.kind !== 'company')
+    throw new errors.ForbiddenError('This write is not bound to a company');
+  return scope.companyId;
+};
+
+const toColumn = (attribute: Attribute, value: unknown) => {
+  if (value === null || value === undefined) return null;
+  if (attribute.type === 'json') return JSON.stringify(value);
+  if (attribute.type === 'datetime' || attribute.type === 'timestamp')
+    return value instanceof Date ? value : new Date(value as string | number);
+  return value;
+};
+
+/** Scalar attributes of `data` as their columns (relations are written by `link`). */
+const columnsOf = (strapi: Core.Strapi, uid: string, data: Row, withDefaults: boolean) => {
+  const attributes = attributesOf(strapi, uid);
+  const columns: Row = {};
+  for (const [name, attribute] of Object.entries(attributes)) {
+    if (attribute.type === 'relation' || !attribute.columnName) continue;
+    if (name in data && data[name] !== undefined)
+      columns[attribute.columnName] = toColumn(attribute, data[name]);
+    else if (withDefaults && attribute.default !== undefined)
+      columns[attribute.columnName] = toColumn(
+        attribute,
+        typeof attribute.default === 'function' ? attribute.default() : attribute.default
+      );
+  }
+  return columns;
+};
+
+/** A row as the model's attribute names (what the Document Service would give, without relations). */
+export const fromColumns = (strapi: Core.Strapi, uid: string, row: Row | undefined) => {
+  if (!row) return null;
+  const result: Row = { id: Number(row.id) };
+  for (const [name, attribute] of Object.entries(attributesOf(strapi, uid))) {
+    if (attribute.type === 'relation' || !attribute.columnName) continue;
+    if (!(attribute.columnName in row)) continue;
+    const value = row[attribute.columnName];
+    result[name] =
+      attribute.type === 'boolean' && value !== null
+        ? Boolean(value)
+        : attribute.type === 'json' && typeof value === 'string'
+          ? JSON.parse(value)
+          : value;
+  }
+  return result;
+};
+
+/** The model's own (non-relation) attributes, as a Document Service read gives them. */
+export const scalarAttributes = (strapi: Core.Strapi, uid: string) =>
+  Object.entries(attributesOf(strapi, uid))
+    .filter(([, attribute]) => attribute.type !== 'relation' && attribute.columnName)
+    .map(([name]) => name);
+
+/** The columns of the attributes named, for a select. */
+export const columnNames = (strapi: Core.Strapi, uid: string, names: string[]) => {
+  const attributes = attributesOf(strapi, uid);
+  return names.map((name) => {
+    const column =
+      name === 'id' ? 'id' : (attributes[name]?.columnName ?? attributes[name]?.joinColumn?.name);
+    if (!column) throw new Error(`${uid} has no column for ${name}`);
+    return column;
+  });
+};
+
+const companyColumn = (strapi: Core.Strapi, uid: string) => {
+  const column = attributesOf(strapi, uid).company?.joinColumn?.name;
+  if (!column) throw new Error(`${uid} has no company join column`);
+  return column;
+};
+
+/** Tells the model's lifecycle subscribers about a write done here (cache invalidation, …). */
+const announce = (
+  strapi: Core.Strapi,
+  uid: string,
+  action: 'afterCreate' | 'afterUpdate',
+  data: Row,
+  result: Row
+) =>
+  strapi.db.lifecycles.run(action, uid as never, {
+    params: { data, where: { id: result.id } },
+    result,
+  });
+
+/**
+ * Finds the company's rows matching `where` (attribute names, equality only), selecting the
+ * attributes named.
+ */
+export const findScoped = async (
+  strapi: Core.Strapi,
+  uid: string,
+  where: Row,
+  select: string[] = scalarAttributes(strapi, uid)
+): Promise<Row | null> => {
+  const companyId = scopedCompany();
+  const conditions = { ...columnsOf(strapi, uid, where, false) };
+  const row = await onTable<Row | undefined>(strapi, metaOf(strapi, uid).tableName, (query) =>
+    query
+      .where({ ...conditions, [companyColumn(strapi, uid)]: companyId })
+      .first(columnNames(strapi, uid, select))
+  );
+  return fromColumns(strapi, uid, row);
+};
+
+/**
+ * Inserts one row of the company in scope; with `unique` (the attributes of a unique index
+ * with the company), a row that already exists is left alone and null comes back.
+ */
+export const insertScoped = async (
+  strapi: Core.Strapi,
+  uid: string,
+  data: Row,
+  {
+    unique,
+    returning = scalarAttributes(strapi, uid),
+  }: { unique?: string[]; returning?: string[] } = {}
+): Promise<Row | null> => {
+  const companyId = scopedCompany();
+  const now = new Date();
+  const values: Row = {
+    ...columnsOf(strapi, uid, { ...data, createdAt: now, updatedAt: now }, true),
+    document_id: createId(),
+    [companyColumn(strapi, uid)]: companyId,
+  };
+  if ('publishedAt' in attributesOf(strapi, uid)) values.published_at = now;
+  const returned = columnNames(strapi, uid, ['id', ...returning.filter((name) => name !== 'id')]);
+  const rows = await onTable<Row[]>(strapi, metaOf(strapi, uid).tableName, (query) => {
+    const insert = query.insert(values);
+    const guarded = unique
+      ? insert
+          .onConflict([companyColumn(strapi, uid), ...columnNames(strapi, uid, unique)])
+          .ignore()
+      : insert;
+    return guarded.returning(returned);
+  });
+  const row = fromColumns(strapi, uid, rows[0]);
+  if (row) await announce(strapi, uid, 'afterCreate', data, row);
+  return row;
+};
+
+/** Updates one row of the company in scope, by id; false when it is not the company's. */
+export const updateScoped = async (
+  strapi: Core.Strapi,
+  uid: string,
+  id: number,
+  data: Row
+): Promise<boolean> => {
+  const companyId = scopedCompany();
+  const values = columnsOf(strapi, uid, { ...data, updatedAt: new Date() }, false);
+  const count = await onTable<number>(strapi, metaOf(strapi, uid).tableName, (query) =>
+    query.where({ id, [companyColumn(strapi, uid)]: companyId }).update(values)
+  );
+  if (count > 0) await announce(strapi, uid, 'afterUpdate', data, { id });
+  return count > 0;
+};
+
+/**
+ * Gives a row that has none its manyToOne relation kept in a link table (`row` → `target`),
+ * appended last to the target's inverse list as Strapi orders it, in one statement. The target
+ * must be the company's: it is checked in the same statement.
+ */
+export const linkScoped = async (
+  strapi: Core.Strapi,
+  uid: string,
+  attributeName: string,
+  id: number,
+  targetId: number
+): Promise<void> => {
+  const companyId = scopedCompany();
+  const attribute = attributesOf(strapi, uid)[attributeName] as Attribute & { target?: string };
+  const joinTable = attribute?.joinTable;
+  if (attribute?.relation !== 'manyToOne' || !joinTable || !attribute.target)
+    throw new Error(`${uid}.${attributeName} is not a manyToOne link-table relation`);
+  const target = attribute.target;
+  const order = joinTable.inverseOrderColumnName;
+  const schema = strapi.db.getSchemaName();
+  const table = (name: string) => (schema ? `${schema}.${name}` : name);
+  const link = joinTable.name;
+  const from = joinTable.joinColumn.name;
+  const to = joinTable.inverseJoinColumn.name;
+  // Only a row without the relation gets it (a manyToOne has one target).
+  await (
+    await connectionOf(strapi)
+  ).raw(
+    `INSERT INTO ?? (??, ??${order ? ', ??' : ''})
+     SELECT ?, t.id${order ? `, COALESCE((SELECT MAX(??) FROM ?? WHERE ?? = t.id), 0) + 1` : ''}
+     FROM ?? t WHERE t.id = ? AND t.?? = ?
+       AND NOT EXISTS (SELECT 1 FROM ?? WHERE ?? = ?)`,
+    [
+      table(link),
+      from,
+      to,
+      ...(order ? [order] : []),
+      id,
+      ...(order ? [order, table(link), to] : []),
+      table(metaOf(strapi, target).tableName),
+      targetId,
+      companyColumn(strapi, target),
+      companyId,
+      table(link),
+      from,
+      id,
+    ]
+  );
+};
