@@ -11,6 +11,8 @@ export default [
   'global::rate-limit',
   // The queues' dashboard (bull-board) at /admin/queues, for super admins only.
   'global::queue-board',
+  // The REST API's OpenAPI description at /admin/openapi(.json), for super admins only.
+  'global::api-docs',
   // Retell's webhook, the hot path, is served here, before the rest of the stack (see the middleware).
   'plugin::retell.webhook-ingest',
   'strapi::security',

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { intFromEnv, boolFromEnv, requireSecret } from '../src/support/env';
+import { forIntegrators } from '../src/ops/api-docs';
+import { publicBaseUrl } from '../src/support/manage-link';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   'users-permissions': {
@@ -26,6 +28,21 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         defaultFrom: env('EMAIL_FROM', 'Frontdesk <no-reply@frontdesk.local>'),
         defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@frontdesk.local')),
       },
+    },
+  },
+  // Generates the REST API's OpenAPI description; served by src/ops/api-docs.ts, not by its own pages.
+  documentation: {
+    enabled: true,
+    config: {
+      info: {
+        version: '1.0.0',
+        title: 'Frontdesk REST API',
+        description:
+          "For integrators: one company's services, staff, absences, customers, appointments, calls and notifications. Log in with POST /auth/local (an integrator account) and send the JWT as a bearer token.",
+      },
+      'x-strapi-config': { plugins: ['users-permissions'], mutateDocumentation: forIntegrators },
+      servers: [{ url: `${publicBaseUrl()}/api`, description: 'This deployment' }],
+      externalDocs: { description: 'Strapi REST API', url: 'https://docs.strapi.io/cms/api/rest' },
     },
   },
   retell: {

@@ -12,6 +12,7 @@ import { closeQueues, queuesOf } from './queues';
 import { closeRateLimit } from './ops/rate-limit';
 import { closeCacheBus } from './support/ttl-cache';
 import { registerGracefulShutdown } from './ops/shutdown';
+import { generateApiDocs, registerApiDocs, removeApiDocs } from './ops/api-docs';
 import { guardProcess } from './ops/process-guard';
 import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
 import { ensureAppointmentConstraints } from '../database/constraints';
@@ -31,6 +32,7 @@ export default {
     // Then the shape of writes: known fields only, valid relation input, join columns as ids.
     strapi.documents.use(createWriteInput(strapi));
     registerTenancy(strapi);
+    registerApiDocs(strapi);
     strapi.documents.use(createAppointmentRules(strapi));
     watchAppointmentChanges(strapi);
     strapi.documents.use(createPhoneRules(strapi));
@@ -53,6 +55,7 @@ export default {
     const queues = queuesOf(strapi);
     if (queues.config.worker) queues.start();
     await startMetricsServer(strapi);
+    await generateApiDocs(strapi);
   },
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
@@ -61,5 +64,6 @@ export default {
     await closeRateLimit(strapi);
     await closeCacheBus(strapi);
     await closeReadReplica(strapi);
+    removeApiDocs(strapi);
   },
 };

@@ -4,6 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import { queuesOf } from '../queues';
+import { superAdminOf, type AdminCtx } from './admin-session';
 
 /**
  * The queues for operators: bull-board (`@bull-board/koa`) at /admin/queues — both queues
@@ -14,18 +15,14 @@ import { queuesOf } from '../queues';
  * but a super admin → 403. A write (retry, clean) must come from this origin.
  */
 export const QUEUE_BOARD_PATH = '/admin/queues';
-const REFRESH_COOKIE = 'strapi_admin_refresh';
-const SUPER_ADMIN = 'strapi-super-admin';
 
-type Ctx = {
+type Ctx = AdminCtx & {
   status: number;
   body: unknown;
   method: string;
   path: string;
   host: string;
-  get(name: string): string;
   set(name: string, value: string): void;
-  cookies: { get(name: string): string | undefined };
   accepts(...types: string[]): string | false;
   redirect(url: string): void;
 };
@@ -58,29 +55,6 @@ const hostOf = (url: string) => {
   }
 };
 
-/** The admin user behind the request's admin session, if any. */
-const adminUserOf = async (strapi: Core.Strapi, ctx: Ctx): Promise<number | null> => {
-  const sessions = strapi.sessionManager('admin');
-  const [scheme, token] = (ctx.get('authorization') || '').split(' ');
-  if (scheme === 'Bearer' && token && token.length < 4096) {
-    const access = sessions.validateAccessToken(token);
-    // As Strapi's own admin check: the token's session must still be active (no logout since).
-    if (!access.isValid || !(await sessions.isSessionActive(access.payload.sessionId))) return null;
-    return Number(access.payload.userId) || null;
-  }
-  const refresh = ctx.cookies.get(REFRESH_COOKIE);
-  if (!refresh || refresh.length > 4096) return null;
-  const session = await sessions.validateRefreshToken(refresh);
-  if (!session.isValid) return null;
-  // A session of the admin panel, not of another origin signed with the same secret.
-  const row = (await strapi.db
-    .query('admin::session')
-    .findOne({ where: { sessionId: session.sessionId }, select: ['origin'] })) as {
-    origin?: string;
-  } | null;
-  return row?.origin === 'admin' ? Number(session.userId) || null : null;
-};
-
 export const createQueueBoard = (strapi: Core.Strapi) => {
   let board: ((ctx: Ctx, next: Next) => Promise<unknown>) | null = null;
   const boardOf = () => {
@@ -108,20 +82,13 @@ export const createQueueBoard = (strapi: Core.Strapi) => {
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'same-origin');
-    const userId = await adminUserOf(strapi, ctx);
-    const user = userId
-      ? ((await strapi.db.query('admin::user').findOne({
-          where: { id: userId },
-          select: ['id', 'isActive', 'blocked'],
-          populate: { roles: { select: ['code'] } },
-        })) as { isActive: boolean; blocked: boolean; roles?: Array<{ code: string }> } | null)
-      : null;
-    if (!user || !user.isActive || user.blocked) {
+    const admin = await superAdminOf(strapi, ctx);
+    if (admin === 'anonymous') {
       if (ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html')
         return ctx.redirect('/admin/auth/login');
       throw new errors.UnauthorizedError('The queues need a super admin’s admin session');
     }
-    if (!(user.roles ?? []).some((role) => role.code === SUPER_ADMIN))
+    if (admin === 'forbidden')
       throw new errors.ForbiddenError('The queues are for super admins only');
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !isRetry(ctx.path))
       throw new errors.ForbiddenError('The queue dashboard only retries failed jobs');

@@ -31,7 +31,7 @@ const WRITES = new Set(['create', 'update', 'clone']);
  * Fields only operators (system scope: super admins, boot, seeds) write: the admin-user binding
  * of a staff entry decides which company an admin-panel user works in, so no tenant may set it.
  */
-const OPERATOR_FIELDS: Record<string, string[]> = {
+export const OPERATOR_FIELDS: Record<string, string[]> = {
   'api::staff.staff': ['adminUser'],
   // The invitation's change counter and when the customer was told: kept by the product.
   'api::appointment.appointment': ['sequence', 'confirmationSentAt'],

@@ -123,6 +123,16 @@ const ensureStaffRole = async (strapi: Core.Strapi) => {
   return role;
 };
 
+/** What an integrator may do through the REST API (their company's rows only), as actions. */
+export const INTEGRATOR_ACTIONS = [
+  ...INTEGRATOR_TYPES.flatMap((uid) =>
+    ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)
+  ),
+  ...INTEGRATOR_READ_ONLY.flatMap((uid) => ['find', 'findOne'].map((action) => `${uid}.${action}`)),
+  `${COMPANY_UID}.find`,
+  `${COMPANY_UID}.findOne`,
+];
+
 const ensureIntegratorRole = async (strapi: Core.Strapi) => {
   const roleQuery = strapi.db.query('plugin::users-permissions.role');
   let role = await roleQuery.findOne({ where: { type: INTEGRATOR_ROLE_TYPE } });
@@ -136,16 +146,7 @@ const ensureIntegratorRole = async (strapi: Core.Strapi) => {
       },
     });
   }
-  const wanted = [
-    ...INTEGRATOR_TYPES.flatMap((uid) =>
-      ['find', 'findOne', 'create', 'update', 'delete'].map((action) => `${uid}.${action}`)
-    ),
-    ...INTEGRATOR_READ_ONLY.flatMap((uid) =>
-      ['find', 'findOne'].map((action) => `${uid}.${action}`)
-    ),
-    `${COMPANY_UID}.find`,
-    `${COMPANY_UID}.findOne`,
-  ];
+  const wanted = INTEGRATOR_ACTIONS;
   const permissionQuery = strapi.db.query('plugin::users-permissions.permission');
   const existing: Array<{ action: string }> = await permissionQuery.findMany({
     where: { role: role.id },

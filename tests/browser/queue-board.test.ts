@@ -6,7 +6,8 @@ import { adminLogin, launch, screenshot } from '../helpers/browser';
 /**
  * The queue dashboard in a real browser: a super admin logged in to the admin panel opens
  * /admin/queues in the same browser (the admin session's cookie is all it takes) and sees both
- * queues; a browser without a session is sent to the login. Screenshot in tests/output.
+ * queues, and the REST API description at /admin/openapi; a browser without a session is sent to
+ * the login. Screenshots in tests/output.
  */
 let app: TestApp;
 let browser: Browser;
@@ -30,6 +31,25 @@ it('opens for a super admin from the admin session, and sends anybody else to th
 
   const anonymous = await browser.newPage();
   await anonymous.goto(`${app.url}/admin/queues`);
+  await anonymous.waitForURL((url) => url.pathname.startsWith('/admin/auth/login'));
+  await anonymous.close();
+}, 60_000);
+
+it('shows the REST API description (Swagger UI) to a super admin, from the admin session', async () => {
+  const admin = await createSuperAdmin(app);
+  const page = await adminLogin(browser, app.url as string, admin.email, admin.password);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${app.url}/admin/openapi`);
+  await page.getByText('Frontdesk REST API').first().waitFor();
+  // The operations by tag, folded: one tag opened shows its routes.
+  await screenshot(page, 'openapi');
+  await page.locator('.opblock-tag', { hasText: 'Appointment' }).first().click();
+  await page.locator('.opblock-summary-path', { hasText: '/appointments/{id}' }).first().waitFor();
+  expect(errors).toEqual([]);
+
+  const anonymous = await browser.newPage();
+  await anonymous.goto(`${app.url}/admin/openapi`);
   await anonymous.waitForURL((url) => url.pathname.startsWith('/admin/auth/login'));
   await anonymous.close();
 }, 60_000);

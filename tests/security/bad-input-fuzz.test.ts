@@ -724,6 +724,35 @@ describe('queue dashboard (/admin/queues)', () => {
   }, 60_000);
 });
 
+describe('API description (/admin/openapi, /documentation)', () => {
+  it('odd paths, methods and queries; as super admin, staff and anonymous', async () => {
+    const paths = [
+      '/admin/openapi',
+      '/admin/openapi.json',
+      '/admin/openapi.json?%00=1',
+      `/admin/openapi.json?${'x'.repeat(3000)}`,
+      '/admin/openapi/init.js',
+      '/admin/openapi/%ED%A0%80',
+      '/admin/openapi/../../../etc/passwd',
+      '/documentation',
+      '/documentation/v1.0.0',
+      `/documentation/v${'9'.repeat(3000)}.0.0`,
+      '/documentation/v1.0.0/../../etc/passwd',
+      '/documentation/login',
+      '/documentation/getInfos',
+      '/plugins/documentation/..%2F..%2Fpackage.json',
+    ];
+    for (const actor of ['admin', 'staff', 'anonymous'] as const)
+      for (const path of paths)
+        for (const method of ['get', 'post', 'delete'] as const)
+          await send(`openapi ${actor} ${method} ${path.slice(0, 60)}`, null, async () => {
+            const request = app.http[method](path);
+            return actor === 'anonymous' ? request : request.set(auth[actor]);
+          });
+    await healthy();
+  }, 60_000);
+});
+
 describe('customer link pages (/termin/…)', () => {
   it('bad tokens, methods, paths and form bodies; nothing is written', async () => {
     const customer = await asSystem(
