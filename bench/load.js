@@ -47,7 +47,7 @@ const {
   sleep,
   start,
   startStrapi,
-  waitForHttp,
+  startNpmStart,
   ensureBuilt,
   pgAdmin,
   pg,
@@ -204,20 +204,8 @@ main(async () => {
       );
     }
     if (WORKER === 'npm-start') {
-      server = start(
-        'npm start',
-        process.execPath,
-        [path.join(ROOT, 'dist', 'scripts', 'start.js')],
-        { ...env, PORT: String(PORT) }
-      );
       // Every process ready: the supervisor says so for each (API processes and the worker).
-      const expected = os.cpus().length + 1;
-      const deadline = Date.now() + 180_000;
-      while ((server.output().match(/ is ready/g) ?? []).length < expected) {
-        if (Date.now() > deadline) throw new Error(`npm start: not ready\n${server.output()}`);
-        await sleep(500);
-      }
-      await waitForHttp(`http://127.0.0.1:${PORT}/_health`);
+      server = await startNpmStart(env, PORT);
     } else server = await startStrapi(env, PORT);
     log = watchLog(server);
     const supervisor = server.child.pid;

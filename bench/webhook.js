@@ -3,13 +3,16 @@
 /**
  * npm run bench:webhook — the webhook ingest and in-call availability under load.
  *
- * Against a production build (`strapi start`, NODE_ENV=production) on a fresh PostgreSQL
- * database and the local Redis, with a bare Koa server doing the same verify → insert →
- * enqueue (bench/bare-webhook-server.js) measured in the same run as the baseline:
+ * Against a production build on a fresh PostgreSQL database and the local Redis, in the default
+ * deployment — what `npm start` runs: the supervisor with one API process per core and the
+ * queue worker as its own process, working the queue while the load runs — with a bare Koa
+ * server doing the same verify → insert → enqueue (bench/bare-webhook-server.js) measured in
+ * the same run as the baseline. BENCH_WEBHOOK_DEPLOYMENT=ingest-only measures one `strapi
+ * start` process with no worker instead (the queue drained afterwards by two `npm run worker`).
  *  (a) closed loop: 200 connections for BENCH_SECONDS (30) — req/s, p50/p99, errors, ratio;
  *  (b) open loop: a fixed offered 300 req/s over 50 connections — p50/p99 of both;
- *  then the queue is drained by `npm run worker` and every acknowledged event is counted
- *  (0 lost, 0 duplicated); and
+ *  then the queue is drained and every acknowledged event is counted (0 lost, 0 duplicated),
+ *  with the worker's SQL statements per call_started (its `frontdesk_job_db_statements`); and
  *  (c) check_availability at an offered 50 req/s over 20 connections with 100k appointments
  *  over 20 companies of 10 staff members each (own hours, skills, vacations) — p95.
  * Every request carries a unique, correctly signed call_started body. Results are printed and
@@ -22,6 +25,7 @@ const {
   sleep,
   start,
   startStrapi,
+  startNpmStart,
   waitForHttp,
   ensureBuilt,
   pgAdmin,
@@ -34,6 +38,14 @@ const { writeReport, checklist, main } = require('./lib/report');
 const SECONDS = Number(process.env.BENCH_SECONDS || 30);
 const STRAPI_PORT = 1401;
 const BARE_PORT = 1402;
+const WORKER_METRICS_PORT = 1403;
+const DEPLOYMENT =
+  process.env.BENCH_WEBHOOK_DEPLOYMENT === 'ingest-only' ? 'ingest-only' : 'npm-start';
+const DEPLOYMENTS = {
+  'npm-start': `\`npm start\`: ${require('os').cpus().length} API processes and one queue worker process, working the queue during the load`,
+  'ingest-only':
+    'one `strapi start` process, no worker during the load (drained after by two `npm run worker`)',
+};
 const AGENT = 'agent_bench_webhook';
 const runId = Date.now().toString(36);
 
@@ -84,9 +96,25 @@ const webhookOpenLoop = (port, { rate, connections }) => {
 };
 
 /** Lets PostgreSQL write out what the previous phase left dirty, so each phase starts alike. */
+/**
+ * Between phases: the worker has caught up (under `npm start` it works the queue during the
+ * load; a backlog left over would slow the next phase, the bare server's included), and the
+ * database has written its dirty pages.
+ */
 const settle = async (client) => {
+  const begun = Date.now();
+  const deadline = begun + 20 * 60_000;
+  while (DEPLOYMENT === 'npm-start' && Date.now() < deadline) {
+    const { rows } = await client.query(
+      `SELECT count(*) AS pending FROM retell_webhook_events WHERE state IN ('received', 'processing')`
+    );
+    if (Number(rows[0].pending) === 0) break;
+    await sleep(1000);
+  }
+  const caughtUpS = Math.round((Date.now() - begun) / 100) / 10;
   await client.query('CHECKPOINT');
   await sleep(2000);
+  return caughtUpS;
 };
 
 const seedWebhookCompany = async (client) => {
@@ -229,7 +257,12 @@ const table = (rows) => {
 
 main(async () => {
   const databaseName = newDatabaseName('webhook');
-  const env = benchEnv(databaseName, { WEBHOOK_WORKER: 'off', DATABASE_POOL_MAX: '10' });
+  const env = benchEnv(
+    databaseName,
+    DEPLOYMENT === 'npm-start'
+      ? { DATABASE_POOL_MAX: '10', WORKER_METRICS_PORT: String(WORKER_METRICS_PORT) }
+      : { WEBHOOK_WORKER: 'off', DATABASE_POOL_MAX: '10' }
+  );
   ensureBuilt(env);
   await pgAdmin(env, `CREATE DATABASE "${databaseName}"`);
   const servers = [];
@@ -237,9 +270,13 @@ main(async () => {
     date: new Date().toISOString(),
     seconds: SECONDS,
     machine: `${require('os').cpus().length} cores, node ${process.version}`,
+    deployment: DEPLOYMENTS[DEPLOYMENT],
   };
   try {
-    const strapi = await startStrapi(env, STRAPI_PORT);
+    const strapi =
+      DEPLOYMENT === 'npm-start'
+        ? await startNpmStart(env, STRAPI_PORT)
+        : await startStrapi(env, STRAPI_PORT);
     servers.push(strapi);
     const client = await pg(env);
     await seedWebhookCompany(client);
@@ -279,7 +316,8 @@ main(async () => {
     process.stdout.write(`[bench] (a) closed loop, 200 connections, ${SECONDS} s\n`);
     await settle(client);
     results.closedStrapi = await webhookLoad(STRAPI_PORT, { connections: 200, duration: SECONDS });
-    await settle(client);
+    // Under `npm start` the worker is still applying the closed loop's events: how long until done.
+    results.closedCaughtUpS = await settle(client);
     results.closedBare = await webhookLoad(BARE_PORT, { connections: 200, duration: SECONDS });
 
     // Drain: a separate worker process applies every acknowledged event.
@@ -291,16 +329,29 @@ main(async () => {
       Number((await client.query(`SELECT count(*) FROM retell_webhook_events`)).rows[0].count) -
       acknowledged;
     process.stdout.write(
-      `[bench] draining the queue with two \`npm run worker\` processes (${acknowledged} events acknowledged under measurement)\n`
+      `[bench] draining the queue (${acknowledged} events acknowledged under measurement)\n`
     );
     const drainStart = Date.now();
-    const workers = [1, 2].map((n) =>
-      start(`worker ${n}`, process.execPath, [path.join(ROOT, 'dist', 'scripts', 'worker.js')], {
-        ...env,
-        WEBHOOK_WORKER: 'on',
-        WEBHOOK_CONCURRENCY: '8',
-      })
-    );
+    const workers =
+      DEPLOYMENT === 'npm-start'
+        ? []
+        : [1, 2].map((n) =>
+            start(
+              `worker ${n}`,
+              process.execPath,
+              [
+                // BENCH_WORKER_NODE_ARGS: node flags for the drain workers (e.g. --cpu-prof).
+                ...(process.env.BENCH_WORKER_NODE_ARGS || '').split(' ').filter(Boolean),
+                path.join(ROOT, 'dist', 'scripts', 'worker.js'),
+              ],
+              {
+                ...env,
+                WEBHOOK_WORKER: 'on',
+                WEBHOOK_CONCURRENCY: '8',
+                METRICS_PORT: String(WORKER_METRICS_PORT + n - 1),
+              }
+            )
+          );
     servers.push(...workers);
     let pending = Infinity;
     while (pending > 0 && Date.now() - drainStart < 30 * 60_000) {
@@ -331,6 +382,20 @@ main(async () => {
       lost: acknowledged + warmupRows - Number(counts.calls),
       duplicated: Number(counts.duplicated_calls),
     };
+    // What the worker(s) spent per call_started, by their own count (the job runner's).
+    results.statements = { jobs: 0, sum: 0 };
+    for (let n = 0; n < (DEPLOYMENT === 'npm-start' ? 1 : 2); n += 1) {
+      const text = await (
+        await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT + n}/metrics`)
+      ).text();
+      const labels = 'queue="webhooks",job="call_started"';
+      const value = (name) =>
+        Number(text.match(new RegExp(`^${name}\\{${labels}\\} ([\\d.e+]+)$`, 'm'))?.[1] ?? 0);
+      results.statements.jobs += value('frontdesk_job_db_statements_count');
+      results.statements.sum += value('frontdesk_job_db_statements_sum');
+    }
+    results.statements.perCallStarted =
+      Math.round((results.statements.sum / Math.max(1, results.statements.jobs)) * 100) / 100;
     for (const worker of workers) await worker.stop();
 
     process.stdout.write(
@@ -392,6 +457,11 @@ main(async () => {
       `lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed}`,
     ],
     ['availability p95 ≤ 50 ms', r.availability.p95 <= 50, `${r.availability.p95} ms`],
+    [
+      'worker statements per call_started ≤ 10',
+      r.statements.jobs > 0 && r.statements.perCallStarted <= 10,
+      `${r.statements.perCallStarted} (${r.statements.sum} over ${r.statements.jobs} jobs)`,
+    ],
   ];
   results.ratio = ratio;
   results.p99Ratio = p99Ratio;
@@ -441,10 +511,19 @@ main(async () => {
     `throughput ratio strapi/bare (closed loop): **${ratio}**; open-loop p99 ratio: **${p99Ratio}**`,
     '',
     "(b) and (c) are a true open loop (bench/lib/load.js: evenly spaced arrivals, latency from the moment a request was due). (b') and (c') are autocannon's `overallRate`, which fires every connection's timer in phase — bursts of 50 (20) requests at once — shown for comparison; the targets are judged on the open loop.",
-    `drain (2 worker processes): ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
+    `deployment: ${r.deployment}.`,
+    '',
+    `drain${DEPLOYMENT === 'npm-start' ? ' (the same worker process, after the load)' : ' (2 worker processes)'}: ${r.drain.acknowledged} acknowledged → ${r.drain.rows} inbox rows, ${r.drain.processed} processed, ${r.drain.calls} calls in ${r.drain.seconds} s (lost ${r.drain.lost}, duplicated ${r.drain.duplicated}, failed ${r.drain.failed})`,
+    ...(DEPLOYMENT === 'npm-start'
+      ? [
+          `after the closed loop (${r.closedStrapi.statuses['202'] || 0} events acknowledged in ${SECONDS} s), the worker had caught up ${r.closedCaughtUpS} s later.`,
+          '',
+        ]
+      : []),
+    `worker SQL statements per call_started (BEGIN/COMMIT included, the job runner's count): ${r.statements.perCallStarted} — ${r.statements.sum} over ${r.statements.jobs} jobs`,
     '',
     ...checklist(checks),
     '',
   ].join('\n');
-  writeReport('webhook', results, report);
+  writeReport(DEPLOYMENT === 'npm-start' ? 'webhook' : 'webhook-ingest-only', results, report);
 });

@@ -16,6 +16,7 @@ import { generateApiDocs, registerApiDocs, removeApiDocs } from './ops/api-docs'
 import { guardProcess } from './ops/process-guard';
 import { startMetricsServer, stopMetricsServer } from './ops/metrics-server';
 import { ensureAppointmentConstraints } from '../database/constraints';
+import { ensureLinkOrderIndexes } from '../database/link-indexes';
 import { onChange } from './support/lifecycles';
 import { appService } from './api/services';
 import { manageSecrets } from './support/manage-link';
@@ -48,6 +49,7 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAppointmentConstraints(strapi.db.connection, strapi.log);
+    await ensureLinkOrderIndexes(strapi.db.connection, strapi.db.metadata);
     await bootstrapTenancy(strapi);
     await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
     registerNotificationJobs(strapi);

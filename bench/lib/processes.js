@@ -61,6 +61,34 @@ const startStrapi = async (env, port) => {
   return server;
 };
 
+/**
+ * What `npm start` runs: the supervisor with WEB_CONCURRENCY API processes (one per core) and
+ * WORKER_PROCESSES queue workers (1), once every one of them says it is ready.
+ */
+const startNpmStart = async (env, port) => {
+  const server = start(
+    'npm start',
+    process.execPath,
+    [path.join(ROOT, 'dist', 'scripts', 'start.js')],
+    { ...env, PORT: String(port) }
+  );
+  const expected =
+    Number(env.WEB_CONCURRENCY || require('os').cpus().length) + Number(env.WORKER_PROCESSES ?? 1);
+  let ready = 0;
+  server.child.stdout.on(
+    'data',
+    (chunk) => (ready += (String(chunk).match(/ is ready/g) ?? []).length)
+  );
+  const deadline = Date.now() + 180_000;
+  while (ready < expected) {
+    if (Date.now() > deadline) throw new Error(`npm start: not ready\n${server.output()}`);
+    if (server.child.exitCode !== null) throw new Error(`npm start exited\n${server.output()}`);
+    await sleep(500);
+  }
+  await waitForHttp(`http://127.0.0.1:${port}/_health`);
+  return server;
+};
+
 const ensureBuilt = (env) => {
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
     cwd: ROOT,
@@ -105,4 +133,13 @@ const pg = async (env) => {
   return client;
 };
 
-module.exports = { sleep, start, startStrapi, waitForHttp, ensureBuilt, pgAdmin, pg };
+module.exports = {
+  sleep,
+  start,
+  startStrapi,
+  startNpmStart,
+  waitForHttp,
+  ensureBuilt,
+  pgAdmin,
+  pg,
+};

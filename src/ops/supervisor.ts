@@ -9,7 +9,9 @@ import { intFromEnv, oneOfFromEnv } from '../support/env';
  * - API processes: WEB_CONCURRENCY of them (default: one per core), sharing the HTTP port.
  *   The first boots alone (it runs the migrations and the schema sync); the others follow once
  *   it listens.
- * - Queue workers: WORKER_PROCESSES of them (default 1), each `npm run worker` in all but name.
+ * - Queue workers: WORKER_PROCESSES of them (default 1), each `npm run worker` in all but name,
+ *   at niceness WORKER_NICE (10): under load the API processes get the CPU first, and the queue
+ *   catches up when there is room.
  *   With 0, the API processes work the queues themselves (WEBHOOK_WORKER as configured).
  * - On SQLite (one writer at a time) one API process works everything.
  *
@@ -32,6 +34,8 @@ export type SupervisorConfig = {
   heartbeatTimeoutMs: number;
   startTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** The queue workers' niceness: the API processes (a caller waits) come first for the CPU. */
+  workerNice: number;
 };
 
 export const supervisorConfig = (): SupervisorConfig => {
@@ -52,6 +56,7 @@ export const supervisorConfig = (): SupervisorConfig => {
     // so on a busy machine): until it is ready it is judged by this deadline, not the heartbeat.
     startTimeoutMs: intFromEnv('SUPERVISOR_START_TIMEOUT_MS', 180_000, { min: 1000 }),
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
+    workerNice: intFromEnv('WORKER_NICE', 10, { min: 0, max: 19 }),
   };
 };
 
@@ -75,7 +80,18 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     // With a process of their own for the queues, API processes only serve HTTP.
     if (role === 'api' && config.workerProcesses > 0) env.WEBHOOK_WORKER = 'off';
     if (role === 'worker') env.WEBHOOK_WORKER = 'on';
+    // The API processes share METRICS_PORT (as they share the HTTP port); each worker gets its own.
+    const workerMetrics = intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 });
+    if (role === 'worker') env.METRICS_PORT = workerMetrics ? String(workerMetrics + slot) : '0';
     const worker = cluster.fork(env);
+    // Events wait in the queue; Retell's request and the caller in a function call do not.
+    if (role === 'worker' && config.workerNice > 0 && worker.process.pid) {
+      try {
+        os.setPriority(worker.process.pid, config.workerNice);
+      } catch (error) {
+        log('warn', `worker process ${slot}: niceness not set (${(error as Error).message})`);
+      }
+    }
     const child: Child = {
       role,
       slot,

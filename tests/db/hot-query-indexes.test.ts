@@ -3,7 +3,8 @@ import { asSystem } from '../helpers/tenants';
 
 /**
  * The queries the product runs all the time must stay index scans as data grows: appointments
- * by (company, state, starts_at), customers by (company, phone), calls by (company, created_at).
+ * by (company, state, starts_at), customers by (company, phone), calls by (company, created_at),
+ * a call appended to its customer's calls by (customer, order) (database/link-indexes.ts).
  * Proven with EXPLAIN on the SQL Strapi itself generates, over tens of thousands of rows spread
  * across many companies.
  */
@@ -90,7 +91,14 @@ beforeAll(async () => {
   await insertInChunks('appointments', appointments);
   await insertInChunks('customers', customers);
   await insertInChunks('calls', calls);
-  await knex.raw('ANALYZE appointments, customers, calls');
+  // Every call linked to a customer of its company, in the order the calls came.
+  await knex.raw(`
+    INSERT INTO calls_customer_lnk (call_id, customer_id, call_ord)
+    SELECT c.id, cu.id, c.id
+      FROM (SELECT id, company_id, row_number() OVER (PARTITION BY company_id ORDER BY id) AS n FROM calls) c
+      JOIN (SELECT id, company_id, row_number() OVER (PARTITION BY company_id ORDER BY id) AS n FROM customers) cu
+        ON cu.company_id = c.company_id AND cu.n = c.n`);
+  await knex.raw('ANALYZE appointments, customers, calls, calls_customer_lnk');
 }, 180_000);
 afterAll(() => stopApp(app));
 
@@ -168,6 +176,47 @@ it('pages a company’s latest calls with the (company, created_at) index', asyn
     app.strapi.documents('api::call.call').findMany({ sort: 'createdAt:desc', limit: 20 })
   );
   expectIndexOn(await explain(query), 'calls', 'calls_company_created_idx');
+});
+
+it('appends a new call to its customer’s calls with the (customer, order) index', async () => {
+  const companyId = companyIds[11];
+  const customer = await app.strapi.db
+    .connection('customers')
+    .where({ company_id: companyId })
+    .first('id');
+  const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (query: { sql: string; bindings: unknown[] }) => statements.push(query);
+  app.strapi.db.connection.on('query', listener);
+  try {
+    const { runAsCompany } =
+      require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
+    const { appService } =
+      require('../../dist/src/api/services') as typeof import('../../src/api/services');
+    await runAsCompany(companyId, () =>
+      appService(app.strapi, 'api::call.call').track({
+        retellCallId: `perf_append_${Date.now()}`,
+        state: 'ongoing',
+        customer: customer.id,
+      })
+    );
+  } finally {
+    app.strapi.db.connection.removeListener('query', listener);
+  }
+  const append = statements.find((statement) =>
+    /insert into .*calls_customer_lnk/i.test(statement.sql)
+  );
+  if (!append) throw new Error(statements.map((statement) => statement.sql).join('\n'));
+  const nodes = await explain(append);
+  expectIndexOn(nodes, 'calls_customer_lnk', 'calls_customer_lnk_customer_ord_idx');
+  // Not the order column's own index, walked backwards over every customer's calls.
+  expect(nodes.map((node) => node['Index Name'])).not.toContain('calls_customer_lnk_oifk');
+  const linked = await app.strapi.db
+    .connection('calls_customer_lnk')
+    .where({ customer_id: customer.id })
+    .orderBy('call_ord')
+    .select('call_ord');
+  expect(linked).toHaveLength(2);
+  expect(Number(linked[1].call_ord)).toBeGreaterThan(Number(linked[0].call_ord));
 });
 
 it('spreads the rows over many companies (the volume the plans were measured on)', async () => {

@@ -1,3 +1,4 @@
+import os from 'os';
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import { ROOT, startApp, stopApp, type TestApp } from '../helpers/app';
@@ -78,6 +79,11 @@ it('runs two API processes sharing the port and a queue worker that applies the 
     .map((line) => line.role)
     .sort();
   expect(roles).toEqual(['api', 'api', 'worker']);
+  // The worker yields the CPU to the API processes under load (WORKER_NICE, default 10).
+  const niceness = Object.fromEntries(
+    readyLines().map((line) => [`${line.role}${line.slot}`, os.getPriority(line.pid)])
+  );
+  expect(niceness).toEqual({ api0: 0, api1: 0, worker0: 10 });
   const body = fixtureFor('call_started', {
     callId: 'call_supervised_1',
     agentId: company.retellAgentId,

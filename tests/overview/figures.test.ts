@@ -308,6 +308,42 @@ const getService = () => ({
 });
 
 describe('cache', () => {
+  it('keeps today’s list on a booking for next month, but not the KPIs it counts', async () => {
+    const company = await seedKnown();
+    const staff = await createStaffAdmin(app, company.id);
+    const statementsOf = async (route: string) => {
+      let statements = 0;
+      const count = (query: { sql: string }) => {
+        if (/from "?calls"? c|from "?appointments"? a/i.test(query.sql)) statements += 1;
+      };
+      app.strapi.db.connection.on('query', count);
+      const response = await get(staff.auth, route);
+      app.strapi.db.connection.removeListener('query', count);
+      expect(response.status).toBe(200);
+      return statements;
+    };
+    const book = (offset: number) =>
+      createIn(app.strapi, 'api::appointment.appointment', company.id, {
+        startsAt: new Date(Date.now() + offset).toISOString(),
+        endsAt: new Date(Date.now() + offset + 30 * 60_000).toISOString(),
+        state: 'confirmed',
+        source: 'api',
+      });
+    for (const route of ['appointments', 'kpis?period=7d']) await statementsOf(route);
+    expect([await statementsOf('appointments'), await statementsOf('kpis?period=7d')]).toEqual([
+      0, 0,
+    ]);
+    await book(45 * DAY);
+    await settle(app);
+    // The list of today and the next 7 days is still right; the bookings made today are not.
+    expect([await statementsOf('appointments'), await statementsOf('kpis?period=7d')]).toEqual([
+      0, 1,
+    ]);
+    await book(3 * DAY + 2 * HOUR);
+    await settle(app);
+    expect(await statementsOf('appointments')).toBe(1);
+  });
+
   it('serves repeats from Redis and forgets exactly the company whose data changed', async () => {
     const a = await seedKnown();
     const b = await seedKnown();

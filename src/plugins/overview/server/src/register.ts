@@ -20,6 +20,28 @@ const MODELS: Record<string, { table: string; widgets: readonly string[] }> = {
 };
 type Event = LifecycleEvent;
 
+/**
+ * The appointments widget lists today and the next 7 days: an appointment that starts outside
+ * that (a booking for next month) leaves it alone — unless the write moved its start, whose old
+ * value the event does not carry. The window is wide enough for every time zone.
+ */
+const LIST_WINDOW_MS = { before: 36 * 3_600_000, after: 9 * 24 * 3_600_000 };
+const outsideTheList = (event: Event) => {
+  if (event.model.uid !== 'api::appointment.appointment') return false;
+  if (!['afterCreate', 'afterUpdate', 'afterDelete'].includes(event.action)) return false;
+  if (event.action === 'afterUpdate' && event.params.data && 'startsAt' in event.params.data)
+    return false;
+  const startsAt = (event.result as { startsAt?: unknown } | undefined)?.startsAt;
+  const at = startsAt ? new Date(startsAt as string).getTime() : NaN;
+  if (!Number.isFinite(at)) return false;
+  const now = Date.now();
+  return at < now - LIST_WINDOW_MS.before || at > now + LIST_WINDOW_MS.after;
+};
+const widgetsOf = (event: Event) =>
+  MODELS[event.model.uid].widgets.filter(
+    (widget) => !(widget === 'appointments' && outsideTheList(event))
+  );
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const companiesOf = async (event: Event): Promise<Array<number | null>> => {
     const scope = explicitScope();
@@ -36,10 +58,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return row?.company_id ? [Number(row.company_id)] : [];
   };
   // Dropped once the write commits: a reader in between would otherwise cache the old figures again.
-  const drop = (companies: Array<number | null>, event: Event) =>
-    afterCommit(strapi, () =>
-      getService(strapi, 'cache').invalidate(companies, MODELS[event.model.uid].widgets)
-    );
+  const drop = (companies: Array<number | null>, event: Event) => {
+    const widgets = widgetsOf(event);
+    if (widgets.length === 0) return;
+    afterCommit(strapi, () => getService(strapi, 'cache').invalidate(companies, widgets));
+  };
   const invalidate = async (event: Event) => drop(await companiesOf(event), event);
   const invalidateEverything = async (event: Event) => {
     const scope = explicitScope();
