@@ -34,11 +34,28 @@ export const orderedLinkTables = (metadata: Metadata) => {
   return [...tables.values()];
 };
 
-export const ensureLinkOrderIndexes = async (knex: Knex, metadata: Metadata) => {
+export const ensureLinkOrderIndexes = async (
+  knex: Knex,
+  metadata: Metadata,
+  schema?: string | null
+) => {
+  const postgres = ['postgres', 'pg'].includes(String(knex.client.config.client));
+  const on = (table: string) => (schema ? `${schema}.${table}` : table);
   for (const { table, target, order } of orderedLinkTables(metadata)) {
-    if (!(await knex.schema.hasTable(table))) continue;
-    // Postgres truncates identifiers at 63 characters; these names stay well below.
-    const name = `${table}_${target.replace(/_id$/, '')}_ord_idx`.slice(0, 63);
-    await knex.raw('CREATE INDEX IF NOT EXISTS ?? ON ?? (??, ??)', [name, table, target, order]);
+    const name = `${table}_${target.replace(/_id$/, '')}_ord_idx`;
+    if (postgres) {
+      const present = await knex.raw(
+        'SELECT 1 FROM pg_indexes WHERE schemaname = ? AND tablename = ? AND indexname = ?',
+        [schema || 'public', table, name]
+      );
+      if (present.rows.length > 0) continue;
+    }
+    if (!(await (schema ? knex.schema.withSchema(schema) : knex.schema).hasTable(table))) continue;
+    // Built once; CONCURRENTLY on PostgreSQL so the table takes writes meanwhile (Postgres
+    // truncates identifiers at 63 characters; these names stay well below).
+    await knex.raw(
+      `CREATE INDEX ${postgres ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ?? ON ?? (??, ??)`,
+      [name, on(table), target, order]
+    );
   }
 };

@@ -49,7 +49,11 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAppointmentConstraints(strapi.db.connection, strapi.log);
-    await ensureLinkOrderIndexes(strapi.db.connection, strapi.db.metadata);
+    await ensureLinkOrderIndexes(
+      strapi.db.connection,
+      strapi.db.metadata,
+      strapi.db.getSchemaName()
+    );
     await bootstrapTenancy(strapi);
     await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
     registerNotificationJobs(strapi);

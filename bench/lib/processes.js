@@ -66,10 +66,12 @@ const startStrapi = async (env, port) => {
  * WORKER_PROCESSES queue workers (1), once every one of them says it is ready.
  */
 const startNpmStart = async (env, port) => {
+  // BENCH_NODE_ARGS reach every process: cluster workers inherit the primary's node flags.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
   const server = start(
     'npm start',
     process.execPath,
-    [path.join(ROOT, 'dist', 'scripts', 'start.js')],
+    [...nodeArgs, path.join(ROOT, 'dist', 'scripts', 'start.js')],
     { ...env, PORT: String(port) }
   );
   const expected =

@@ -41,7 +41,7 @@ type Draft = {
   info?: Record<string, unknown>;
   tags?: Array<{ name: string }>;
   paths: Record<string, Operations>;
-  components?: { schemas?: Record<string, Schema> };
+  components?: { schemas?: Record<string, Schema> } & Record<string, unknown>;
 };
 
 const openApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}');
@@ -86,6 +86,32 @@ export const forIntegrators = (draft: Draft) => {
       for (const field of UNWRITABLE) delete data.properties[field];
     withoutSecrets(schema);
   }
+  pruneSchemas(draft);
+};
+
+/** Only the component schemas the remaining routes refer to (directly or through each other). */
+const pruneSchemas = (draft: Draft) => {
+  const schemas = draft.components?.schemas;
+  if (!schemas) return;
+  const PREFIX = '#/components/schemas/';
+  const used = new Set<string>();
+  const visit = (node: unknown, depth = 0): void => {
+    if (!node || typeof node !== 'object' || depth > 100) return;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && ref.startsWith(PREFIX)) {
+      const name = ref.slice(PREFIX.length);
+      if (!used.has(name)) {
+        used.add(name);
+        visit(schemas[name], depth + 1);
+      }
+    }
+    for (const value of Object.values(node)) visit(value, depth + 1);
+  };
+  visit(draft.paths);
+  // Responses, request bodies and the like refer to schemas too.
+  for (const [section, entries] of Object.entries(draft.components ?? {}))
+    if (section !== 'schemas') visit(entries);
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 };
 
 /** Drops the company's secret fields wherever a schema describes them (populated relations too). */
@@ -113,7 +139,9 @@ export const registerApiDocs = (strapi: Core.Strapi) => {
 
 /** The plugin generates outside production only; the spec is wanted everywhere. */
 export const generateApiDocs = async (strapi: Core.Strapi) => {
-  if (process.env.NODE_ENV === 'production') await docsService(strapi)?.generateFullDoc();
+  // A queue worker serves no HTTP.
+  if (process.env.NODE_ENV === 'production' && process.env.FRONTDESK_ROLE !== 'worker')
+    await docsService(strapi)?.generateFullDoc();
 };
 
 export const removeApiDocs = (strapi: Core.Strapi) => {
@@ -158,15 +186,34 @@ type Ctx = AdminCtx & {
   redirect(url: string): void;
 };
 
-const isPluginPage = (route: string) =>
-  route === '/documentation' ||
-  route === '/documentation/' ||
-  route === '/documentation/login' ||
-  /^\/documentation\/v\d{1,6}\.\d{1,6}\.\d{1,6}$/.test(route.slice(0, 64));
+/**
+ * The plugin's routes, as Strapi's router matches them (any case, a trailing slash): its admin
+ * API (the admin panel's documentation page) — for super admins only, whatever the plugin's own
+ * permission checks say (its delete route has none) — and its public pages, which lead here.
+ */
+const PLUGIN_ADMIN_API =
+  /^\/documentation\/(getinfos|regeneratedoc|updatesettings|deletedoc\/[^/]{1,64})\/?$/;
+const pluginRoute = (path: string): 'admin-api' | 'page' | null => {
+  const route = path.slice(0, 256).toLowerCase();
+  if (route !== '/documentation' && !route.startsWith('/documentation/')) return null;
+  return PLUGIN_ADMIN_API.test(route) ? 'admin-api' : 'page';
+};
+
+const requireSuperAdmin = async (strapi: Core.Strapi, ctx: Ctx, what: string) => {
+  const admin = await superAdminOf(strapi, ctx);
+  if (admin === 'anonymous')
+    throw new errors.UnauthorizedError(`${what} needs a super admin’s admin session`);
+  if (admin === 'forbidden') throw new errors.ForbiddenError(`${what} is for super admins only`);
+};
 
 export const createApiDocs =
   (strapi: Core.Strapi) => async (ctx: Ctx, next: () => Promise<unknown>) => {
-    if (isPluginPage(ctx.path)) {
+    const plugin = pluginRoute(ctx.path);
+    if (plugin === 'admin-api') {
+      await requireSuperAdmin(strapi, ctx, 'The API description');
+      return next();
+    }
+    if (plugin === 'page') {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
         throw new errors.NotFoundError('The API description is at /admin/openapi');
       return ctx.redirect(API_DOCS_PATH);
@@ -190,14 +237,13 @@ export const createApiDocs =
       };
       return;
     }
-    const admin = await superAdminOf(strapi, ctx);
-    if (admin === 'anonymous') {
-      if (ctx.path === API_DOCS_PATH && ctx.accepts('json', 'html') === 'html')
-        return ctx.redirect('/admin/auth/login');
-      throw new errors.UnauthorizedError('The API description needs a super admin’s admin session');
-    }
-    if (admin === 'forbidden')
-      throw new errors.ForbiddenError('The API description is for super admins only');
+    if (
+      ctx.path === API_DOCS_PATH &&
+      ctx.accepts('json', 'html') === 'html' &&
+      (await superAdminOf(strapi, ctx)) === 'anonymous'
+    )
+      return ctx.redirect('/admin/auth/login');
+    await requireSuperAdmin(strapi, ctx, 'The API description');
     if (ctx.path === INIT_PATH) {
       ctx.type = 'application/javascript';
       ctx.body = INIT;

@@ -20,6 +20,7 @@ type Attribute = {
   type: string;
   columnName?: string;
   default?: unknown;
+  maxLength?: number;
   relation?: string;
   joinColumn?: { name: string };
   joinTable?: {
@@ -49,14 +50,38 @@ const toColumn = (attribute: Attribute, value: unknown) => {
   return value;
 };
 
-/** Scalar attributes of `data` as their columns (relations are written by `link`). */
-const columnsOf = (strapi: Core.Strapi, uid: string, data: Row, withDefaults: boolean) => {
+/** What the product sets itself: never taken from the data of a write. */
+const SYSTEM_ATTRIBUTES = new Set([
+  'id',
+  'documentId',
+  'locale',
+  'publishedAt',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+]);
+
+/** Scalar attributes of `data` as their columns (relations are written by `linkScoped`). */
+const columnsOf = (
+  strapi: Core.Strapi,
+  uid: string,
+  data: Row,
+  { withDefaults = false, system = {} }: { withDefaults?: boolean; system?: Row } = {}
+) => {
   const attributes = attributesOf(strapi, uid);
+  const given: Row = { ...data };
+  for (const name of SYSTEM_ATTRIBUTES) delete given[name];
+  Object.assign(given, system);
   const columns: Row = {};
   for (const [name, attribute] of Object.entries(attributes)) {
     if (attribute.type === 'relation' || !attribute.columnName) continue;
-    if (name in data && data[name] !== undefined)
-      columns[attribute.columnName] = toColumn(attribute, data[name]);
+    const value = given[name];
+    // The schema's length limit, as Strapi's validation has it (these writes skip it).
+    if (typeof value === 'string' && attribute.maxLength && value.length > attribute.maxLength)
+      throw new errors.ValidationError(`${name} must be at most ${attribute.maxLength} characters`);
+    if (name in given && value !== undefined)
+      columns[attribute.columnName] = toColumn(attribute, value);
     else if (withDefaults && attribute.default !== undefined)
       columns[attribute.columnName] = toColumn(
         attribute,
@@ -131,7 +156,9 @@ export const findScoped = async (
   select: string[] = scalarAttributes(strapi, uid)
 ): Promise<Row | null> => {
   const companyId = scopedCompany();
-  const conditions = { ...columnsOf(strapi, uid, where, false) };
+  const conditions = columnsOf(strapi, uid, where);
+  if (Object.keys(conditions).length !== Object.keys(where).length)
+    throw new Error(`findScoped(${uid}): every condition must name a column and a value`);
   const row = await onTable<Row | undefined>(strapi, metaOf(strapi, uid).tableName, (query) =>
     query
       .where({ ...conditions, [companyColumn(strapi, uid)]: companyId })
@@ -156,7 +183,10 @@ export const insertScoped = async (
   const companyId = scopedCompany();
   const now = new Date();
   const values: Row = {
-    ...columnsOf(strapi, uid, { ...data, createdAt: now, updatedAt: now }, true),
+    ...columnsOf(strapi, uid, data, {
+      withDefaults: true,
+      system: { createdAt: now, updatedAt: now },
+    }),
     document_id: createId(),
     [companyColumn(strapi, uid)]: companyId,
   };
@@ -184,7 +214,7 @@ export const updateScoped = async (
   data: Row
 ): Promise<boolean> => {
   const companyId = scopedCompany();
-  const values = columnsOf(strapi, uid, { ...data, updatedAt: new Date() }, false);
+  const values = columnsOf(strapi, uid, data, { system: { updatedAt: new Date() } });
   const count = await onTable<number>(strapi, metaOf(strapi, uid).tableName, (query) =>
     query.where({ id, [companyColumn(strapi, uid)]: companyId }).update(values)
   );
@@ -194,8 +224,8 @@ export const updateScoped = async (
 
 /**
  * Gives a row that has none its manyToOne relation kept in a link table (`row` → `target`),
- * appended last to the target's inverse list as Strapi orders it, in one statement. The target
- * must be the company's: it is checked in the same statement.
+ * appended last to the target's inverse list as Strapi orders it, in one statement. Both rows
+ * must be the company's: checked in the same statement. True when the link was written.
  */
 export const linkScoped = async (
   strapi: Core.Strapi,
@@ -203,7 +233,7 @@ export const linkScoped = async (
   attributeName: string,
   id: number,
   targetId: number
-): Promise<void> => {
+): Promise<boolean> => {
   const companyId = scopedCompany();
   const attribute = attributesOf(strapi, uid)[attributeName] as Attribute & { target?: string };
   const joinTable = attribute?.joinTable;
@@ -216,13 +246,14 @@ export const linkScoped = async (
   const link = joinTable.name;
   const from = joinTable.joinColumn.name;
   const to = joinTable.inverseJoinColumn.name;
-  // Only a row without the relation gets it (a manyToOne has one target).
-  await (
+  // Only a row of the company without the relation gets it (a manyToOne has one target).
+  const result = await (
     await connectionOf(strapi)
   ).raw(
     `INSERT INTO ?? (??, ??${order ? ', ??' : ''})
      SELECT ?, t.id${order ? `, COALESCE((SELECT MAX(??) FROM ?? WHERE ?? = t.id), 0) + 1` : ''}
      FROM ?? t WHERE t.id = ? AND t.?? = ?
+       AND EXISTS (SELECT 1 FROM ?? r WHERE r.id = ? AND r.?? = ?)
        AND NOT EXISTS (SELECT 1 FROM ?? WHERE ?? = ?)`,
     [
       table(link),
@@ -235,9 +266,16 @@ export const linkScoped = async (
       targetId,
       companyColumn(strapi, target),
       companyId,
+      table(metaOf(strapi, uid).tableName),
+      id,
+      companyColumn(strapi, uid),
+      companyId,
       table(link),
       from,
       id,
     ]
   );
+  // pg reports rowCount; better-sqlite3 `changes`.
+  const written = (result as { rowCount?: number; changes?: number }) ?? {};
+  return (written.rowCount ?? written.changes ?? 0) > 0;
 };

@@ -90,6 +90,10 @@ it('gives a super admin a valid OpenAPI spec of exactly the integrator’s route
   expect(Object.keys(request.properties.data.properties)).not.toContain('company');
   expect(Object.keys(request.properties.data.properties)).not.toContain('sequence');
 
+  // Only the schemas the routes use: none of a type integrators only read, as a request.
+  expect(Object.keys(spec.components.schemas)).not.toContain('NotificationRequest');
+  expect(Object.keys(spec.components.schemas)).not.toContain('CompanyRequest');
+
   // Nothing written into the source tree (the plugin's default place).
   expect(fs.existsSync(path.join(ROOT, 'src', 'extensions', 'documentation'))).toBe(false);
 });
@@ -141,7 +145,15 @@ it('refuses company staff (403) and anybody without an admin session (401, or th
 });
 
 it('does not serve the plugin’s public pages: they lead to the guarded description', async () => {
-  for (const route of ['/documentation', '/documentation/v1.0.0', '/documentation/login']) {
+  for (const route of [
+    '/documentation',
+    '/documentation/v1.0.0',
+    '/documentation/login',
+    // As Strapi's router matches them: any case, a trailing slash.
+    '/DOCUMENTATION',
+    '/documentation/v1.0.0/',
+    '/Documentation/Login/',
+  ]) {
     const response = await app.http.get(route);
     expect([route, response.status, response.headers.location]).toEqual([
       route,
@@ -149,7 +161,33 @@ it('does not serve the plugin’s public pages: they lead to the guarded descrip
       '/admin/openapi',
     ]);
   }
-  const login = await app.http.post('/documentation/login').send({ password: 'x' });
-  expect(login.status).toBe(404);
-  expect(login.body.error.status).toBe(404);
+  for (const route of ['/documentation/login', '/documentation/login/']) {
+    const login = await app.http.post(route).send({ password: 'x' });
+    expect(login.status).toBe(404);
+    expect(login.body.error.status).toBe(404);
+  }
+  // Nothing written into the source tree by those pages either.
+  expect(fs.existsSync(path.join(ROOT, 'src', 'extensions', 'documentation'))).toBe(false);
+});
+
+it('keeps the plugin’s admin API (its admin page) to super admins, its delete route too', async () => {
+  const admin = await createSuperAdmin(app);
+  const company = await createCompany(app.strapi);
+  const staff = await createStaffAdmin(app, company.id);
+  const infos = await app.http.get('/documentation/getInfos').set(admin.auth);
+  expect(infos.status).toBe(200);
+  expect(infos.body.currentVersion).toBe('1.0.0');
+  for (const [method, route] of [
+    ['get', '/documentation/getInfos'],
+    ['delete', '/documentation/deleteDoc/1.0.0'],
+    ['post', '/documentation/regenerateDoc'],
+    ['put', '/documentation/updateSettings'],
+  ] as const) {
+    const asStaff = await app.http[method](route).set(staff.auth).send({});
+    expect([route, asStaff.status]).toEqual([route, 403]);
+    const anonymous = await app.http[method](route).send({});
+    expect([route, anonymous.status]).toEqual([route, 401]);
+  }
+  // The spec is still there for the super admin.
+  expect((await app.http.get('/admin/openapi.json').set(admin.auth)).status).toBe(200);
 });

@@ -115,6 +115,31 @@ it('drops the overview’s cached figures when the worker writes a call', async 
   expect(await kpis()).toBe(cached + 1);
 });
 
+it('keeps the schema’s limits and the product’s own fields on lean writes', async () => {
+  // The app's own modules (the compiled ones it runs: one scope store).
+  const { insertScoped } =
+    require('../../dist/src/support/rows') as typeof import('../../src/support/rows');
+  const { runAsCompany } =
+    require('../../dist/src/tenancy/scope') as typeof import('../../src/tenancy/scope');
+  await expect(
+    runAsCompany(salon.id, () =>
+      insertScoped(app.strapi, 'api::customer.customer', {
+        phone: '+49305550198',
+        name: 'x'.repeat(201),
+      })
+    )
+  ).rejects.toThrow('name must be at most 200 characters');
+  const created = await runAsCompany(salon.id, () =>
+    insertScoped(app.strapi, 'api::customer.customer', {
+      phone: '+49305550197',
+      documentId: 'chosen-by-the-caller',
+      createdAt: '2000-01-01T00:00:00.000Z',
+    })
+  );
+  expect(created?.documentId).not.toBe('chosen-by-the-caller');
+  expect(new Date(created?.createdAt as string).getFullYear()).toBeGreaterThan(2000);
+});
+
 it('refuses a lean write outside a company scope', async () => {
   const { insertScoped } = await import('../../src/support/rows');
   await expect(

@@ -740,6 +740,9 @@ describe('API description (/admin/openapi, /documentation)', () => {
       '/documentation/v1.0.0/../../etc/passwd',
       '/documentation/login',
       '/documentation/getInfos',
+      '/documentation/deleteDoc/1.0.0',
+      `/documentation/deleteDoc/${'x'.repeat(3000)}`,
+      '/DOCUMENTATION/LOGIN/',
       '/plugins/documentation/..%2F..%2Fpackage.json',
     ];
     for (const actor of ['admin', 'staff', 'anonymous'] as const)

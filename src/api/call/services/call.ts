@@ -146,12 +146,14 @@ export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => {
             { state: 'registered', ...data, retellCallId: patch.retellCallId },
             { returning: [...TRACKED] }
           )) as CallRow;
-          if (customer) await linkScoped(strapi, UID, 'customer', created.id, customer);
-          return { ...created, customer: customer ?? null };
+          const linked =
+            !!customer && (await linkScoped(strapi, UID, 'customer', created.id, customer));
+          return { ...created, customer: linked ? customer : null };
         }
         if (Object.keys(data).length > 0) await updateScoped(strapi, UID, current.id, data);
-        if (customer) await linkScoped(strapi, UID, 'customer', current.id, customer);
-        return { ...current, ...data, customer: current.customer ?? customer ?? null };
+        const linked =
+          !!customer && (await linkScoped(strapi, UID, 'customer', current.id, customer));
+        return { ...current, ...data, customer: current.customer ?? (linked ? customer : null) };
       });
     },
   };

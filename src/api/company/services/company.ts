@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { toCompanyInfo, type CompanyInfo } from '../company-info';
-import { openSecret } from '../../../tenancy';
+import { openSecret, runAsSystem } from '../../../tenancy';
 import { ttlCache } from '../../../support/ttl-cache';
 
 const UID = 'api::company.company';
@@ -32,18 +32,23 @@ export const companyMethods = ({ strapi }: { strapi: Core.Strapi }) => {
   };
   // Read on every webhook event, function call and appointment write; forgotten on any change
   // to a company, in every process (src/index.ts).
-  const infos = ttlCache<number, CompanyInfo | null>(strapi, 'company:info', {
+  const infos = ttlCache<number, CompanyInfo>(strapi, 'company:info', {
     ttlMs: INFO_TTL_MS,
   });
   return {
     /** The booking view of a company (with opening hours), by numeric id. */
     async info(id: number): Promise<CompanyInfo | null> {
-      return infos.remember(id, async () => {
-        const company = await strapi.db
-          .query(UID)
-          .findOne({ where: { id }, populate: ['openingHours'] });
-        return company ? toCompanyInfo(company) : null;
-      });
+      const cached = infos.get(id);
+      if (cached) return cached;
+      // Read as the platform, so the entry never depends on who asked first; callers ask only
+      // for their own company. Kept frozen (callers share it); a missing company is not kept.
+      const company = await runAsSystem('company: booking view', () =>
+        strapi.db.query(UID).findOne({ where: { id }, populate: ['openingHours'] })
+      );
+      if (!company) return null;
+      const info = toCompanyInfo(company);
+      Object.freeze(info.openingHours);
+      return infos.set(id, Object.freeze(info));
     },
 
     /** Forgets the cached booking views (a company changed). */

@@ -574,7 +574,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const verified = verifiedPhone(company, call);
       const customer = verified
         ? await appServices().customers.upsertByPhone(verified, {
-            name: args.customer_name || null,
+            name: args.customer_name?.trim().slice(0, 200) || null,
           })
         : null;
       const tracked = await appServices().calls.track({
@@ -661,7 +661,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (staffChoice.unknown) return unknownStaffAnswer(company, staffChoice.roster, 'success');
 
       const details = {
-        name: args.customer_name || null,
+        name: args.customer_name?.trim().slice(0, 200) || null,
         email: normaliseEmail(args.email || args.customer_email),
       };
       const customer = verified
