@@ -225,16 +225,8 @@ export const createApiDocs =
     ctx.set('X-Content-Type-Options', 'nosniff');
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
+      // The envelope comes from global::error-envelope, as for the router's own 405.
       ctx.status = 405;
-      ctx.body = {
-        data: null,
-        error: {
-          status: 405,
-          name: 'MethodNotAllowedError',
-          message: 'The API description is read only',
-          details: {},
-        },
-      };
       return;
     }
     if (

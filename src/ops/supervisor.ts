@@ -36,6 +36,8 @@ export type SupervisorConfig = {
   shutdownTimeoutMs: number;
   /** The queue workers' niceness: the API processes (a caller waits) come first for the CPU. */
   workerNice: number;
+  /** The first queue worker's own metrics port (0: none), +1 for each further worker. */
+  workerMetricsPort: number;
 };
 
 export const supervisorConfig = (): SupervisorConfig => {
@@ -57,6 +59,7 @@ export const supervisorConfig = (): SupervisorConfig => {
     startTimeoutMs: intFromEnv('SUPERVISOR_START_TIMEOUT_MS', 180_000, { min: 1000 }),
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
     workerNice: intFromEnv('WORKER_NICE', 10, { min: 0, max: 19 }),
+    workerMetricsPort: intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 }),
   };
 };
 
@@ -81,8 +84,8 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     if (role === 'api' && config.workerProcesses > 0) env.WEBHOOK_WORKER = 'off';
     if (role === 'worker') env.WEBHOOK_WORKER = 'on';
     // The API processes share METRICS_PORT (as they share the HTTP port); each worker gets its own.
-    const workerMetrics = intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 });
-    if (role === 'worker') env.METRICS_PORT = workerMetrics ? String(workerMetrics + slot) : '0';
+    if (role === 'worker')
+      env.METRICS_PORT = config.workerMetricsPort ? String(config.workerMetricsPort + slot) : '0';
     const worker = cluster.fork(env);
     // Events wait in the queue; Retell's request and the caller in a function call do not.
     if (role === 'worker' && config.workerNice > 0 && worker.process.pid) {

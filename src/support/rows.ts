@@ -21,6 +21,7 @@ type Attribute = {
   columnName?: string;
   default?: unknown;
   maxLength?: number;
+  target?: string;
   relation?: string;
   joinColumn?: { name: string };
   joinTable?: {
@@ -182,15 +183,15 @@ export const insertScoped = async (
 ): Promise<Row | null> => {
   const companyId = scopedCompany();
   const now = new Date();
+  // What Strapi sets on a create (a type without draft & publish is published at once); the
+  // system attributes a model lacks have no column and are left out by columnsOf.
   const values: Row = {
     ...columnsOf(strapi, uid, data, {
       withDefaults: true,
-      system: { createdAt: now, updatedAt: now },
+      system: { documentId: createId(), createdAt: now, updatedAt: now, publishedAt: now },
     }),
-    document_id: createId(),
     [companyColumn(strapi, uid)]: companyId,
   };
-  if ('publishedAt' in attributesOf(strapi, uid)) values.published_at = now;
   const returned = columnNames(strapi, uid, ['id', ...returning.filter((name) => name !== 'id')]);
   const rows = await onTable<Row[]>(strapi, metaOf(strapi, uid).tableName, (query) => {
     const insert = query.insert(values);
@@ -222,6 +223,14 @@ export const updateScoped = async (
   return count > 0;
 };
 
+/** The link table of a manyToOne relation, as Strapi's metadata describes it. */
+export const linkTableOf = (strapi: Core.Strapi, uid: string, attributeName: string) => {
+  const attribute = attributesOf(strapi, uid)[attributeName];
+  if (attribute?.relation !== 'manyToOne' || !attribute.joinTable || !attribute.target)
+    throw new Error(`${uid}.${attributeName} is not a manyToOne link-table relation`);
+  return attribute.joinTable;
+};
+
 /**
  * Gives a row that has none its manyToOne relation kept in a link table (`row` → `target`),
  * appended last to the target's inverse list as Strapi orders it, in one statement. Both rows
@@ -235,11 +244,8 @@ export const linkScoped = async (
   targetId: number
 ): Promise<boolean> => {
   const companyId = scopedCompany();
-  const attribute = attributesOf(strapi, uid)[attributeName] as Attribute & { target?: string };
-  const joinTable = attribute?.joinTable;
-  if (attribute?.relation !== 'manyToOne' || !joinTable || !attribute.target)
-    throw new Error(`${uid}.${attributeName} is not a manyToOne link-table relation`);
-  const target = attribute.target;
+  const joinTable = linkTableOf(strapi, uid, attributeName);
+  const target = attributesOf(strapi, uid)[attributeName].target as string;
   const order = joinTable.inverseOrderColumnName;
   const schema = strapi.db.getSchemaName();
   const table = (name: string) => (schema ? `${schema}.${name}` : name);

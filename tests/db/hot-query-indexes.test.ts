@@ -102,18 +102,24 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => stopApp(app));
 
-/** Runs a Document Service read for one company and returns the SQL of its main query. */
-const sqlOf = async (companyId: number, table: string, read: () => Promise<unknown>) => {
+/** The statements `work` issues, run in one company's scope. */
+const statementsOf = async (companyId: number, work: () => Promise<unknown>) => {
   const statements: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (query: { sql: string; bindings: unknown[] }) => statements.push(query);
   app.strapi.db.connection.on('query', listener);
   try {
     const { runAsCompany } =
       require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
-    await runAsCompany(companyId, read);
+    await runAsCompany(companyId, work);
   } finally {
     app.strapi.db.connection.removeListener('query', listener);
   }
+  return statements;
+};
+
+/** Runs a Document Service read for one company and returns the SQL of its main query. */
+const sqlOf = async (companyId: number, table: string, read: () => Promise<unknown>) => {
+  const statements = await statementsOf(companyId, read);
   const main = statements.find((statement) =>
     new RegExp(`from ("public"\\.)?"${table}" as "t0"`).test(statement.sql)
   );
@@ -184,24 +190,15 @@ it('appends a new call to its customer’s calls with the (customer, order) inde
     .connection('customers')
     .where({ company_id: companyId })
     .first('id');
-  const statements: Array<{ sql: string; bindings: unknown[] }> = [];
-  const listener = (query: { sql: string; bindings: unknown[] }) => statements.push(query);
-  app.strapi.db.connection.on('query', listener);
-  try {
-    const { runAsCompany } =
-      require('../../dist/src/tenancy') as typeof import('../../src/tenancy');
-    const { appService } =
-      require('../../dist/src/api/services') as typeof import('../../src/api/services');
-    await runAsCompany(companyId, () =>
-      appService(app.strapi, 'api::call.call').track({
-        retellCallId: `perf_append_${Date.now()}`,
-        state: 'ongoing',
-        customer: customer.id,
-      })
-    );
-  } finally {
-    app.strapi.db.connection.removeListener('query', listener);
-  }
+  const { appService } =
+    require('../../dist/src/api/services') as typeof import('../../src/api/services');
+  const statements = await statementsOf(companyId, () =>
+    appService(app.strapi, 'api::call.call').track({
+      retellCallId: `perf_append_${Date.now()}`,
+      state: 'ongoing',
+      customer: customer.id,
+    })
+  );
   const append = statements.find((statement) =>
     /insert into .*calls_customer_lnk/i.test(statement.sql)
   );

@@ -134,3 +134,13 @@ export const createStaffAdmin = async (app: TestApp, companyId: number) => {
   const entry = await bindStaffEntry(app, companyId, user.id, { email: user.email });
   return { ...user, staffEntry: entry };
 };
+
+/** The admin login as a browser does it: the refresh cookie it sets (`name=value`). */
+export const adminSessionCookie = async (app: TestApp, email: string, password: string) => {
+  const login = await app.http.post('/admin/login').send({ email, password });
+  expect(login.status).toBe(200);
+  const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+  const refresh = cookies.find((cookie) => cookie.startsWith('strapi_admin_refresh='));
+  expect(refresh).toBeTruthy();
+  return (refresh as string).split(';')[0];
+};

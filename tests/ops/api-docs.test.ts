@@ -2,7 +2,12 @@ import fs from 'fs';
 import path from 'path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { ROOT, startApp, stopApp, type TestApp } from '../helpers/app';
-import { createCompany, createStaffAdmin, createSuperAdmin } from '../helpers/tenants';
+import {
+  adminSessionCookie,
+  createCompany,
+  createStaffAdmin,
+  createSuperAdmin,
+} from '../helpers/tenants';
 
 // The app's own list of what integrators may call (the compiled module the app runs).
 const { integratorRoutes } =
@@ -22,13 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopApp(app));
 
-const sessionCookie = async (email: string, password: string) => {
-  const login = await app.http.post('/admin/login').send({ email, password });
-  expect(login.status).toBe(200);
-  const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
-  const refresh = cookies.find((cookie) => cookie.startsWith('strapi_admin_refresh='));
-  return (refresh as string).split(';')[0];
-};
+const sessionCookie = (email: string, password: string) => adminSessionCookie(app, email, password);
 
 type Spec = {
   openapi: string;

@@ -1,5 +1,10 @@
 import { startApp, stopApp, type TestApp } from '../helpers/app';
-import { createCompany, createStaffAdmin, createSuperAdmin } from '../helpers/tenants';
+import {
+  adminSessionCookie,
+  createCompany,
+  createStaffAdmin,
+  createSuperAdmin,
+} from '../helpers/tenants';
 import { eventually } from '../helpers/retell';
 
 // The app's own registry of queues (the compiled module the app runs).
@@ -17,15 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopApp(app));
 
-/** The admin login as the browser does it: the refresh cookie it sets. */
-const sessionCookie = async (email: string, password: string) => {
-  const login = await app.http.post('/admin/login').send({ email, password });
-  expect(login.status).toBe(200);
-  const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
-  const refresh = cookies.find((cookie) => cookie.startsWith('strapi_admin_refresh='));
-  expect(refresh).toBeTruthy();
-  return (refresh as string).split(';')[0];
-};
+const sessionCookie = (email: string, password: string) => adminSessionCookie(app, email, password);
 
 it('shows both queues to a super admin, by the admin session cookie or an admin token', async () => {
   const admin = await createSuperAdmin(app);

@@ -1,11 +1,12 @@
 import { factories, type Core } from '@strapi/strapi';
 import { isPostgres } from '../../../support/dialect';
-import { connectionOf, metaOf, onTable } from '../../../support/knex';
+import { metaOf, onTable } from '../../../support/knex';
 import {
   columnNames,
   fromColumns,
   insertScoped,
   linkScoped,
+  linkTableOf,
   scopedCompany,
   updateScoped,
 } from '../../../support/rows';
@@ -81,14 +82,8 @@ const merge = (current: CallRow | null, patch: CallPatch): Partial<CallPatch> =>
 export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The company's call with its customer's id (from the link table), in one statement. */
   const readCall = async (retellCallId: string): Promise<CallRow | null> => {
-    const { tableName, attributes } = metaOf(strapi, UID);
-    const { joinTable } = attributes.customer as unknown as {
-      joinTable: {
-        name: string;
-        joinColumn: { name: string };
-        inverseJoinColumn: { name: string };
-      };
-    };
+    const { tableName } = metaOf(strapi, UID);
+    const joinTable = linkTableOf(strapi, UID, 'customer');
     const [retellColumn, companyColumn, ...columns] = columnNames(strapi, UID, [
       'retellCallId',
       'company',
@@ -130,10 +125,9 @@ export const callMethods = ({ strapi }: { strapi: Core.Strapi }) => {
      * the in-call functions' hot path, so lean rows (../../../support/rows.ts), not documents.
      */
     async track(patch: CallPatch): Promise<CallRow> {
-      return strapi.db.transaction(async () => {
+      return strapi.db.transaction(async ({ trx }) => {
         if (isPostgres(strapi)) {
-          const knex = await connectionOf(strapi);
-          await knex.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+          await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
             `call:${patch.retellCallId}`,
           ]);
         }
