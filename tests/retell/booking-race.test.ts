@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { startApp, stopApp, type TestApp } from '../helpers/app';
 import { createCompany, createIn, type Company } from '../helpers/tenants';
 import { callFunction } from '../helpers/retell';
@@ -5,7 +6,8 @@ import { callFunction } from '../helpers/retell';
 /**
  * Fifty callers ask for the same slot at the same moment: exactly one appointment exists
  * afterwards; everybody else hears that it is taken and gets alternatives. The database is the
- * judge (advisory lock + EXCLUDE constraint), not a check-then-insert in the app.
+ * judge (advisory lock + EXCLUDE constraint), not a check-then-insert in the app. The queue for
+ * the lock forms in the process, not in PostgreSQL: no pooled connection sits waiting for it.
  */
 let app: TestApp;
 let company: Company;
@@ -42,13 +44,46 @@ const request = (index: number, date: string) => ({
   args: { customer_name: `Caller ${index}`, service: 'Beratung', date, time: '10:00' },
 });
 
+/** Samples, on its own connection, who holds and who waits for the company's booking lock. */
+const watchBookingLock = async (companyId: number) => {
+  const settings = (
+    app.strapi.db.connection.client as unknown as { connectionSettings: Record<string, unknown> }
+  ).connectionSettings;
+  const client = new Client(settings);
+  await client.connect();
+  const seen = { held: 0, waitingPeak: 0 };
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const { rows } = await client.query(
+        `SELECT count(*) FILTER (WHERE granted) AS held, count(*) FILTER (WHERE NOT granted) AS waiting
+           FROM pg_locks WHERE locktype = 'advisory' AND classid = 424242 AND objid = $1`,
+        [companyId]
+      );
+      seen.held += Number(rows[0].held);
+      seen.waitingPeak = Math.max(seen.waitingPeak, Number(rows[0].waiting));
+    }
+  })();
+  return async () => {
+    running = false;
+    await sampling;
+    await client.end();
+    return seen;
+  };
+};
+
 it('50 concurrent bookings of one slot make exactly one appointment', async () => {
   const date = nextMonday();
+  const stopWatching = await watchBookingLock(company.id);
   const answers = await Promise.all(
     Array.from({ length: 50 }, (_, index) =>
       callFunction(app, 'book_appointment', request(index, date))
     )
   );
+  const lock = await stopWatching();
+  // They took the lock one after another, each in its turn: none held a connection waiting for it.
+  expect(lock.held).toBeGreaterThan(0);
+  expect(lock.waitingPeak).toBe(0);
   expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
 
   const booked = answers.filter((answer) => answer.body.success === true);

@@ -12,6 +12,7 @@ import { appService } from '../../services';
 import { violatedConstraint } from '../../../support/db-errors';
 import { toAppointment, type Appointment } from '../appointment-view';
 import { utcIso } from '../../../domain/times';
+import { createTurns } from '../../../support/turns';
 import { WHOLE_COMPANY, type Occupancy, type ServiceRules } from './availability';
 
 /**
@@ -19,7 +20,8 @@ import { WHOLE_COMPANY, type Occupancy, type ServiceRules } from './availability
  * (and anything else that books on a customer's behalf). Runs in the company's scope.
  *
  * No double booking: every booking of a company takes the same PostgreSQL advisory
- * transaction lock, reads what occupies its staff that day, picks the member and inserts; the
+ * transaction lock (after waiting its turn in this process, so that a queue of bookings does not
+ * hold a pooled connection each: ../../../support/turns.ts), reads what occupies its staff that day, picks the member and inserts; the
  * EXCLUDE constraints on appointments (per staff member, and per company for appointments
  * without one) are the guarantee behind it for every other writer. Idempotent: the same call (or
  * customer) booking the same start again gets the appointment it already has. The customer
@@ -105,6 +107,7 @@ class Refused extends Error {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const turns = createTurns<number>();
   const availability = () => appService(strapi, 'api::appointment.availability');
 
   /** One booking at a time per company, for the length of the surrounding transaction. */
@@ -246,12 +249,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Runs `work` holding the company's booking lock, inside one transaction. */
     async locked<T>(companyId: number, work: () => Promise<T>): Promise<T> {
-      const outcome: { value?: T } = {};
-      await strapi.db.transaction(async ({ trx }) => {
-        await lockCompany(trx, companyId);
-        outcome.value = await work();
+      return turns(companyId, async () => {
+        const outcome: { value?: T } = {};
+        await strapi.db.transaction(async ({ trx }) => {
+          await lockCompany(trx, companyId);
+          outcome.value = await work();
+        });
+        return outcome.value as T;
       });
-      return outcome.value as T;
     },
 
     async book(request: BookingRequest): Promise<BookingResult> {
