@@ -98,7 +98,22 @@ beforeAll(async () => {
       FROM (SELECT id, company_id, row_number() OVER (PARTITION BY company_id ORDER BY id) AS n FROM calls) c
       JOIN (SELECT id, company_id, row_number() OVER (PARTITION BY company_id ORDER BY id) AS n FROM customers) cu
         ON cu.company_id = c.company_id AND cu.n = c.n`);
-  await knex.raw('ANALYZE appointments, customers, calls, calls_customer_lnk');
+  // Every appointment with a customer, every second call with the appointment it booked.
+  const numbered = (table: string) =>
+    `(SELECT id, company_id, row_number() OVER (PARTITION BY company_id ORDER BY id) AS n FROM ${table} WHERE company_id IN (${companyIds.join(',')}))`;
+  await knex.raw(`
+    INSERT INTO appointments_customer_lnk (appointment_id, customer_id, appointment_ord)
+    SELECT a.id, cu.id, a.n
+      FROM ${numbered('appointments')} a
+      JOIN ${numbered('customers')} cu ON cu.company_id = a.company_id AND cu.n = (a.n % ${CUSTOMERS_PER_COMPANY}) + 1`);
+  await knex.raw(`
+    INSERT INTO appointments_call_lnk (appointment_id, call_id)
+    SELECT a.id, c.id
+      FROM ${numbered('appointments')} a
+      JOIN ${numbered('calls')} c ON c.company_id = a.company_id AND c.n = a.n AND c.n % 2 = 0`);
+  await knex.raw(
+    'ANALYZE appointments, customers, calls, calls_customer_lnk, appointments_customer_lnk, appointments_call_lnk'
+  );
 }, 180_000);
 afterAll(() => stopApp(app));
 
@@ -214,6 +229,35 @@ it('appends a new call to its customer’s calls with the (customer, order) inde
     .select('call_ord');
   expect(linked).toHaveLength(2);
   expect(Number(linked[1].call_ord)).toBeGreaterThan(Number(linked[0].call_ord));
+});
+
+it('the overview’s appointment list and KPIs probe the link tables by index, never scan them', async () => {
+  const companyId = companyIds[23];
+  const figures = app.strapi.plugin('overview').service('figures') as {
+    appointments(scope: object, now: number): Promise<{ days: Array<{ total: number }> }>;
+    kpis(scope: object, period: string, now: number): Promise<{ bookedCalls: number }>;
+  };
+  const scope = { companyId, zone: 'Europe/Berlin' };
+  const now = Date.UTC(2030, 0, 3, 12);
+  let list: { days: Array<{ total: number }> } | undefined;
+  let kpis: { bookedCalls: number } | undefined;
+  const statements = await statementsOf(companyId, async () => {
+    list = await figures.appointments(scope, now);
+    kpis = await figures.kpis(scope, '30d', now);
+  });
+  // The figures themselves: the week's hourly appointments, the calls that booked one.
+  expect(list?.days.reduce((sum, day) => sum + day.total, 0)).toBeGreaterThan(150);
+  expect(kpis?.bookedCalls).toBe(CALLS_PER_COMPANY / 2);
+  const links = ['appointments_customer_lnk', 'appointments_service_lnk', 'appointments_call_lnk'];
+  const scanned: string[] = [];
+  for (const statement of statements) {
+    for (const node of await explain(statement)) {
+      if (node['Node Type'] === 'Seq Scan' && links.includes(node['Relation Name'] ?? ''))
+        scanned.push(`${node['Relation Name']} in ${statement.sql.slice(0, 80)}`);
+    }
+  }
+  expect(statements.length).toBeGreaterThanOrEqual(2);
+  expect(scanned).toEqual([]);
 });
 
 it('spreads the rows over many companies (the volume the plans were measured on)', async () => {

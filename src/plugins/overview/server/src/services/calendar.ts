@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { sqlHelpers } from './sql';
+import { linkOf, sqlHelpers } from './sql';
 import { appService } from '../../../../../api/services';
 import { workingRanges } from '../../../../../domain/staff-slots';
 import { toMinutes, type Busy } from '../../../../../domain/slots';
@@ -58,14 +58,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           `SELECT a.document_id, a.staff_id, ${epoch('a.starts_at')} AS starts_at, ${epoch('a.ends_at')} AS ends_at,
                   a.state, a.source, cu.name AS customer_name,
                   s.name AS service_name
-             FROM appointments a
-             LEFT JOIN appointments_customer_lnk acl ON acl.appointment_id = a.id
-             LEFT JOIN customers cu ON cu.id = acl.customer_id
-             LEFT JOIN appointments_service_lnk asl ON asl.appointment_id = a.id
-             LEFT JOIN services s ON s.id = asl.service_id
-            WHERE a.company_id = ? AND a.starts_at < ? AND a.ends_at > ?
-            ORDER BY a.starts_at, a.id
-            LIMIT 5000`,
+             FROM (SELECT a.id, a.document_id, a.staff_id, a.starts_at, a.ends_at, a.state, a.source,
+                          ${linkOf('appointments_customer_lnk', 'appointment_id', 'a.id', 'customer_id')} AS customer_ref,
+                          ${linkOf('appointments_service_lnk', 'appointment_id', 'a.id', 'service_id')} AS service_ref
+                     FROM appointments a
+                    WHERE a.company_id = ? AND a.starts_at < ? AND a.ends_at > ?
+                    ORDER BY a.starts_at, a.id
+                    LIMIT 5000) a
+             LEFT JOIN customers cu ON cu.id = a.customer_ref
+             LEFT JOIN services s ON s.id = a.service_ref
+            ORDER BY a.starts_at, a.id`,
           [companyId, at(to.toJSDate()), at(from.toJSDate())]
         ),
         raw(

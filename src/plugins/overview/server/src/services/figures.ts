@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import { periodRange, type Period } from './periods';
-import { sqlHelpers } from './sql';
+import { linkOf, sqlHelpers } from './sql';
 import { httpUrl } from '../../../../../domain/urls';
 import type { Knex } from 'knex';
 import { readRaw } from '../../../../../support/read-replica';
@@ -31,18 +31,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const from = DateTime.fromMillis(now, { zone: scope.zone }).startOf('day');
       const to = from.plus({ days: 8 });
       const company = inCompany('a.company_id', scope);
+      // The links are read per listed appointment (an index probe each, see linkOf), never by
+      // joining the whole link table: the planner would hash-join it, scanning every row of it.
       const { rows } = await this.raw(
         `SELECT a.document_id, ${millis('a.starts_at')} AS starts_at, ${millis('a.ends_at')} AS ends_at, a.state, a.source, a.notes,
                 cu.name AS customer_name, cu.phone AS customer_phone, cu.document_id AS customer_id, s.name AS service_name, co.name AS company_name
-           FROM appointments a
-           LEFT JOIN appointments_customer_lnk acl ON acl.appointment_id = a.id
-           LEFT JOIN customers cu ON cu.id = acl.customer_id
-           LEFT JOIN appointments_service_lnk asl ON asl.appointment_id = a.id
-           LEFT JOIN services s ON s.id = asl.service_id
+           FROM (SELECT a.id, a.document_id, a.starts_at, a.ends_at, a.state, a.source, a.notes, a.company_id,
+                        ${linkOf('appointments_customer_lnk', 'appointment_id', 'a.id', 'customer_id')} AS customer_ref,
+                        ${linkOf('appointments_service_lnk', 'appointment_id', 'a.id', 'service_id')} AS service_ref
+                   FROM appointments a
+                  WHERE a.starts_at >= ? AND a.starts_at < ?${company.clause}
+                  ORDER BY a.starts_at, a.id
+                  LIMIT 2000) a
+           LEFT JOIN customers cu ON cu.id = a.customer_ref
+           LEFT JOIN services s ON s.id = a.service_ref
            LEFT JOIN companies co ON co.id = a.company_id
-          WHERE a.starts_at >= ? AND a.starts_at < ?${company.clause}
-          ORDER BY a.starts_at, a.id
-          LIMIT 2000`,
+          ORDER BY a.starts_at, a.id`,
         [at(from.toJSDate()), at(to.toJSDate()), ...company.bindings]
       );
       const days = new Map<string, Map<string, Row[]>>();
@@ -164,7 +168,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           'booked_calls',
           'calls c',
           'c.created_at',
-          ' AND EXISTS (SELECT 1 FROM appointments_call_lnk l WHERE l.call_id = c.id)'
+          ` AND ${linkOf('appointments_call_lnk', 'call_id', 'c.id', 'appointment_id')} IS NOT NULL`
         ),
         part('bookings', 'appointments a', 'a.created_at'),
         part('phone_bookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),

@@ -20,3 +20,11 @@ export const sqlHelpers = (strapi: Core.Strapi) => {
       postgres ? `(extract(epoch from ${column}) * 1000)::bigint` : column,
   };
 };
+
+/**
+ * The other end of a row's link (a correlated subquery: one probe of the link table's index per
+ * row). Joined instead, or as EXISTS, the planner hash-joins the whole link table once it expects
+ * a few hundred rows, a sequential scan of every link of every company.
+ */
+export const linkOf = (table: string, column: string, row: string, other: string) =>
+  `(SELECT ${other} FROM ${table} WHERE ${column} = ${row} LIMIT 1)`;
