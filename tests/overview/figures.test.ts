@@ -367,13 +367,14 @@ describe('cache', () => {
     const clusterBefore = await cache.clusterStats();
     expect((await figureStatements(staffA.auth)).statements).toBe(0); // hit
     expect((await figureStatements(staffB.auth)).statements).toBe(0);
-    expect(cache.stats()).toMatchObject({ hits: 2, misses: 0, hitRate: 1 });
+    // Each of the 7 days of both reads came from Redis.
+    expect(cache.stats()).toMatchObject({ hits: 14, misses: 0, hitRate: 1 });
     // The same counts summed in Redis over every process (what GET /overview/cache reports as `cluster`).
     const clusterAfter = await cache.clusterStats();
     expect([
       (clusterAfter?.hits ?? 0) - (clusterBefore?.hits ?? 0),
       (clusterAfter?.misses ?? 0) - (clusterBefore?.misses ?? 0),
-    ]).toEqual([2, 0]);
+    ]).toEqual([14, 0]);
     const reported = await get(staffA.auth, 'cache');
     expect(reported.body.data.cluster.hits).toBeGreaterThanOrEqual(clusterAfter?.hits ?? 0);
 
@@ -431,12 +432,107 @@ describe('cache', () => {
         .query('api::call.call')
         .update({ where: { id: call.id }, data: { summary: 'Rückruf erbeten' } })
     );
+    // A summary counts in no KPI: those stay cached too.
     const [kpis, appointments, calls] = await eachRoute();
-    expect({ kpis: kpis > 0, appointments, calls: calls > 0 }).toEqual({
-      kpis: true,
+    expect({ kpis, appointments, calls: calls > 0 }).toEqual({
+      kpis: 0,
       appointments: 0,
       calls: true,
     });
+    // A duration does (the average call length): the KPIs of the call's day are computed again.
+    await asSystem(() =>
+      app.strapi.db
+        .query('api::call.call')
+        .update({ where: { id: call.id }, data: { durationMs: 240_000 } })
+    );
+    const [kpisAfter, appointmentsAfter] = await eachRoute();
+    expect({ kpis: kpisAfter > 0, appointments: appointmentsAfter }).toEqual({
+      kpis: true,
+      appointments: 0,
+    });
+  });
+
+  it('keeps the KPIs of the other days when today’s change, and counts each change exactly', async () => {
+    const company = await seedKnown();
+    const staff = await createStaffAdmin(app, company.id);
+    const cache = getService().cache;
+    const read = async () => {
+      let statements = 0;
+      const count = (query: { sql: string }) => {
+        if (/from "?calls"? c/i.test(query.sql)) statements += 1;
+      };
+      cache.resetStats();
+      app.strapi.db.connection.on('query', count);
+      const response = await get(staff.auth, 'kpis?period=30d');
+      app.strapi.db.connection.removeListener('query', count);
+      expect(response.status).toBe(200);
+      const { hits, misses } = cache.stats();
+      return { statements, hits, misses, figures: response.body.data };
+    };
+    const first = await read();
+    expect(first).toMatchObject({ hits: 0, misses: 30, statements: 1 });
+    expect(await read()).toMatchObject({ hits: 30, misses: 0, statements: 0 });
+
+    // A call today: today's figures only are computed again.
+    await createIn(app.strapi, 'api::call.call', company.id, {
+      retellCallId: `call_fig_today_${company.id}`,
+      state: 'ended',
+      durationMs: 300_000,
+    });
+    await settle(app);
+    // (The day a write drops is every date its instant has in some time zone: around midnight UTC
+    // that is a second one.)
+    const afterCall = await read();
+    expect(afterCall.statements).toBe(1);
+    expect(afterCall.misses).toBeGreaterThanOrEqual(1);
+    expect(afterCall.misses).toBeLessThanOrEqual(2);
+    expect(afterCall.hits).toBe(30 - afterCall.misses);
+    expect(afterCall.figures.calls).toBe(first.figures.calls + 1);
+    expect(afterCall.figures.averageCallSeconds).toBe(165); // (60 + 120 + 180 + 300) / 4
+
+    // A booking from a call: today's bookings and the call's day's booked calls.
+    const call = await asSystem(() =>
+      app.strapi.db
+        .query('api::call.call')
+        .findOne({ where: { retellCallId: `call_fig_${company.id}_2` } })
+    );
+    await createIn(app.strapi, 'api::appointment.appointment', company.id, {
+      startsAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      endsAt: new Date(Date.now() + 3 * DAY + 30 * 60_000).toISOString(),
+      state: 'confirmed',
+      source: 'phone',
+      call: call.documentId,
+    });
+    await settle(app);
+    const afterBooking = await read();
+    expect(afterBooking.misses).toBeLessThanOrEqual(2); // the call was made today, too
+    expect(afterBooking.hits).toBe(30 - afterBooking.misses);
+    expect([afterBooking.figures.bookings, afterBooking.figures.bookedCalls]).toEqual([
+      first.figures.bookings + 1,
+      first.figures.bookedCalls + 1,
+    ]);
+
+    // An appointment of three days ago marked a no-show: that day is computed again.
+    const attended = await asSystem(() =>
+      app.strapi.db.query('api::appointment.appointment').findOne({
+        where: { company: { id: company.id }, state: 'completed' },
+        orderBy: { startsAt: 'asc' },
+      })
+    );
+    const marked = await app.http
+      .put(`/overview/appointments/${attended.documentId}/state`)
+      .set(staff.auth)
+      .send({ state: 'no_show' });
+    expect(marked.status).toBe(200);
+    await settle(app);
+    const afterMark = await read();
+    // Its day and the day it was booked (today), with their neighbours around midnight UTC.
+    expect(afterMark.misses).toBeGreaterThanOrEqual(2);
+    expect(afterMark.misses).toBeLessThanOrEqual(5);
+    expect([afterMark.figures.completed, afterMark.figures.noShows]).toEqual([
+      first.figures.completed - 1,
+      first.figures.noShows + 1,
+    ]);
   });
 
   it('refuses a state change of another company’s appointment, and a bad state', async () => {

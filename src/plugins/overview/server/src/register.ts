@@ -3,22 +3,23 @@ import { explicitScope } from '../../../../tenancy';
 import { getService } from './utils';
 import { afterCommit, onTable } from '../../../../support/knex';
 import type { LifecycleEvent, LifecycleSubscriber } from '../../../../support/lifecycles';
+import { KPI_DAYS } from './services/cache';
+import { linkedRefs } from '../../../../support/relation-input';
 
 /**
  * Cached figures go stale the moment a company's appointments, calls or customers change, from
  * whichever process: after every such write the company's widgets that show that model are
- * dropped — the KPIs count all three; the appointments list shows customers; the calls list
- * shows customers and the appointment a call booked. (The queue widget is never cached.)
+ * dropped — the appointments list shows customers; the calls list shows customers and the
+ * appointment a call booked. The KPIs are cached per local day and lose only the days the write
+ * touches (kpiDaysOf). (The queue widget is never cached.)
  */
 const MODELS: Record<string, { table: string; widgets: readonly string[] }> = {
-  'api::appointment.appointment': {
-    table: 'appointments',
-    widgets: ['kpis', 'appointments', 'calls'],
-  },
-  'api::call.call': { table: 'calls', widgets: ['kpis', 'calls'] },
-  'api::customer.customer': { table: 'customers', widgets: ['kpis', 'appointments', 'calls'] },
+  'api::appointment.appointment': { table: 'appointments', widgets: ['appointments', 'calls'] },
+  'api::call.call': { table: 'calls', widgets: ['calls'] },
+  'api::customer.customer': { table: 'customers', widgets: ['appointments', 'calls'] },
 };
 type Event = LifecycleEvent;
+type Row = Record<string, unknown>;
 
 /**
  * The appointments widget lists today and the next 7 days: an appointment that starts outside
@@ -42,6 +43,56 @@ const widgetsOf = (event: Event) =>
     (widget) => !(widget === 'appointments' && outsideTheList(event))
   );
 
+const HOUR_MS = 3_600_000;
+const utcDate = (at: number) => new Date(at).toISOString().slice(0, 10);
+/**
+ * The local dates an instant falls on in every time zone (UTC−12 … UTC+14): the UTC dates of
+ * its earliest, own and latest local time — a day wholly inside that 26-hour span holds the
+ * instant itself. Null when the value is no instant.
+ */
+export const datesOfInstant = (value: unknown): string[] | null => {
+  const at =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'string' || typeof value === 'number'
+        ? new Date(value).getTime()
+        : NaN;
+  if (!Number.isFinite(at)) return null;
+  return [...new Set([utcDate(at - 12 * HOUR_MS), utcDate(at), utcDate(at + 14 * HOUR_MS)])];
+};
+
+/** What a write does to the figures the KPIs count, per model (figures.ts kpiDays). */
+const KPI_RULES: Record<
+  string,
+  {
+    /** The columns whose day a row counts on (attribute and column name). */
+    days: Array<[string, string]>;
+    /** Changing these moves the row to a day the event does not tell: every day is dropped. */
+    moves: string[];
+    /** An update that changes none of these leaves the counts alone. */
+    counted: string[];
+  }
+> = {
+  'api::appointment.appointment': {
+    days: [
+      ['createdAt', 'created_at'],
+      ['startsAt', 'starts_at'],
+    ],
+    moves: ['startsAt', 'createdAt', 'company', 'call'],
+    counted: ['state', 'source'],
+  },
+  'api::call.call': {
+    days: [['createdAt', 'created_at']],
+    moves: ['createdAt', 'company'],
+    counted: ['durationMs'],
+  },
+  'api::customer.customer': {
+    days: [['createdAt', 'created_at']],
+    moves: ['createdAt', 'company'],
+    counted: [],
+  },
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const companiesOf = async (event: Event): Promise<Array<number | null>> => {
     const scope = explicitScope();
@@ -57,16 +108,79 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     );
     return row?.company_id ? [Number(row.company_id)] : [];
   };
-  // Dropped once the write commits: a reader in between would otherwise cache the old figures again.
-  const drop = (companies: Array<number | null>, event: Event) => {
-    const widgets = widgetsOf(event);
-    if (widgets.length === 0) return;
-    afterCommit(strapi, () => getService(strapi, 'cache').invalidate(companies, widgets));
+  /**
+   * The local days whose KPI counts the write changes ('all' when it cannot tell): the days of
+   * the row's own instants, and for a booking linked to a call the day of that call (the calls
+   * that booked). Reads what the event does not carry on the write's own transaction.
+   */
+  const kpiDaysOf = async (event: Event): Promise<string[] | 'all'> => {
+    const rules = KPI_RULES[event.model.uid];
+    const data = (event.params.data ?? {}) as Row;
+    const result = (event.result ?? {}) as Row;
+    if (event.action === 'afterUpdate') {
+      if (rules.moves.some((name) => name in data)) return 'all';
+      if (!rules.counted.some((name) => name in data)) return [];
+    } else if (event.action === 'afterCreate') {
+      if (linkedRefs(data.call).invalid) return 'all';
+    } else if (event.model.uid === 'api::appointment.appointment') return 'all'; // its call is gone
+    const id = result.id;
+    let values: Row = result;
+    if (rules.days.some(([attribute]) => result[attribute] === undefined)) {
+      if (!id) return 'all';
+      values =
+        (await onTable<Row | undefined>(strapi, MODELS[event.model.uid].table, (query) =>
+          query.where('id', id).first(rules.days.map(([, column]) => `${column} as ${column}`))
+        )) ?? {};
+      values = Object.fromEntries(
+        rules.days.map(([attribute, column]) => [attribute, values[column]])
+      );
+    }
+    const dates = new Set<string>();
+    for (const [attribute] of rules.days) {
+      const around = datesOfInstant(values[attribute]);
+      if (!around) return 'all';
+      for (const date of around) dates.add(date);
+    }
+    const { refs } = event.action === 'afterCreate' ? linkedRefs(data.call) : { refs: [] };
+    if (refs.length) {
+      const calls = await onTable<Row[]>(strapi, 'calls', (query) =>
+        query
+          .whereIn(
+            'id',
+            refs.flatMap((ref) => (ref.id ? [ref.id] : []))
+          )
+          .orWhereIn(
+            'document_id',
+            refs.flatMap((ref) => (ref.documentId ? [ref.documentId] : []))
+          )
+          .select('created_at')
+      );
+      if (calls.length === 0) return 'all';
+      for (const call of calls) {
+        const around = datesOfInstant(call.created_at);
+        if (!around) return 'all';
+        for (const date of around) dates.add(date);
+      }
+    }
+    return [...dates];
   };
-  const invalidate = async (event: Event) => drop(await companiesOf(event), event);
+
+  // Dropped once the write commits: a reader in between would otherwise cache the old figures again.
+  const drop = (companies: Array<number | null>, event: Event, kpiDays: string[] | 'all') => {
+    const widgets = [...widgetsOf(event), ...(kpiDays === 'all' ? [KPI_DAYS] : [])];
+    const days = kpiDays === 'all' ? [] : kpiDays;
+    if (widgets.length === 0 && days.length === 0) return;
+    afterCommit(strapi, async () => {
+      const cache = getService(strapi, 'cache');
+      if (widgets.length) await cache.invalidate(companies, widgets);
+      if (days.length) await cache.invalidateDays(companies, KPI_DAYS, days);
+    });
+  };
+  const invalidate = async (event: Event) =>
+    drop(await companiesOf(event), event, await kpiDaysOf(event));
   const invalidateEverything = async (event: Event) => {
     const scope = explicitScope();
-    drop(scope?.kind === 'company' ? [scope.companyId] : [], event);
+    drop(scope?.kind === 'company' ? [scope.companyId] : [], event, 'all');
   };
 
   const forgetCompanies = () => getService(strapi, 'scope').forget();

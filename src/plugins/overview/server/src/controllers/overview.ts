@@ -6,6 +6,7 @@ import { parseInput } from '../../../../../support/validation';
 import { onTable } from '../../../../../support/knex';
 import { getService } from '../utils';
 import { PERIODS, periodRange } from '../services/periods';
+import { KPI_DAYS } from '../services/cache';
 import { runAsCompany, runAsSystem } from '../../../../../tenancy';
 
 /**
@@ -123,10 +124,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ),
     calls: (ctx: Ctx) =>
       cached(ctx, 'calls', (scope) => getService(strapi, 'figures').calls(scope, Date.now())),
-    kpis: (ctx: Ctx) =>
-      cached(ctx, 'kpis', (scope, period) =>
-        getService(strapi, 'figures').kpis(scope, period, Date.now())
-      ),
+    /** From figures cached per day: a write today leaves the other 29 days of "30d" cached. */
+    async kpis(ctx: Ctx) {
+      const { company, period } = parse(Query, ctx.query);
+      const scope = await getService(strapi, 'scope').resolve(company);
+      const figures = getService(strapi, 'figures');
+      const data = await figures.kpis(scope, period, Date.now(), (dates) =>
+        getService(strapi, 'cache').rememberDays(
+          scope.companyId,
+          KPI_DAYS,
+          dates,
+          scope.zone,
+          (missing) => figures.kpiDays(scope, missing)
+        )
+      );
+      ctx.body = { data, meta: { companyId: scope.companyId, timezone: scope.zone } };
+    },
 
     async queue(ctx: Ctx) {
       const { company } = parse(Query, ctx.query);

@@ -13,6 +13,9 @@ import { replicaStalenessSeconds, usesReplica } from '../../../../../support/rea
  * invalidation one DEL. With Redis away
  * the figures are simply computed. Hits and misses are counted (GET /overview/cache).
  */
+/** The hash of per-day KPI figures (`rememberDays`; ../register.ts drops the days a write touches). */
+export const KPI_DAYS = 'kpiday';
+
 /** Stored: `<written at ms>|<JSON>` — served as the JSON text itself, never parsed again. */
 const SEPARATOR = '|';
 
@@ -30,9 +33,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // written to one Redis hash at most once a second, off the request path.
   const unsent = { hits: 0, misses: 0, invalidations: 0 };
   const statsKey = `${prefix}stats`;
-  const count = (name: keyof typeof unsent) => {
-    stats[name] += 1;
-    unsent[name] += 1;
+  const count = (name: keyof typeof unsent, times = 1) => {
+    stats[name] += times;
+    unsent[name] += times;
   };
   const flush = async () => {
     const counts = Object.entries(unsent).filter(([, value]) => value > 0);
@@ -105,6 +108,71 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           });
       }
       return json;
+    },
+
+    /**
+     * Figures kept per local day (`widget` the hash, one field per date): the fresh ones from one
+     * HMGET, the others computed together by `compute` and stored. Each date is a lookup: a hit
+     * when it came from Redis. A value computed for another zone (`zone`) does not count.
+     */
+    async rememberDays<T>(
+      companyId: number | null,
+      widget: string,
+      dates: readonly string[],
+      zone: string,
+      compute: (missing: readonly string[]) => Promise<Map<string, T>>
+    ): Promise<Map<string, T>> {
+      const found = new Map<string, T>();
+      const key = keyOf(companyId, widget);
+      if (usable()) {
+        try {
+          const values = await client().hmget(key, ...dates);
+          const oldest = Date.now() - freshForMs();
+          values.forEach((cached, index) => {
+            const separator = cached ? cached.indexOf(SEPARATOR) : -1;
+            if (!cached || separator <= 0 || Number(cached.slice(0, separator)) <= oldest) return;
+            const stored = JSON.parse(cached.slice(separator + 1)) as { zone: string; value: T };
+            if (stored.zone === zone) found.set(dates[index], stored.value);
+          });
+        } catch {
+          stats.errors += 1;
+        }
+      }
+      const missing = dates.filter((date) => !found.has(date));
+      count('hits', found.size);
+      count('misses', missing.length);
+      if (missing.length === 0) return found;
+      const computed = await compute(missing);
+      if (usable()) {
+        const writtenAt = Date.now();
+        const fields: string[] = [];
+        for (const [date, value] of computed) {
+          found.set(date, value);
+          fields.push(date, `${writtenAt}${SEPARATOR}${JSON.stringify({ zone, value })}`);
+        }
+        if (fields.length)
+          client()
+            .multi()
+            .hset(key, ...fields)
+            .expire(key, ttlSeconds)
+            .exec()
+            .catch(() => {
+              stats.errors += 1;
+            });
+      } else for (const [date, value] of computed) found.set(date, value);
+      return found;
+    },
+
+    /** Drops the figures of these local days (`rememberDays`) of a company and of the all-companies view. */
+    async invalidateDays(companyIds: Array<number | null>, widget: string, dates: string[]) {
+      count('invalidations');
+      if (closed || dates.length === 0 || client().status !== 'ready') return;
+      const multi = client().multi();
+      for (const companyId of new Set([...companyIds, null]))
+        multi.hdel(keyOf(companyId, widget), ...dates);
+      await multi.exec().catch(() => {
+        stats.errors += 1;
+      });
     },
 
     /** Drops these widgets' figures of a company (and of the all-companies view of super admins). */

@@ -14,6 +14,31 @@ import { readRaw } from '../../../../../support/read-replica';
 export type Scope = { companyId: number | null; zone: string };
 type Row = Record<string, unknown>;
 
+/** What the KPIs count on one local day. */
+export type DayFigures = {
+  calls: number;
+  bookedCalls: number;
+  bookings: number;
+  phoneBookings: number;
+  completed: number;
+  noShows: number;
+  newCustomers: number;
+  /** The summed duration of the day's calls that have one, and how many have one. */
+  callMs: number;
+  timedCalls: number;
+};
+const emptyDay = (): DayFigures => ({
+  calls: 0,
+  bookedCalls: 0,
+  bookings: 0,
+  phoneBookings: 0,
+  completed: 0,
+  noShows: 0,
+  newCustomers: 0,
+  callMs: 0,
+  timedCalls: 0,
+});
+
 const number = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 const LIVE_CALL_HOURS = 2;
 
@@ -142,69 +167,87 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { live: all.filter((call) => call.state === 'ongoing'), recent: all.slice(0, 20) };
     },
 
-    /** Calls, bookings, conversion, average call duration, no-show rate, new customers; per day. */
-    async kpis(scope: Scope, period: Period, now: number) {
+    /**
+     * The KPI counts of each of `dates` (local days in the scope's zone): one statement over the
+     * days from the first to the last of them, by hour, summed per day. Cached per day
+     * (../controllers/overview.ts): a write changes the figures of the days it touches only.
+     */
+    async kpiDays(scope: Scope, dates: readonly string[]): Promise<Map<string, DayFigures>> {
       const { at, hourOf } = sql();
-      const { from, to, dates, dateOfHour } = periodRange(period, scope.zone, now);
+      const sorted = [...dates].sort();
+      const from = DateTime.fromISO(sorted[0], { zone: scope.zone }).startOf('day');
+      const to = DateTime.fromISO(sorted[sorted.length - 1], { zone: scope.zone })
+        .startOf('day')
+        .plus({ days: 1 });
       const range = [at(from.toJSDate()), at(to.toJSDate())];
-      const part = (
-        metric: string,
-        table: string,
-        column: string,
-        extra = '',
-        value = 'count(*)',
-        joins = ''
-      ) => {
+      const part = (metric: keyof DayFigures, table: string, column: string, extra = '') => {
         const company = inCompany(`${table.split(' ')[1] ?? table}.company_id`, scope);
         return {
-          text: `SELECT '${metric}' AS metric, ${hourOf(column)} AS hour, ${value} AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
-                   FROM ${table}${joins} WHERE ${column} >= ? AND ${column} < ?${extra}${company.clause} GROUP BY ${hourOf(column)}`,
+          text: `SELECT '${metric}' AS metric, ${hourOf(column)} AS hour, count(*) AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
+                   FROM ${table} WHERE ${column} >= ? AND ${column} < ?${extra}${company.clause} GROUP BY ${hourOf(column)}`,
           bindings: [...range, ...company.bindings],
         };
       };
       const parts = [
         part('calls', 'calls c', 'c.created_at'),
         part(
-          'booked_calls',
+          'bookedCalls',
           'calls c',
           'c.created_at',
           ` AND ${linkOf('appointments_call_lnk', 'call_id', 'c.id', 'appointment_id')} IS NOT NULL`
         ),
         part('bookings', 'appointments a', 'a.created_at'),
-        part('phone_bookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),
+        part('phoneBookings', 'appointments a', 'a.created_at', " AND a.source = 'phone'"),
         part('completed', 'appointments a', 'a.starts_at', " AND a.state = 'completed'"),
-        part('no_show', 'appointments a', 'a.starts_at', " AND a.state = 'no_show'"),
-        part('new_customers', 'customers cu', 'cu.created_at'),
+        part('noShows', 'appointments a', 'a.starts_at', " AND a.state = 'no_show'"),
+        part('newCustomers', 'customers cu', 'cu.created_at'),
       ];
       const { rows } = await this.raw(
         parts.map((item) => item.text).join('\nUNION ALL\n'),
         parts.flatMap((item) => item.bindings)
       );
-
-      const totals: Record<string, number> = {
-        calls: 0,
-        booked_calls: 0,
-        bookings: 0,
-        phone_bookings: 0,
-        completed: 0,
-        no_show: 0,
-        new_customers: 0,
-      };
-      const perDay = new Map(dates.map((date) => [date, { date, calls: 0, bookings: 0 }]));
-      let durationTotal = 0;
-      let timedCalls = 0;
+      const days = new Map<string, DayFigures>();
+      const starts: number[] = [];
+      const names: string[] = [];
+      for (let day = from; day < to; day = day.plus({ days: 1 })) {
+        days.set(day.toISODate() as string, emptyDay());
+        starts.push(day.toMillis());
+        names.push(day.toISODate() as string);
+      }
       for (const row of rows) {
-        const metric = String(row.metric);
-        const n = number(row.n);
-        totals[metric] += n;
+        // The day an hour bucket starts in (a bucket before the first day's start, in a zone with a
+        // half-hour offset, is the first day's: the row itself is in range).
+        const at = number(row.hour) * 3_600_000;
+        let index = starts.length - 1;
+        while (index > 0 && starts[index] > at) index -= 1;
+        const day = days.get(names[index]) as DayFigures;
+        const metric = String(row.metric) as keyof DayFigures;
+        day[metric] += number(row.n);
         if (metric === 'calls') {
-          durationTotal += number(row.total_ms);
-          timedCalls += number(row.timed);
+          day.callMs += number(row.total_ms);
+          day.timedCalls += number(row.timed);
         }
-        const date = dateOfHour(number(row.hour));
-        const day = date ? perDay.get(date) : undefined;
-        if (day && metric === 'calls') day.calls += n;
-        if (day && metric === 'bookings') day.bookings += n;
+      }
+      const wanted = new Set(dates);
+      for (const date of [...days.keys()]) if (!wanted.has(date)) days.delete(date);
+      return days;
+    },
+
+    /** Calls, bookings, conversion, average call duration, no-show rate, new customers; per day. */
+    async kpis(
+      scope: Scope,
+      period: Period,
+      now: number,
+      daysOf: (dates: readonly string[]) => Promise<Map<string, DayFigures>> = (dates) =>
+        this.kpiDays(scope, dates)
+    ) {
+      const { from, to, dates } = periodRange(period, scope.zone, now);
+      const byDate = await daysOf(dates);
+      const totals = emptyDay();
+      for (const date of dates) {
+        const day = byDate.get(date);
+        if (!day) continue;
+        for (const key of Object.keys(totals) as Array<keyof DayFigures>) totals[key] += day[key];
       }
       const ratio = (part: number, whole: number) =>
         whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
@@ -215,16 +258,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         to: to.minus({ days: 1 }).toISODate(),
         calls: totals.calls,
         bookings: totals.bookings,
-        phoneBookings: totals.phone_bookings,
-        bookedCalls: totals.booked_calls,
-        conversion: ratio(totals.booked_calls, totals.calls),
+        phoneBookings: totals.phoneBookings,
+        bookedCalls: totals.bookedCalls,
+        conversion: ratio(totals.bookedCalls, totals.calls),
         averageCallSeconds:
-          timedCalls === 0 ? null : Math.round(durationTotal / timedCalls / 100) / 10,
-        noShowRate: ratio(totals.no_show, totals.no_show + totals.completed),
-        noShows: totals.no_show,
+          totals.timedCalls === 0 ? null : Math.round(totals.callMs / totals.timedCalls / 100) / 10,
+        noShowRate: ratio(totals.noShows, totals.noShows + totals.completed),
+        noShows: totals.noShows,
         completed: totals.completed,
-        newCustomers: totals.new_customers,
-        perDay: [...perDay.values()],
+        newCustomers: totals.newCustomers,
+        perDay: dates.map((date) => ({
+          date,
+          calls: byDate.get(date)?.calls ?? 0,
+          bookings: byDate.get(date)?.bookings ?? 0,
+        })),
       };
     },
 
