@@ -203,7 +203,9 @@ export const insertScoped = async (
     return guarded.returning(returned);
   });
   const row = fromColumns(strapi, uid, rows[0]);
-  if (row) await announce(strapi, uid, 'afterCreate', data, row);
+  // The times it was written at go with the event, returned or not (the overview cache's days).
+  if (row)
+    await announce(strapi, uid, 'afterCreate', data, { createdAt: now, updatedAt: now, ...row });
   return row;
 };
 

@@ -170,10 +170,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const widgets = [...widgetsOf(event), ...(kpiDays === 'all' ? [KPI_DAYS] : [])];
     const days = kpiDays === 'all' ? [] : kpiDays;
     if (widgets.length === 0 && days.length === 0) return;
+    // Both sent at once: on the cache's one Redis connection they go before any later read.
     afterCommit(strapi, async () => {
       const cache = getService(strapi, 'cache');
-      if (widgets.length) await cache.invalidate(companies, widgets);
-      if (days.length) await cache.invalidateDays(companies, KPI_DAYS, days);
+      await Promise.all([
+        widgets.length ? cache.invalidate(companies, widgets) : null,
+        days.length ? cache.invalidateDays(companies, KPI_DAYS, days) : null,
+      ]);
     });
   };
   const invalidate = async (event: Event) =>
