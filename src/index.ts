@@ -21,7 +21,6 @@ import { onChange } from './support/lifecycles';
 import { appService } from './api/services';
 import { manageSecrets } from './support/manage-link';
 import { closeReadReplica } from './support/read-replica';
-import { readWithoutTransactions } from './support/read-transactions';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
@@ -29,8 +28,6 @@ export default {
     guardProcess(strapi);
     manageSecrets(); // the customers' links are signed with these: none, no boot
     registerGracefulShutdown(strapi);
-    // Reads need no BEGIN/COMMIT of their own (READ COMMITTED): see the module.
-    readWithoutTransactions(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
     strapi.documents.use(mapConstraintErrors);
     // Then the shape of writes: known fields only, valid relation input, join columns as ids.
