@@ -14,6 +14,10 @@ import { intFromEnv, oneOfFromEnv } from '../support/env';
  *   catches up when there is room.
  *   With 0, the API processes work the queues themselves (WEBHOOK_WORKER as configured).
  * - On SQLite (one writer at a time) one API process works everything.
+ * - Each API process's V8 heap is capped at WEB_MAX_HEAP_MB (384; 0: Node's default, a quarter
+ *   of the machine's memory up to 4 GB): with room to spare V8 collects lazily and a process
+ *   grows well past what it uses; capped, it collects sooner and stays within a container's
+ *   memory (≈ the cap + 200 MB resident). Node flags of the start command still apply.
  *
  * A process that dies is replaced (after a growing pause if it keeps dying right after its
  * start). A process whose event loop stops answering — it ignores SIGTERM then, so it would
@@ -38,6 +42,8 @@ export type SupervisorConfig = {
   workerNice: number;
   /** The first queue worker's own metrics port (0: none), +1 for each further worker. */
   workerMetricsPort: number;
+  /** The API processes' V8 old-space limit in MB (0: Node's default). */
+  apiHeapMb: number;
 };
 
 export const supervisorConfig = (): SupervisorConfig => {
@@ -60,6 +66,7 @@ export const supervisorConfig = (): SupervisorConfig => {
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
     workerNice: intFromEnv('WORKER_NICE', 10, { min: 0, max: 19 }),
     workerMetricsPort: intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 }),
+    apiHeapMb: intFromEnv('WEB_MAX_HEAP_MB', 384, { min: 0, max: 65_536 }),
   };
 };
 
@@ -86,6 +93,14 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     // The API processes share METRICS_PORT (as they share the HTTP port); each worker gets its own.
     if (role === 'worker')
       env.METRICS_PORT = config.workerMetricsPort ? String(config.workerMetricsPort + slot) : '0';
+    // A limit given on the start command itself (node --max-old-space-size=…) wins.
+    const ownLimit = process.execArgv.some((flag) => flag.startsWith('--max-old-space-size'));
+    cluster.setupPrimary({
+      execArgv:
+        role === 'api' && config.apiHeapMb > 0 && !ownLimit
+          ? [...process.execArgv, `--max-old-space-size=${config.apiHeapMb}`]
+          : process.execArgv,
+    });
     const worker = cluster.fork(env);
     // Events wait in the queue; Retell's request and the caller in a function call do not.
     if (role === 'worker' && config.workerNice > 0 && worker.process.pid) {

@@ -1,3 +1,4 @@
+import fs from 'fs';
 import os from 'os';
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
@@ -84,6 +85,21 @@ it('runs two API processes sharing the port and a queue worker that applies the 
     readyLines().map((line) => [`${line.role}${line.slot}`, os.getPriority(line.pid)])
   );
   expect(niceness).toEqual({ api0: 0, api1: 0, worker0: 10 });
+  // The API processes run with their heap capped (WEB_MAX_HEAP_MB, default 384), the worker not.
+  const heapFlags = Object.fromEntries(
+    readyLines().map((line) => [
+      `${line.role}${line.slot}`,
+      fs
+        .readFileSync(`/proc/${line.pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((arg) => arg.startsWith('--max-old-space-size')),
+    ])
+  );
+  expect(heapFlags).toEqual({
+    api0: ['--max-old-space-size=384'],
+    api1: ['--max-old-space-size=384'],
+    worker0: [],
+  });
   const body = fixtureFor('call_started', {
     callId: 'call_supervised_1',
     agentId: company.retellAgentId,
