@@ -17,7 +17,8 @@ import { intFromEnv, oneOfFromEnv } from '../support/env';
  * - Each API process's V8 heap is capped at WEB_MAX_HEAP_MB (384; 0: Node's default, a quarter
  *   of the machine's memory up to 4 GB): with room to spare V8 collects lazily and a process
  *   grows well past what it uses; capped, it collects sooner and stays within a container's
- *   memory (≈ the cap + 200 MB resident). Node flags of the start command still apply.
+ *   memory (≈ the cap + 200 MB resident). A limit of the operator's own (on the
+ *   start command or in NODE_OPTIONS) wins.
  *
  * A process that dies is replaced (after a growing pause if it keeps dying right after its
  * start). A process whose event loop stops answering — it ignores SIGTERM then, so it would
@@ -94,7 +95,9 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     if (role === 'worker')
       env.METRICS_PORT = config.workerMetricsPort ? String(config.workerMetricsPort + slot) : '0';
     // A limit given on the start command itself (node --max-old-space-size=…) wins.
-    const ownLimit = process.execArgv.some((flag) => flag.startsWith('--max-old-space-size'));
+    const ownLimit = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some(
+      (flag) => /^--max[-_]old[-_]space[-_]size/.test(flag)
+    );
     cluster.setupPrimary({
       execArgv:
         role === 'api' && config.apiHeapMb > 0 && !ownLimit

@@ -64,8 +64,22 @@ const launch = (args: string[], env: Record<string, string>, url: string): Proc 
           }
         }),
     exited,
+    // A process that has not exited 30 s after the signal is killed, and its last output shown:
+    // a test's cleanup never hangs on it (the graceful exit itself is tested on its own).
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), 30_000);
+      });
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome !== 'late') return outcome;
+      process.stderr.write(
+        `[test] pid ${child.pid} still running 30 s after ${signal}; killing it. Its last output:\n${output.slice(-3000)}\n`
+      );
+      child.kill('SIGKILL');
       return exited;
     },
   };

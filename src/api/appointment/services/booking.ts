@@ -249,14 +249,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Runs `work` holding the company's booking lock, inside one transaction. */
     async locked<T>(companyId: number, work: () => Promise<T>): Promise<T> {
-      return turns(companyId, async () => {
+      const inTransaction = async () => {
         const outcome: { value?: T } = {};
         await strapi.db.transaction(async ({ trx }) => {
           await lockCompany(trx, companyId);
           outcome.value = await work();
         });
         return outcome.value as T;
-      });
+      };
+      // Inside a transaction already open, the database lock lasts until that one ends, past
+      // this turn: a turn taken here could wait for a holder that waits for it. The lock alone.
+      return strapi.db.inTransaction() ? inTransaction() : turns(companyId, inTransaction);
     },
 
     async book(request: BookingRequest): Promise<BookingResult> {

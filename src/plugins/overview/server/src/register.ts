@@ -84,7 +84,8 @@ const KPI_RULES: Record<
   'api::call.call': {
     days: [['createdAt', 'created_at']],
     moves: ['createdAt', 'company'],
-    counted: ['durationMs'],
+    // The booking it made (the other side of the appointment's call) counts in booked calls.
+    counted: ['durationMs', 'appointment'],
   },
   'api::customer.customer': {
     days: [['createdAt', 'created_at']],

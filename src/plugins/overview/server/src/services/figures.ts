@@ -169,11 +169,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * The KPI counts of each of `dates` (local days in the scope's zone): one statement over the
-     * days from the first to the last of them, by hour, summed per day. Cached per day
+     * days from the first to the last of them, by quarter hour, summed per day. Cached per day
      * (../controllers/overview.ts): a write changes the figures of the days it touches only.
      */
     async kpiDays(scope: Scope, dates: readonly string[]): Promise<Map<string, DayFigures>> {
-      const { at, hourOf } = sql();
+      const { at, quarterOf } = sql();
       const sorted = [...dates].sort();
       const from = DateTime.fromISO(sorted[0], { zone: scope.zone }).startOf('day');
       const to = DateTime.fromISO(sorted[sorted.length - 1], { zone: scope.zone })
@@ -183,8 +183,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const part = (metric: keyof DayFigures, table: string, column: string, extra = '') => {
         const company = inCompany(`${table.split(' ')[1] ?? table}.company_id`, scope);
         return {
-          text: `SELECT '${metric}' AS metric, ${hourOf(column)} AS hour, count(*) AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
-                   FROM ${table} WHERE ${column} >= ? AND ${column} < ?${extra}${company.clause} GROUP BY ${hourOf(column)}`,
+          text: `SELECT '${metric}' AS metric, ${quarterOf(column)} AS quarter, count(*) AS n, ${metric === 'calls' ? 'coalesce(sum(c.duration_ms), 0)' : '0'} AS total_ms, ${metric === 'calls' ? 'count(c.duration_ms)' : '0'} AS timed
+                   FROM ${table} WHERE ${column} >= ? AND ${column} < ?${extra}${company.clause} GROUP BY ${quarterOf(column)}`,
           bindings: [...range, ...company.bindings],
         };
       };
@@ -215,9 +215,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         names.push(day.toISODate() as string);
       }
       for (const row of rows) {
-        // The day an hour bucket starts in (a bucket before the first day's start, in a zone with a
-        // half-hour offset, is the first day's: the row itself is in range).
-        const at = number(row.hour) * 3_600_000;
+        // The day a quarter-hour bucket starts in (never straddling a local midnight).
+        const at = number(row.quarter) * 900_000;
         let index = starts.length - 1;
         while (index > 0 && starts[index] > at) index -= 1;
         const day = days.get(names[index]) as DayFigures;

@@ -13,6 +13,12 @@ export const sqlHelpers = (strapi: Core.Strapi) => {
     /** An hour bucket (integer hours since the epoch) of a datetime column. */
     hourOf: (column: string) =>
       postgres ? `floor(extract(epoch from ${column}) / 3600)::int` : `(${column} / 3600000)`,
+    /**
+     * A quarter-hour bucket (integer quarter hours since the epoch): every time zone's offset is
+     * a whole number of quarter hours, so a bucket never straddles a local midnight.
+     */
+    quarterOf: (column: string) =>
+      postgres ? `floor(extract(epoch from ${column}) / 900)::int` : `(${column} / 900000)`,
     /** A value to compare a datetime column with. */
     at: (date: Date) => (postgres ? date : date.getTime()),
     /** A datetime column as epoch milliseconds in the result. */
