@@ -114,6 +114,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * the row's own instants, and for a booking linked to a call the day of that call (the calls
    * that booked). Reads what the event does not carry on the write's own transaction.
    */
+  /** The row's instants the event did not carry, read on the write's own transaction. */
+  const rowTimes = async (uid: string, id: unknown, days: Array<[string, string]>) => {
+    if (!id) return {};
+    const row = await onTable<Row | undefined>(strapi, MODELS[uid].table, (query) =>
+      query.where('id', id).first(days.map(([, column]) => column))
+    );
+    return Object.fromEntries(days.map(([attribute, column]) => [attribute, row?.[column]]));
+  };
+
   const kpiDaysOf = async (event: Event): Promise<string[] | 'all'> => {
     const rules = KPI_RULES[event.model.uid];
     const data = (event.params.data ?? {}) as Row;
@@ -121,30 +130,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (event.action === 'afterUpdate') {
       if (rules.moves.some((name) => name in data)) return 'all';
       if (!rules.counted.some((name) => name in data)) return [];
-    } else if (event.action === 'afterCreate') {
-      if (linkedRefs(data.call).invalid) return 'all';
-    } else if (event.model.uid === 'api::appointment.appointment') return 'all'; // its call is gone
-    const id = result.id;
-    let values: Row = result;
-    if (rules.days.some(([attribute]) => result[attribute] === undefined)) {
-      if (!id) return 'all';
-      values =
-        (await onTable<Row | undefined>(strapi, MODELS[event.model.uid].table, (query) =>
-          query.where('id', id).first(rules.days.map(([, column]) => `${column} as ${column}`))
-        )) ?? {};
-      values = Object.fromEntries(
-        rules.days.map(([attribute, column]) => [attribute, values[column]])
-      );
     }
+    const linked = event.action === 'afterCreate' ? linkedRefs(data.call) : null;
+    if (linked?.invalid) return 'all';
+    if (event.action === 'afterDelete' && event.model.uid === 'api::appointment.appointment')
+      return 'all'; // its call is gone
+    const values: Row = rules.days.some(([attribute]) => result[attribute] === undefined)
+      ? await rowTimes(event.model.uid, result.id, rules.days)
+      : result;
     const dates = new Set<string>();
-    for (const [attribute] of rules.days) {
-      const around = datesOfInstant(values[attribute]);
-      if (!around) return 'all';
-      for (const date of around) dates.add(date);
-    }
-    const { refs } = event.action === 'afterCreate' ? linkedRefs(data.call) : { refs: [] };
+    const addDaysOf = (instant: unknown) => {
+      const around = datesOfInstant(instant);
+      around?.forEach((date) => dates.add(date));
+      return around !== null;
+    };
+    if (!rules.days.every(([attribute]) => addDaysOf(values[attribute]))) return 'all';
+    const refs = linked?.refs ?? [];
     if (refs.length) {
-      const calls = await onTable<Row[]>(strapi, 'calls', (query) =>
+      const calls = await onTable<Row[]>(strapi, MODELS['api::call.call'].table, (query) =>
         query
           .whereIn(
             'id',
@@ -156,12 +159,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )
           .select('created_at')
       );
-      if (calls.length === 0) return 'all';
-      for (const call of calls) {
-        const around = datesOfInstant(call.created_at);
-        if (!around) return 'all';
-        for (const date of around) dates.add(date);
-      }
+      if (calls.length === 0 || !calls.every((call) => addDaysOf(call.created_at))) return 'all';
     }
     return [...dates];
   };
