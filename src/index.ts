@@ -21,11 +21,13 @@ import { onChange } from './support/lifecycles';
 import { appService } from './api/services';
 import { manageSecrets } from './support/manage-link';
 import { closeReadReplica } from './support/read-replica';
+import { useKeyObjectsForJwt } from './support/jwt-keys';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     guardProcess(strapi);
+    useKeyObjectsForJwt(); // every request's token check, without a failed key parse each time
     manageSecrets(); // the customers' links are signed with these: none, no boot
     registerGracefulShutdown(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
