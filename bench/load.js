@@ -54,7 +54,13 @@ const {
 } = require('./lib/processes');
 const { createRecorder, round } = require('./lib/recorder');
 const { percentile } = require('./lib/load');
-const { sampleProcess, scrapeMetrics, supervisedChildren } = require('./lib/samplers');
+const {
+  sampleProcess,
+  scrapeMetrics,
+  supervisedChildren,
+  scrapeEachProcess,
+  histogramTotals,
+} = require('./lib/samplers');
 const { createUsers } = require('./lib/load-users');
 const { watchLog, table } = require('./lib/load-report');
 const { deleteKeys } = require('./lib/redis-keys');
@@ -288,8 +294,17 @@ main(async () => {
     let cacheBefore = null;
     let scraper = null;
     let dbBefore = null;
+    let statementsBefore = null;
+    // SQL statements per request by route, from every API process's own count (its /metrics).
+    const apiProcesses = WORKER === 'npm-start' ? os.cpus().length : 1;
+    const statementTotals = async () =>
+      histogramTotals(
+        await scrapeEachProcess({ port: PORT, token: env.METRICS_TOKEN, processes: apiProcesses }),
+        'frontdesk_http_db_statements'
+      );
     const markTimer = setTimeout(async () => {
       measureMark = sampler.mark();
+      statementsBefore = await statementTotals();
       scraper = scrapeMetrics({ port: PORT, token: env.METRICS_TOKEN, everyMs: METRICS_EVERY_MS });
       dbBefore = { ...(await databaseStats()), at: performance.now() };
       cacheBefore = await cacheStats();
@@ -298,6 +313,19 @@ main(async () => {
     clearTimeout(markTimer);
     const dbAfter = { ...(await databaseStats()), at: performance.now() };
     await statsClient.end();
+    if (statementsBefore) {
+      const after = await statementTotals();
+      results.statementsPerRequest = {};
+      for (const [labels, total] of after) {
+        const route = /route="([^"]*)"/.exec(labels)?.[1];
+        const method = /method="([^"]*)"/.exec(labels)?.[1];
+        const before = statementsBefore.get(labels) ?? { sum: 0, count: 0 };
+        const count = total.count - before.count;
+        if (count > 0)
+          results.statementsPerRequest[`${method} ${route}`] =
+            Math.round(((total.sum - before.sum) / count) * 10) / 10;
+      }
+    }
     if (scraper) {
       await scraper.stop();
       const list = scraper.series;
@@ -559,6 +587,7 @@ main(async () => {
       'non-2xx',
       'net err',
       'app err',
+      'SQL/req',
     ],
     ...routes.map(([template, x]) => [
       template,
@@ -571,6 +600,7 @@ main(async () => {
       x.non2xx,
       x.network,
       x.appErrors,
+      r.statementsPerRequest?.[template] ?? '–',
     ]),
   ];
   const problems = routes.filter(([, x]) => x.samples.length);

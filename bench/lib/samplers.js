@@ -218,8 +218,58 @@ const scrapeMetrics = ({ port, token, everyMs }) => {
   };
 };
 
+/**
+ * Every API process's /metrics text. The processes share the port and each connection is
+ * answered by one of them, so the port is asked over fresh connections until `processes`
+ * different ones (told apart by frontdesk_process_info's pid) have answered, or `tries` ran out.
+ */
+const scrapeEachProcess = async ({ port, token, processes, tries = 60 }) => {
+  const http = require('http');
+  const byPid = new Map();
+  for (let attempt = 0; attempt < tries && byPid.size < processes; attempt += 1) {
+    const text = await new Promise((resolve) => {
+      const request = http.get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/metrics',
+          agent: false,
+          headers: { connection: 'close', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve(response.statusCode === 200 ? body : null));
+        }
+      );
+      request.on('error', () => resolve(null));
+    });
+    const pid = text && /^frontdesk_process_info\{pid="(\d+)"\} 1$/m.exec(text)?.[1];
+    if (pid) byPid.set(pid, text);
+  }
+  return [...byPid.values()];
+};
+
+/** A histogram's `_sum` and `_count` added up over the given /metrics texts, by its labels. */
+const histogramTotals = (texts, name) => {
+  const totals = new Map();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const match = /^(\w+)_(sum|count)\{([^}]*)\} (\S+)$/.exec(line);
+      if (!match || match[1] !== name) continue;
+      const entry = totals.get(match[3]) ?? { sum: 0, count: 0 };
+      entry[match[2]] += Number(match[4]);
+      totals.set(match[3], entry);
+    }
+  }
+  return totals;
+};
+
 module.exports = {
   CORES,
+  scrapeEachProcess,
+  histogramTotals,
   cpuOf,
   postgresCpu,
   machineCpu,

@@ -12,6 +12,14 @@ client.collectDefaultMetrics({ register: processRegistry, prefix: 'frontdesk_' }
 /** Where a feature puts a process-wide metric of its own (a counter, a histogram). */
 export const processMetrics = processRegistry;
 
+/** Which process answered a scrape: behind one port, each API process answers for itself. */
+new client.Gauge({
+  name: 'frontdesk_process_info',
+  help: 'This process (1), by pid: the API processes share a port, and each scrape is answered by one of them',
+  labelNames: ['pid'],
+  registers: [processRegistry],
+}).set({ pid: String(process.pid) }, 1);
+
 const httpDuration = new client.Histogram({
   name: 'frontdesk_http_request_duration_seconds',
   help: 'HTTP requests by route pattern, method and status',
@@ -43,8 +51,24 @@ const jobStatements = new client.Histogram({
   registers: [processRegistry],
 });
 
-export const observeRequest = (route: string, method: string, status: number, seconds: number) =>
+const httpStatements = new client.Histogram({
+  name: 'frontdesk_http_db_statements',
+  help: 'SQL statements per HTTP request served by this process (BEGIN and COMMIT included), by route pattern and method',
+  labelNames: ['route', 'method'],
+  buckets: [0, 1, 2, 5, 10, 15, 20, 30, 50, 100],
+  registers: [processRegistry],
+});
+
+export const observeRequest = (
+  route: string,
+  method: string,
+  status: number,
+  seconds: number,
+  statements?: number
+) => {
   httpDuration.observe({ route, method, status: String(status) }, seconds);
+  if (statements !== undefined) httpStatements.observe({ route, method }, statements);
+};
 
 export const observeJob = (
   queue: string,

@@ -21,13 +21,18 @@ export const currentContext = (): RequestContext | undefined => storage.getStore
 
 /**
  * Counts every statement the database client issues (BEGIN and COMMIT included) into the
- * context it is issued in, where that context counts (`statements` set).
+ * context it is issued in, where that context counts (`statements` set: a job, a request).
+ * Once per client, however often it is asked.
  */
-export const countStatements = (client: { on(event: 'query', listener: () => void): unknown }) =>
+const counted = new WeakSet<object>();
+export const countStatements = (client: { on(event: 'query', listener: () => void): unknown }) => {
+  if (counted.has(client)) return;
+  counted.add(client);
   client.on('query', () => {
     const context = storage.getStore();
     if (context?.statements !== undefined) context.statements += 1;
   });
+};
 
 /** An id a client may send us: short, printable, no separators a log parser would trip on. */
 export const acceptableRequestId = (value: string | undefined) =>

@@ -252,4 +252,23 @@ describe('routing', () => {
     });
     expect(envelope.status).toBe(400);
   });
+
+  it('measures each function under its own name, an unknown one under the route pattern', async () => {
+    const answer = await invoke('check_availability', { service: 'herrenhaarschnitt', date: day });
+    expect(answer.status).toBe(200);
+    expect((await invoke('order_pizza', {})).status).toBe(404);
+    const metrics = (await app.http.get('/metrics')).text;
+    const routes = [
+      ...metrics.matchAll(/^frontdesk_http_request_duration_seconds_count\{([^}]*)\}/gm),
+    ]
+      .map((match) => match[1])
+      .filter((labels) => labels.includes('/api/retell/functions/'));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/route="\/api\/retell\/functions\/check_availability".*status="200"/),
+        expect.stringMatching(/route="\/api\/retell\/functions\/:name".*status="404"/),
+      ])
+    );
+    expect(routes.join()).not.toContain('order_pizza');
+  });
 });

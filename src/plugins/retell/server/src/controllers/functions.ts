@@ -10,7 +10,7 @@ import type { Agent } from '../services/agents';
 type Ctx = {
   params: { name: string };
   request: { body: unknown };
-  state: { retell: { agent: Agent | null } };
+  state: { retell: { agent: Agent | null }; routeLabel?: string };
   body: unknown;
 };
 
@@ -19,6 +19,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const functions = getService(strapi, 'functions');
     const { name } = ctx.params;
     if (!functions.isKnown(name)) throw new errors.NotFoundError(`Unknown function "${name}"`);
+    // Logged and measured per function (a known name: the label set stays small).
+    ctx.state.routeLabel = `/api/retell/functions/${name}`;
     const { call, args } = parseInput(
       FunctionBodySchema,
       ctx.request.body,
