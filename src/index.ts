@@ -22,12 +22,17 @@ import { appService } from './api/services';
 import { manageSecrets } from './support/manage-link';
 import { closeReadReplica } from './support/read-replica';
 import { useKeyObjectsForJwt } from './support/jwt-keys';
+import { cacheCoreStore } from './support/core-store-cache';
+import { leanEntryEvents } from './support/entry-events';
+import { cacheApiTokenMisses } from './extensions/users-permissions/auth-cache';
 
 /** Wiring only: each concern lives in its own module. */
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     guardProcess(strapi);
     useKeyObjectsForJwt(); // every request's token check, without a failed key parse each time
+    cacheCoreStore(strapi); // settings Strapi reads on every request, kept until one is saved
+    leanEntryEvents(strapi); // no full re-read after each write when no webhook wants it
     manageSecrets(); // the customers' links are signed with these: none, no boot
     registerGracefulShutdown(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
@@ -57,6 +62,7 @@ export default {
       strapi.db.getSchemaName()
     );
     await bootstrapTenancy(strapi);
+    cacheApiTokenMisses(strapi);
     await runAsSystem('boot: admin layouts', () => applyAdminLayouts(strapi));
     registerNotificationJobs(strapi);
     // The API process works the queues too unless WEBHOOK_WORKER=off (then `npm run worker` does).

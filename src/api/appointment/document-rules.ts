@@ -127,33 +127,52 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
     return row ?? null;
   };
 
-  /** The service a relation input links (null: unlinked; undefined: left as it is). */
-  const serviceIn = async (value: unknown): Promise<number | null | undefined> => {
-    if (leavesRelation(value)) return undefined;
-    if (clearsRelation(value)) return null;
-    const [ref] = linkedRefs(value).refs;
-    if (!ref) return undefined;
-    if (ref.id !== undefined) return ref.id;
-    const row = await strapi.db
-      .query('api::service.service')
-      .findOne({ where: { documentId: ref.documentId }, select: ['id'] });
-    return row ? Number(row.id) : null;
+  type ServiceRow = { id: number; name: string; durationMinutes: number; bufferMinutes: number };
+  /**
+   * The services one write looks at, each read once (the plan and the schedule check both ask):
+   * `idIn` — the service a relation input links (null: unlinked; undefined: left as it is);
+   * `byId` — its name, duration and buffer.
+   */
+  const serviceReader = () => {
+    const byKey = new Map<string, Promise<ServiceRow | null>>();
+    const read = (where: { id: number } | { documentId: string }) => {
+      const key = 'id' in where ? `id:${where.id}` : `doc:${where.documentId}`;
+      let row = byKey.get(key);
+      if (!row) {
+        row = strapi.db
+          .query('api::service.service')
+          .findOne({ where, select: ['id', 'name', 'durationMinutes', 'bufferMinutes'] })
+          .then((found) =>
+            found
+              ? {
+                  id: Number(found.id),
+                  name: String(found.name),
+                  durationMinutes: Number(found.durationMinutes),
+                  bufferMinutes: Number(found.bufferMinutes ?? 0),
+                }
+              : null
+          );
+        byKey.set(key, row);
+        row.then(
+          (found) => found && byKey.set(`id:${found.id}`, Promise.resolve(found)),
+          () => undefined
+        );
+      }
+      return row;
+    };
+    return {
+      async idIn(value: unknown): Promise<number | null | undefined> {
+        if (leavesRelation(value)) return undefined;
+        if (clearsRelation(value)) return null;
+        const [ref] = linkedRefs(value).refs;
+        if (!ref) return undefined;
+        if (ref.id !== undefined) return ref.id;
+        return (await read({ documentId: ref.documentId as string }))?.id ?? null;
+      },
+      byId: async (id: number | null) => (id ? read({ id }) : null),
+    };
   };
-
-  const serviceOf = async (id: number | null) => {
-    if (!id) return null;
-    const row = await strapi.db
-      .query('api::service.service')
-      .findOne({ where: { id }, select: ['id', 'name', 'durationMinutes', 'bufferMinutes'] });
-    return row
-      ? {
-          id: Number(row.id),
-          name: String(row.name),
-          durationMinutes: Number(row.durationMinutes),
-          bufferMinutes: Number(row.bufferMinutes ?? 0),
-        }
-      : null;
-  };
+  type ServiceReader = ReturnType<typeof serviceReader>;
 
   const sourceOfRequest = (): 'admin' | 'api' | null => {
     const state = (strapi.requestContext.get() as { state?: RequestState } | undefined)?.state;
@@ -177,14 +196,15 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
     data: Record<string, unknown>,
     current: Current | null,
     times: { startsAt: Date; endsAt: Date },
-    { cloning }: { cloning: boolean }
+    { cloning }: { cloning: boolean },
+    services: ServiceReader
   ) => {
     const companyId = await companyIdOf(data, current);
     if (!companyId) return;
     const company = await appService(strapi, 'api::company.company').info(companyId);
     if (!company) return;
-    const serviceInput = 'service' in data ? await serviceIn(data.service) : undefined;
-    const service = await serviceOf(
+    const serviceInput = 'service' in data ? await services.idIn(data.service) : undefined;
+    const service = await services.byId(
       serviceInput === undefined ? (current?.service_id ?? null) : serviceInput
     );
     const staffId = 'staff' in data ? (data.staff as number | null) : (current?.staff_id ?? null);
@@ -262,19 +282,20 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
   const plan = async (
     action: 'create' | 'update' | 'clone',
     data: Record<string, unknown>,
-    current: Current | null
+    current: Current | null,
+    services: ServiceReader
   ) => {
     const touchesTimes = 'startsAt' in data || 'endsAt' in data || 'service' in data;
     let startsAt = current ? toDate(current.starts_at, 'startsAt') : null;
     let endsAt = current ? toDate(current.ends_at, 'endsAt') : null;
-    const serviceId = 'service' in data ? await serviceIn(data.service) : undefined;
+    const serviceId = 'service' in data ? await services.idIn(data.service) : undefined;
     if (touchesTimes) {
       const moved = 'startsAt' in data;
       if (moved) startsAt = toDate(data.startsAt, 'startsAt');
       if ('endsAt' in data) endsAt = toDate(data.endsAt, 'endsAt');
       else if (startsAt && serviceId) {
         // A service given: its duration; else a move keeps the appointment's length.
-        const minutes = (await serviceOf(serviceId))?.durationMinutes;
+        const minutes = (await services.byId(serviceId))?.durationMinutes;
         if (minutes) endsAt = new Date(startsAt.getTime() + minutes * 60_000);
       } else if (startsAt && moved && current?.starts_at && current.ends_at) {
         const length = new Date(current.ends_at).getTime() - new Date(current.starts_at).getTime();
@@ -336,15 +357,16 @@ export const createAppointmentRules = (strapi: Core.Strapi): DocumentMiddleware 
     // Live bookings only: a completed or no-show record is history, a cancelled one frees its time.
     const companyId = source ? await companyIdOf(data, peek) : null;
     if (!companyId || (action === 'update' && !touchesTimes && !touchesSchedule)) {
-      await plan(action, data, peek);
+      await plan(action, data, peek, serviceReader());
       return next();
     }
     return booking().locked(companyId, async () => {
       // Read again under the lock: a concurrent write may have moved it since the peek.
       const current = readsCurrent ? await currentOf(params.documentId as string) : null;
-      const { live, changes, times } = await plan(action, data, current);
+      const services = serviceReader();
+      const { live, changes, times } = await plan(action, data, current, services);
       if (live && changes && times)
-        await checkSchedule(data, current, times, { cloning: action === 'clone' });
+        await checkSchedule(data, current, times, { cloning: action === 'clone' }, services);
       return next();
     });
   };

@@ -1,8 +1,12 @@
+import { cacheAuthentication, type ServiceFactories } from './auth-cache';
+
 /**
- * Integrators are users-permissions users bound to one company.
+ * Integrators are users-permissions users bound to one company; their user and their role's
+ * permissions are cached between requests (auth-cache.ts).
  */
 type PluginDefinition = {
   contentTypes: Record<string, { schema: { attributes: Record<string, unknown> } }>;
+  services: ServiceFactories;
 };
 
 export default (plugin: PluginDefinition) => {
@@ -12,5 +16,6 @@ export default (plugin: PluginDefinition) => {
     target: 'api::company.company',
     useJoinTable: false,
   };
+  cacheAuthentication(plugin.services);
   return plugin;
 };
