@@ -11,7 +11,8 @@ import { scopePopulate, type GetModel } from './populate';
 import { maskSecrets } from './secrets';
 import { runAsCompany, type Scope } from './scope';
 import { resolveScope, type PrincipalResolver } from './principal';
-import { modelOf, onTable, tableOf } from '../support/knex';
+import type { Knex } from 'knex';
+import { connectionOf, modelOf, onTable, tableOf } from '../support/knex';
 import { paramsOf, type DocumentContext, type DocumentMiddleware } from '../support/documents';
 
 /**
@@ -77,6 +78,10 @@ export const createTenantDocumentMiddleware = (
     if (!visible) throw new errors.NotFoundError('Not Found');
   };
 
+  /**
+   * Every tenant-scoped relation a write links must name an entry of the company. All of them
+   * are looked up in one statement (a UNION ALL over the target tables), however many there are.
+   */
   const assertRelationsInCompany = async (
     uid: string,
     data: Record<string, unknown> | undefined,
@@ -85,37 +90,58 @@ export const createTenantDocumentMiddleware = (
     if (!data) return;
     const model = getModel(uid);
     if (!model) return;
+    const checks: Array<{ name: string; table: string; refs: RelationRef[] }> = [];
     for (const [name, value] of Object.entries(data)) {
       const attribute = model.attributes[name];
       if (attribute?.type !== 'relation' || !attribute.target || !isTenantScoped(attribute.target))
         continue;
       const { refs, invalid } = linkedRefs(value);
       if (invalid) throw new errors.ValidationError(`Invalid relation "${name}"`);
-      if (refs.length === 0) continue;
-      const ids = refs
-        .filter((ref): ref is Required<Pick<RelationRef, 'id'>> => ref.id !== undefined)
-        .map((ref) => ref.id);
+      if (refs.length) checks.push({ name, table: tableOf(strapi, attribute.target), refs });
+    }
+    if (checks.length === 0) return;
+    const schema = strapi.db.getSchemaName();
+    const lookup = (
+      query: Knex.QueryBuilder,
+      { table, refs }: (typeof checks)[number],
+      k: number
+    ) => {
+      const ids = refs.filter((ref) => ref.id !== undefined).map((ref) => ref.id as number);
       const documentIds = refs
         .filter((ref) => ref.documentId !== undefined)
         .map((ref) => ref.documentId as string);
-      const rows = await on<Array<{ id: number; document_id: string }>>(attribute.target, (query) =>
-        query
-          .select('id', 'document_id')
-          .where('company_id', companyId)
-          .andWhere((match) => {
-            if (ids.length) match.orWhereIn('id', ids);
-            if (documentIds.length) match.orWhereIn('document_id', documentIds);
-          })
-      );
-      const foundIds = new Set(rows.map((row) => Number(row.id)));
-      const foundDocumentIds = new Set(rows.map((row) => row.document_id));
+      return query
+        .select(strapi.db.connection.raw(`cast(${k} as integer) as k`), 'id', 'document_id')
+        .from(schema ? `${schema}.${table}` : table)
+        .where('company_id', companyId)
+        .andWhere((match) => {
+          if (ids.length) match.orWhereIn('id', ids);
+          if (documentIds.length) match.orWhereIn('document_id', documentIds);
+        });
+    };
+    const knex = await connectionOf(strapi);
+    const first = lookup(knex.queryBuilder(), checks[0], 0);
+    const rows = (await (checks.length === 1
+      ? first
+      : first.unionAll(
+          checks.slice(1).map(
+            (check, index) =>
+              function (this: Knex.QueryBuilder) {
+                lookup(this, check, index + 1);
+              }
+          )
+        ))) as Array<{ k: number; id: number; document_id: string }>;
+    checks.forEach(({ name, refs }, k) => {
+      const found = rows.filter((row) => Number(row.k) === k);
+      const foundIds = new Set(found.map((row) => Number(row.id)));
+      const foundDocumentIds = new Set(found.map((row) => row.document_id));
       const missing = refs.some((ref) =>
         ref.id !== undefined
           ? !foundIds.has(ref.id)
           : !foundDocumentIds.has(ref.documentId as string)
       );
       if (missing) throw new errors.ValidationError(`Invalid relation "${name}": no such entry`);
-    }
+    });
   };
 
   const confineToCompany = async (context: DocumentContext, companyId: number) => {

@@ -12,6 +12,8 @@ let app: TestApp;
 let company: Company;
 let english: Company;
 const ZONE = 'Europe/Berlin';
+/** SQL statements of a first booking by phone (new caller, new call), BEGIN and COMMIT included. */
+const BOOKING_BUDGET = 41;
 
 beforeAll(async () => {
   app = await startApp();
@@ -168,6 +170,33 @@ describe('book_appointment', () => {
       .where('company_id', company.id)
       .where('starts_at', new Date(`${day}T10:00:00Z`));
     expect(appointments).toHaveLength(1);
+  });
+
+  it('books within its statement budget (the heaviest route of the capacity bench)', async () => {
+    // The request's own count, as /metrics has it (the confirmation's job counts its own).
+    const measured = async () => {
+      const text = (await app.http.get('/metrics')).text;
+      const of = (what: string) =>
+        Number(
+          new RegExp(
+            `^frontdesk_http_db_statements_${what}\\{route="/api/retell/functions/book_appointment",method="POST"\\} (\\S+)$`,
+            'm'
+          ).exec(text)?.[1] ?? 0
+        );
+      return { sum: of('sum'), count: of('count') };
+    };
+    const before = await measured();
+    const booked = await invoke(
+      'book_appointment',
+      { customer_name: 'Jonas Roth', service: 'Herrenhaarschnitt', date: day, time: '15:00' },
+      company,
+      '+49305556020',
+      'call_fn_budget'
+    );
+    expect(booked.body).toMatchObject({ success: true });
+    const after = await measured();
+    expect(after.count - before.count).toBe(1);
+    expect(after.sum - before.sum).toBeLessThanOrEqual(BOOKING_BUDGET);
   });
 
   it('refuses a time off the grid, outside opening hours or in the past, with alternatives', async () => {

@@ -298,9 +298,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               ...(allocation.staffId ? { staff: allocation.staffId } : {}),
               ...(request.callId ? { call: request.callId } : {}),
             },
-            populate: [...POPULATE],
           });
-          return { appointment: toAppointment(created), reused: false };
+          // Its service, customer and staff member are the ones just written: no read back.
+          const member = allocation.staffId
+            ? occupancy.roster.find((candidate) => candidate.id === allocation.staffId)
+            : undefined;
+          return {
+            appointment: toAppointment({
+              ...created,
+              service,
+              customer,
+              staff: member
+                ? { id: member.id, name: member.name }
+                : allocation.staffId
+                  ? await strapi.db
+                      .query('api::staff.staff')
+                      .findOne({ where: { id: allocation.staffId }, select: ['id', 'name'] })
+                  : null,
+            } as Parameters<typeof toAppointment>[0]),
+            reused: false,
+          };
         });
       } catch (error) {
         const reason = error instanceof Refused ? error.reason : isOverlap(error) ? 'taken' : null;
