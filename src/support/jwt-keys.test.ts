@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'crypto';
+import { createHmac, generateKeyPairSync } from 'crypto';
 import jwt from 'jsonwebtoken';
 import { useKeyObjectsForJwt } from './jwt-keys';
 
@@ -57,6 +57,12 @@ it('answers the callback form and an empty key as the library does', (done) => {
     expect(error).toBeNull();
     expect(payload).toMatchObject({ id: 3 });
     expect(() => jwt.verify(token, '', { algorithms: ['HS256'] })).toThrow();
+    // A token signed with an empty secret is no token: an empty key never verifies anything.
+    const body = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"id":1}').toString('base64url')}`;
+    const forged = `${body}.${createHmac('sha256', Buffer.alloc(0)).update(body).digest('base64url')}`;
+    expect(() => jwt.verify(forged, '', { algorithms: ['HS256'] })).toThrow(
+      /secret or public key must be provided/
+    );
     done();
   });
 });

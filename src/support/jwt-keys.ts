@@ -16,6 +16,8 @@ const keys = new Map<string, KeyObject>();
 let installed = false;
 
 const keyObjectOf = (key: string): KeyObject | string => {
+  // No key at all: the library refuses to verify (a zero-length secret key would not).
+  if (!key) return key;
   const known = keys.get(key);
   if (known) return known;
   let converted: KeyObject;

@@ -10,6 +10,7 @@ export const onChange = (strapi: Core.Strapi, models: string[], forget: () => vo
   strapi.db.lifecycles.subscribe({
     models,
     afterCreate: forget,
+    afterCreateMany: forget,
     afterUpdate: forget,
     afterDelete: forget,
     afterUpdateMany: forget,

@@ -14,7 +14,13 @@ import { afterCommit } from './knex';
  */
 export type TtlCache<K, V> = {
   get(key: K): V | undefined;
-  set(key: K, value: V): V;
+  /**
+   * Keeps `value` — unless `seen` is given and the cache was cleared since (`generation()` was
+   * `seen`): a value loaded while a change went through is not kept.
+   */
+  set(key: K, value: V, seen?: number): V;
+  /** Counts the clears (here or, through Redis, in another process): read before a load. */
+  generation(): number;
   /** The cached value, else `load()`'s, remembered. */
   remember(key: K, load: () => Promise<V>): Promise<V>;
   /** Forgets everything, here and in every other process. */
@@ -63,7 +69,11 @@ export const ttlCache = <K, V>(
   { ttlMs, maxEntries = 10_000 }: { ttlMs: number; maxEntries?: number }
 ): TtlCache<K, V> => {
   const entries = new Map<K, Entry<V>>();
-  const clear = () => entries.clear();
+  let generation = 0;
+  const clear = () => {
+    entries.clear();
+    generation += 1;
+  };
   busOf(strapi).listeners.set(name, clear);
 
   const cache: TtlCache<K, V> = {
@@ -74,15 +84,19 @@ export const ttlCache = <K, V>(
       entries.delete(key);
       return undefined;
     },
-    set(key, value) {
+    set(key, value, seen) {
+      if (seen !== undefined && seen !== generation) return value;
       if (entries.size >= maxEntries) entries.clear();
       entries.set(key, { value, expires: Date.now() + ttlMs });
       return value;
     },
+    generation: () => generation,
     async remember(key, load) {
       const entry = entries.get(key);
       if (entry && entry.expires > Date.now()) return entry.value;
-      return cache.set(key, await load());
+      // A change that clears the cache while this loads may have come too late for the load.
+      const seen = generation;
+      return cache.set(key, await load(), seen);
     },
     forget() {
       clear();

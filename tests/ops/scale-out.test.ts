@@ -137,8 +137,12 @@ it('two API and two worker processes apply 10,000 webhooks exactly once', async 
     )
     .count({ n: '*' });
   expect(Number(customers[0].n)).toBe(EVENTS);
-  // both workers took part, and together ran each job once
+  // Both workers took part and ran every event's job. A job can run a second time and find its
+  // event applied already (attempts stay 1, above: applied once): one Bull took for stalled while
+  // two cores ran four app processes and the test, or a re-queue by the sweeper of a row whose
+  // first job was still being queued. Seen: 16 of 10,000 under a loaded CI; at most 1 % here.
   const perWorker = await Promise.all(metricsPorts.map(jobsCompleted));
   expect(perWorker.every((count) => count > 0)).toBe(true);
-  expect(perWorker[0] + perWorker[1]).toBe(EVENTS);
+  expect(perWorker[0] + perWorker[1]).toBeGreaterThanOrEqual(EVENTS);
+  expect(perWorker[0] + perWorker[1]).toBeLessThanOrEqual(EVENTS * 1.01);
 }, 1_200_000);

@@ -62,8 +62,10 @@ export const cacheAuthentication = (services: ServiceFactories) => {
       const key = String(id);
       const known = users.get(key);
       if (known) return copyOfUser(known);
+      const seen = users.generation();
       const user = await load(id);
-      if (user) users.set(key, user);
+      // Not kept when a change cleared the cache meanwhile: the load may predate it.
+      if (user) users.set(key, user, seen);
       return copyOfUser(user);
     };
     return service;
@@ -98,8 +100,9 @@ export const cacheApiTokenMisses = (strapi: Core.Strapi) => {
   onChange(strapi, ['admin::api-token'], () => misses.forget());
   service.getByAccessKey = async (hash, options) => {
     if (misses.get(hash)) return null;
+    const seen = misses.generation();
     const token = await load(hash, options);
-    if (!token) misses.set(hash, true);
+    if (!token) misses.set(hash, true, seen);
     return token;
   };
 };
