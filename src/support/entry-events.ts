@@ -25,7 +25,7 @@ type EventsModule = {
 type WebhookRunner = { webhooksMap?: Map<string, unknown[]> };
 
 /** Whether anybody receives the event's full document: a webhook that asks for it, or the audit log. */
-export const fullEntryWanted = (strapi: Core.Strapi, eventName: string) => {
+const fullEntryWanted = (strapi: Core.Strapi, eventName: string) => {
   if ((strapi as unknown as { EE?: boolean }).EE) return true;
   let runner: WebhookRunner | undefined;
   try {

@@ -21,8 +21,8 @@ export type TtlCache<K, V> = {
   set(key: K, value: V, seen?: number): V;
   /** Counts the clears (here or, through Redis, in another process): read before a load. */
   generation(): number;
-  /** The cached value, else `load()`'s, remembered. */
-  remember(key: K, load: () => Promise<V>): Promise<V>;
+  /** The cached value, else `load()`'s, remembered (only when `keep` says so, if given). */
+  remember(key: K, load: () => Promise<V>, keep?: (value: V) => boolean): Promise<V>;
   /** Forgets everything, here and in every other process. */
   forget(): void;
 };
@@ -91,12 +91,13 @@ export const ttlCache = <K, V>(
       return value;
     },
     generation: () => generation,
-    async remember(key, load) {
+    async remember(key, load, keep) {
       const entry = entries.get(key);
       if (entry && entry.expires > Date.now()) return entry.value;
       // A change that clears the cache while this loads may have come too late for the load.
       const seen = generation;
-      return cache.set(key, await load(), seen);
+      const value = await load();
+      return keep && !keep(value) ? value : cache.set(key, value, seen);
     },
     forget() {
       clear();

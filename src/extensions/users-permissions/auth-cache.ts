@@ -58,16 +58,9 @@ export const cacheAuthentication = (services: ServiceFactories) => {
     const service = userFactory({ strapi });
     const load = service.fetchAuthenticatedUser.bind(service);
     const { users } = cachesOf(strapi);
-    service.fetchAuthenticatedUser = async (id) => {
-      const key = String(id);
-      const known = users.get(key);
-      if (known) return copyOfUser(known);
-      const seen = users.generation();
-      const user = await load(id);
-      // Not kept when a change cleared the cache meanwhile: the load may predate it.
-      if (user) users.set(key, user, seen);
-      return copyOfUser(user);
-    };
+    // A user not found is not kept.
+    service.fetchAuthenticatedUser = async (id) =>
+      copyOfUser(await users.remember(String(id), () => load(id), Boolean));
     return service;
   };
 
@@ -96,13 +89,12 @@ export const cacheApiTokenMisses = (strapi: Core.Strapi) => {
     ApiTokenService | undefined;
   if (!service?.getByAccessKey) return;
   const load = service.getByAccessKey.bind(service);
-  const misses = ttlCache<string, true>(strapi, 'auth:api-token-misses', { ttlMs: TTL_MS });
+  const misses = ttlCache<string, unknown>(strapi, 'auth:api-token-misses', { ttlMs: TTL_MS });
   onChange(strapi, ['admin::api-token'], () => misses.forget());
-  service.getByAccessKey = async (hash, options) => {
-    if (misses.get(hash)) return null;
-    const seen = misses.generation();
-    const token = await load(hash, options);
-    if (!token) misses.set(hash, true, seen);
-    return token;
-  };
+  service.getByAccessKey = (hash, options) =>
+    misses.remember(
+      hash,
+      () => load(hash, options),
+      (token) => !token
+    );
 };
