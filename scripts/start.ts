@@ -9,6 +9,7 @@ import {
   supervisorConfig,
   tellSupervisorReady,
 } from '../src/ops/supervisor';
+import { answerMetricsRequests } from '../src/ops/cluster-metrics';
 
 /**
  * `npm start`: the production start. The primary supervises (src/ops/supervisor.ts); each child
@@ -31,6 +32,7 @@ if (cluster.isPrimary) {
     autoReload: false,
     serveAdminPanel: role === 'api',
   });
+  answerMetricsRequests(async () => (await import('../src/ops/metrics')).metricsAsJson(app));
   const started = role === 'api' ? app.start() : app.load();
   started.then(
     () => {

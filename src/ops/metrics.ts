@@ -15,7 +15,7 @@ export const processMetrics = processRegistry;
 /** Which process answered a scrape: behind one port, each API process answers for itself. */
 new client.Gauge({
   name: 'frontdesk_process_info',
-  help: 'This process (1), by pid: the API processes share a port, and each scrape is answered by one of them',
+  help: 'The process (1), by pid: behind npm start the API processes share a port, so a scrape of it is answered by one of them; METRICS_PORT on the supervisor answers for all',
   labelNames: ['pid'],
   registers: [processRegistry],
 }).set({ pid: String(process.pid) }, 1);
@@ -95,6 +95,12 @@ export type GaugeDefinition = {
   help: string;
   labelNames?: string[];
   read: () => Promise<GaugeReading[]> | GaugeReading[];
+  /**
+   * How `npm start`'s primary combines the processes' readings (src/ops/cluster-metrics.ts):
+   * `sum` (the default) for what each process has of its own, `max` for one shared source read
+   * by every process (a queue in Redis, a table), `omit` for what does not add up (a ratio).
+   */
+  aggregate?: 'sum' | 'max' | 'omit';
 };
 const gauges = new WeakMap<object, GaugeDefinition[]>();
 
@@ -116,9 +122,8 @@ const poolReadings = (strapi: Core.Strapi): GaugeReading[] => {
   ];
 };
 
-export const renderMetrics = async (
-  strapi: Core.Strapi
-): Promise<{ contentType: string; body: string }> => {
+/** This process's metrics, the gauges read now. */
+const scrape = async (strapi: Core.Strapi) => {
   const registry = new client.Registry();
   const definitions: GaugeDefinition[] = [
     {
@@ -134,6 +139,7 @@ export const renderMetrics = async (
       name: definition.name,
       help: definition.help,
       labelNames: definition.labelNames ?? [],
+      aggregator: definition.aggregate ?? 'sum',
       registers: [registry],
     });
     try {
@@ -145,6 +151,16 @@ export const renderMetrics = async (
       /* a source that does not answer (Redis away) leaves its gauge empty; the rest still answers */
     }
   }
-  const merged = client.Registry.merge([processRegistry, registry]);
+  return client.Registry.merge([processRegistry, registry]);
+};
+
+export const renderMetrics = async (
+  strapi: Core.Strapi
+): Promise<{ contentType: string; body: string }> => {
+  const merged = await scrape(strapi);
   return { contentType: merged.contentType, body: await merged.metrics() };
 };
+
+/** The same as JSON, for the supervisor to add up across processes. */
+export const metricsAsJson = async (strapi: Core.Strapi) =>
+  (await scrape(strapi)).getMetricsAsJSON();

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'cluster';
 import os from 'os';
 import { intFromEnv, oneOfFromEnv } from '../support/env';
+import { serveClusterMetrics } from './cluster-metrics';
 
 /**
  * The production start (`npm start`): a small `cluster` primary that runs the product's
@@ -43,6 +44,9 @@ export type SupervisorConfig = {
   workerNice: number;
   /** The first queue worker's own metrics port (0: none), +1 for each further worker. */
   workerMetricsPort: number;
+  /** Where the primary serves every process's metrics added up (0: nowhere; cluster-metrics.ts). */
+  metricsPort: number;
+  metricsHost: string;
   /** The API processes' V8 old-space limit in MB (0: Node's default). */
   apiHeapMb: number;
 };
@@ -67,6 +71,8 @@ export const supervisorConfig = (): SupervisorConfig => {
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
     workerNice: intFromEnv('WORKER_NICE', 10, { min: 0, max: 19 }),
     workerMetricsPort: intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 }),
+    metricsPort: intFromEnv('METRICS_PORT', 0, { min: 0, max: 65535 }),
+    metricsHost: process.env.METRICS_HOST || '127.0.0.1',
     apiHeapMb: intFromEnv('WEB_MAX_HEAP_MB', 384, { min: 0, max: 65_536 }),
   };
 };
@@ -91,9 +97,9 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
     // With a process of their own for the queues, API processes only serve HTTP.
     if (role === 'api' && config.workerProcesses > 0) env.WEBHOOK_WORKER = 'off';
     if (role === 'worker') env.WEBHOOK_WORKER = 'on';
-    // The API processes share METRICS_PORT (as they share the HTTP port); each worker gets its own.
-    if (role === 'worker')
-      env.METRICS_PORT = config.workerMetricsPort ? String(config.workerMetricsPort + slot) : '0';
+    // METRICS_PORT is the primary's (the sum of all); each worker may have a port of its own.
+    env.METRICS_PORT =
+      role === 'worker' && config.workerMetricsPort ? String(config.workerMetricsPort + slot) : '0';
     // A limit given on the start command itself (node --max-old-space-size=…) wins.
     const ownLimit = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some(
       (flag) => /^--max[-_]old[-_]space[-_]size/.test(flag)
@@ -209,6 +215,25 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  if (config.metricsPort) {
+    serveClusterMetrics({
+      port: config.metricsPort,
+      host: config.metricsHost,
+      token: process.env.METRICS_TOKEN || undefined,
+      members: () =>
+        [...children.values()].filter((child) => child.ready && child.worker.isConnected()),
+    }).then(
+      (server) => {
+        server.unref();
+        log(
+          'info',
+          `Metrics of all processes on http://${config.metricsHost}:${config.metricsPort}/metrics`
+        );
+      },
+      (error: Error) => log('error', `metrics port ${config.metricsPort}: ${error.message}`)
+    );
+  }
 
   log(
     'info',

@@ -314,6 +314,7 @@ export const queuesOf = (strapi: Core.Strapi): Queues => {
       name: 'frontdesk_queue_jobs',
       help: 'Bull jobs by queue and state (waiting, active, completed, failed, delayed)',
       labelNames: ['queue', 'state'],
+      aggregate: 'max', // every process reads the same queues
       read: async () =>
         (
           await Promise.all(

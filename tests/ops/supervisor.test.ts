@@ -17,6 +17,7 @@ let company: Company;
 let supervisor: ChildProcess;
 let output = '';
 let url = '';
+let metricsUrl = '';
 
 type Ready = { role: string; slot: number; pid: number };
 const readyLines = (): Ready[] =>
@@ -49,6 +50,8 @@ beforeAll(async () => {
   company = await createCompany(app.strapi);
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
+  const metricsPort = await freePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   supervisor = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], {
     cwd: ROOT,
     env: {
@@ -61,6 +64,7 @@ beforeAll(async () => {
       SUPERVISOR_HEARTBEAT_MS: '300',
       SUPERVISOR_HEARTBEAT_TIMEOUT_MS: '2000',
       SHUTDOWN_TIMEOUT_MS: '2000',
+      METRICS_PORT: String(metricsPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -116,6 +120,65 @@ it('runs two API processes sharing the port and a queue worker that applies the 
   );
 });
 
+/** The samples of one metric in Prometheus text: labels as written, and the value. */
+const samples = (text: string, name: string) =>
+  text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .map((line) => {
+      const labels = line.slice(name.length).match(/^\{([^}]*)\}/)?.[1] ?? '';
+      return { labels, value: Number(line.slice(line.lastIndexOf(' ') + 1)) };
+    });
+const scrape = async () => {
+  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) });
+  expect(response.status).toBe(200);
+  return response.text();
+};
+const requestsServed = (text: string) =>
+  samples(text, 'frontdesk_http_request_duration_seconds_count').reduce(
+    (sum, sample) => sum + sample.value,
+    0
+  );
+
+it('serves the metrics of every process added up on METRICS_PORT, from the supervisor', async () => {
+  const before = await scrape();
+  // Every process answered, each with its own pid.
+  expect(
+    samples(before, 'frontdesk_process_info')
+      .map((sample) => Number(sample.labels.match(/pid="(\d+)"/)?.[1]))
+      .sort()
+  ).toEqual(
+    readyLines()
+      .map((line) => line.pid)
+      .sort()
+  );
+  expect(samples(before, 'frontdesk_cluster_processes')).toEqual(
+    expect.arrayContaining([
+      { labels: 'role="api",answered="true"', value: 2 },
+      { labels: 'role="worker",answered="true"', value: 1 },
+    ])
+  );
+  // Requests spread over both API processes (the port is shared) are counted once each, all of them.
+  const statuses = await Promise.all(Array.from({ length: 20 }, () => health()));
+  expect(statuses.every((status) => status === 204)).toBe(true);
+  const after = await scrape();
+  expect(requestsServed(after) - requestsServed(before)).toBe(20);
+  // One shared source read by every process is reported once, not three times.
+  const { tableName } = app.strapi.db.metadata.get('plugin::retell.webhook-event');
+  const [{ n }] = await app.strapi.db
+    .connection(tableName)
+    .where('state', 'processed')
+    .count({ n: '*' });
+  expect(samples(after, 'frontdesk_webhook_inbox_rows')).toContainEqual({
+    labels: 'state="processed"',
+    value: Number(n),
+  });
+  // Not for the public port: there each process answers for itself.
+  expect(
+    samples(await (await fetch(`${url}/metrics`)).text(), 'frontdesk_process_info')
+  ).toHaveLength(1);
+});
+
 it('replaces an API process that is killed, and keeps answering meanwhile', async () => {
   const [victim] = readyLines().filter((line) => line.role === 'api');
   const seen = readyLines().length;
@@ -154,6 +217,14 @@ it('kills and replaces a process whose event loop no longer answers (it would ig
   const frozen = apis[apis.length - 1];
   const seen = readyLines().length;
   process.kill(frozen.pid, 'SIGSTOP'); // as frozen as a process gets: not a single callback runs
+  // A scrape meanwhile is answered by the others, in time, and says that one was silent.
+  const startedScrape = Date.now();
+  const partial = await scrape();
+  expect(Date.now() - startedScrape).toBeLessThan(5000);
+  expect(samples(partial, 'frontdesk_cluster_processes')).toContainEqual({
+    labels: 'role="api",answered="false"',
+    value: 1,
+  });
   await eventually(async () => output.includes(`(pid ${frozen.pid}) has not answered for`), {
     timeoutMs: 10_000,
   });

@@ -24,6 +24,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   registerGauge(strapi, {
     name: 'frontdesk_overview_cache_hit_ratio',
     help: 'Overview cache hit ratio in this process',
+    aggregate: 'omit', // across processes: from frontdesk_overview_cache_lookups
     read: () => {
       const { hitRate } = getService(strapi, 'cache').stats();
       return hitRate === null ? [] : [{ value: hitRate }];

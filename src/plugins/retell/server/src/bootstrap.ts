@@ -30,6 +30,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     name: 'frontdesk_webhook_inbox_rows',
     help: 'Retell webhook inbox rows by state',
     labelNames: ['state'],
+    aggregate: 'max', // every process reads the same table
     read: async () =>
       (
         (await strapi.db
