@@ -24,6 +24,7 @@ import { closeReadReplica } from './support/read-replica';
 import { useKeyObjectsForJwt } from './support/jwt-keys';
 import { cacheCoreStore } from './support/core-store-cache';
 import { leanEntryEvents } from './support/entry-events';
+import { readWithoutTransactions } from './support/read-transactions';
 import { cacheApiTokenMisses } from './extensions/users-permissions/auth-cache';
 
 /** Wiring only: each concern lives in its own module. */
@@ -33,6 +34,7 @@ export default {
     useKeyObjectsForJwt(); // every request's token check, without a failed key parse each time
     cacheCoreStore(strapi); // settings Strapi reads on every request, kept until one is saved
     leanEntryEvents(strapi); // no full re-read after each write when no webhook wants it
+    readWithoutTransactions(strapi); // reads need no BEGIN/COMMIT of their own (READ COMMITTED)
     manageSecrets(); // the customers' links are signed with these: none, no boot
     registerGracefulShutdown(strapi);
     // Outermost: a database value error anywhere below (tenancy's checks included) is a 400.
