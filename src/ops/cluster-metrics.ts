@@ -37,9 +37,12 @@ const askFor = (member: Member, timeoutMs: number) =>
     const timer = setTimeout(() => finish(null), timeoutMs);
     member.worker.on('message', onMessage);
     try {
-      member.worker.send({ type: 'metrics-request', id } satisfies MetricsRequest);
+      // With a callback a failed send (the process just died) is reported here, not emitted.
+      member.worker.send({ type: 'metrics-request', id } satisfies MetricsRequest, (error) => {
+        if (error) finish(null);
+      });
     } catch {
-      finish(null); // the channel is closing
+      finish(null); // the channel is closed
     }
   });
 
@@ -68,11 +71,13 @@ export const serveClusterMetrics = async ({
   host,
   token,
   members,
+  log,
 }: {
   port: number;
   host: string;
   token?: string;
   members: () => Member[];
+  log: (level: 'warn' | 'error', message: string) => void;
 }) => {
   let round: Promise<string> | null = null;
   const server = http.createServer((req, res) => {
@@ -87,19 +92,41 @@ export const serveClusterMetrics = async ({
     round ??= clusterMetrics(members()).finally(() => (round = null));
     round.then(
       (body) => res.writeHead(200, { 'Content-Type': client.register.contentType }).end(body),
-      () => res.writeHead(500).end()
+      (error: Error) => {
+        log('warn', `metrics of the processes not added up: ${error.message}`);
+        res.writeHead(500).end();
+      }
     );
   });
+  // The primary keeps the whole deployment alive: this port may not use up its descriptors or
+  // hold slow clients for long, and an error on it is logged, never thrown.
+  server.maxConnections = 32;
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      server.on('error', (error) => log('warn', `metrics port: ${error.message}`));
+      resolve();
+    });
   });
+  if (!token && !['127.0.0.1', '::1', 'localhost'].includes(host))
+    log(
+      'warn',
+      `metrics on ${host}:${port} without METRICS_TOKEN: anyone who reaches it reads them`
+    );
   return server;
 };
 
-/** In a supervised process: answer the primary's requests with `render()` (this process's metrics). */
+/**
+ * In a supervised process: answer the primary's requests with `render()` (this process's
+ * metrics). A request that comes while a render is still running (the primary gave up on the
+ * last one) is answered with that render: a slow process does not pile them up.
+ */
 export const answerMetricsRequests = (render: () => Promise<unknown[]>) => {
   if (!process.send) return;
+  let rendering: Promise<unknown[]> | null = null;
   process.on('message', (message: MetricsRequest) => {
     if (message?.type !== 'metrics-request') return;
     const reply = (body: Omit<MetricsReply, 'type' | 'id'>) => {
@@ -109,7 +136,8 @@ export const answerMetricsRequests = (render: () => Promise<unknown[]>) => {
         /* the primary is going away */
       }
     };
-    render().then(
+    rendering ??= render().finally(() => (rendering = null));
+    rendering.then(
       (metrics) => reply({ metrics }),
       (error: Error) => reply({ error: error.message })
     );

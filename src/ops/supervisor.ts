@@ -129,6 +129,11 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
       killed: false,
     };
     children.set(worker.id, child);
+    // A send to a process that has just died fails with an 'error' event: unheard, it would end
+    // the primary and every process with it. The exit handler replaces the process.
+    worker.on('error', (error: Error) =>
+      log('warn', `${role} process ${slot} (pid ${worker.process.pid}): ${error.message}`)
+    );
     log('info', `${role} process ${slot} (pid ${worker.process.pid}) is starting`);
     worker.on('message', (message: SupervisorMessage) => {
       if (message?.type === 'pong') child.lastPong = Date.now();
@@ -190,7 +195,7 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
         continue;
       }
       try {
-        child.worker.send({ type: 'ping', at: now } satisfies SupervisorMessage);
+        child.worker.send({ type: 'ping', at: now } satisfies SupervisorMessage, () => undefined);
       } catch {
         /* the channel is closing: the exit handler takes over */
       }
@@ -222,7 +227,10 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
       host: config.metricsHost,
       token: process.env.METRICS_TOKEN || undefined,
       members: () =>
-        [...children.values()].filter((child) => child.ready && child.worker.isConnected()),
+        [...children.values()].filter(
+          (child) => child.ready && !child.killed && child.worker.isConnected()
+        ),
+      log,
     }).then(
       (server) => {
         server.unref();

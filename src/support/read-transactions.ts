@@ -10,6 +10,8 @@ import type { Core } from '@strapi/strapi';
  * Under PostgreSQL's READ COMMITTED every statement sees what was committed when it began,
  * inside a transaction or not, so for a read the BEGIN and COMMIT buy nothing but two more
  * round trips per read: four of a `GET /api/appointments`'s statements (list and count).
+ * (On SQLite, the zero-setup local default, a transaction would give one snapshot for a list
+ * and its count; there they may now disagree by a write that lands in between.)
  *
  * The wrapper is internal to @strapi/core (pinned): it is replaced where the repositories look
  * it up, before the first is made, for the four reads only (by their function names in that

@@ -2,6 +2,7 @@ import { startApp, stopApp, type TestApp } from '../helpers/app';
 import { createCompany, createIn, createIntegrator, type Company } from '../helpers/tenants';
 import { eventually, fixtureFor, inboxRows, signature, webhook } from '../helpers/retell';
 import { startApiProcess } from '../helpers/processes';
+import { withPostgresAdmin } from '../setup/env';
 
 /**
  * The pool under load (the seed's blocker: "crashes above 100 concurrent requests"): requests
@@ -29,12 +30,15 @@ it('queues 300 concurrent requests on a pool of 10 and answers every one', async
   let answered = 0;
   let pool: Tarn | undefined;
   const watchdog = setTimeout(async () => {
-    const activity = await app?.strapi.db.connection
-      .raw(
+    // On a connection of its own: the app's pool may be what is stuck.
+    const activity = await withPostgresAdmin((admin) =>
+      admin.query(
         `select state, wait_event_type, wait_event, left(query, 120) as query
-           from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
+           from pg_stat_activity where datname = $1`,
+        [process.env.DATABASE_NAME]
       )
-      .then((result: { rows: unknown[] }) => result.rows)
+    )
+      .then((result) => result.rows)
       .catch((error: Error) => [error.message]);
     process.stderr.write(
       `pool test stalled while ${phase}: ${answered}/300 answered, pool used ` +
