@@ -1,7 +1,6 @@
-import http from 'http';
 import type { Worker } from 'cluster';
 import client, { AggregatorRegistry } from 'prom-client';
-import { bearerMatches } from '../support/tokens';
+import { serveMetrics, type MetricsEndpoint } from './metrics-http';
 
 /**
  * `npm start`'s metrics, added up. Behind one port the API processes answer a scrape of
@@ -65,58 +64,21 @@ export const clusterMetrics = async (members: Member[], timeoutMs = SCRAPE_TIMEO
   return registry.metrics();
 };
 
-/** In the primary: `/metrics` on METRICS_HOST:METRICS_PORT, METRICS_TOKEN required when set. */
-export const serveClusterMetrics = async ({
-  port,
-  host,
-  token,
-  members,
-  log,
-}: {
-  port: number;
-  host: string;
-  token?: string;
-  members: () => Member[];
-  log: (level: 'warn' | 'error', message: string) => void;
-}) => {
+/** In the primary: `/metrics` on the metrics endpoint (metrics-http.ts), all processes added up. */
+export const serveClusterMetrics = (
+  endpoint: MetricsEndpoint,
+  members: () => Member[],
+  log: (level: 'info' | 'warn', message: string) => void
+) => {
   let round: Promise<string> | null = null;
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    if (token && !bearerMatches(req.headers.authorization, token)) {
-      res.writeHead(401).end();
-      return;
-    }
-    round ??= clusterMetrics(members()).finally(() => (round = null));
-    round.then(
-      (body) => res.writeHead(200, { 'Content-Type': client.register.contentType }).end(body),
-      (error: Error) => {
-        log('warn', `metrics of the processes not added up: ${error.message}`);
-        res.writeHead(500).end();
-      }
-    );
-  });
-  // The primary keeps the whole deployment alive: this port may not use up its descriptors or
-  // hold slow clients for long, and an error on it is logged, never thrown.
-  server.maxConnections = 32;
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      server.on('error', (error) => log('warn', `metrics port: ${error.message}`));
-      resolve();
-    });
-  });
-  if (!token && !['127.0.0.1', '::1', 'localhost'].includes(host))
-    log(
-      'warn',
-      `metrics on ${host}:${port} without METRICS_TOKEN: anyone who reaches it reads them`
-    );
-  return server;
+  return serveMetrics(
+    endpoint,
+    async () => {
+      round ??= clusterMetrics(members()).finally(() => (round = null));
+      return { contentType: client.register.contentType, body: await round };
+    },
+    log
+  );
 };
 
 /**

@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'cluster';
 import os from 'os';
 import { intFromEnv, oneOfFromEnv } from '../support/env';
 import { serveClusterMetrics } from './cluster-metrics';
+import { metricsEndpoint, type MetricsEndpoint } from './metrics-http';
 
 /**
  * The production start (`npm start`): a small `cluster` primary that runs the product's
@@ -44,9 +45,8 @@ export type SupervisorConfig = {
   workerNice: number;
   /** The first queue worker's own metrics port (0: none), +1 for each further worker. */
   workerMetricsPort: number;
-  /** Where the primary serves every process's metrics added up (0: nowhere; cluster-metrics.ts). */
-  metricsPort: number;
-  metricsHost: string;
+  /** Where the primary serves every process's metrics added up (port 0: nowhere; cluster-metrics.ts). */
+  metrics: MetricsEndpoint;
   /** The API processes' V8 old-space limit in MB (0: Node's default). */
   apiHeapMb: number;
 };
@@ -71,8 +71,7 @@ export const supervisorConfig = (): SupervisorConfig => {
     shutdownTimeoutMs: intFromEnv('SHUTDOWN_TIMEOUT_MS', 25_000, { min: 0 }),
     workerNice: intFromEnv('WORKER_NICE', 10, { min: 0, max: 19 }),
     workerMetricsPort: intFromEnv('WORKER_METRICS_PORT', 0, { min: 0, max: 65535 }),
-    metricsPort: intFromEnv('METRICS_PORT', 0, { min: 0, max: 65535 }),
-    metricsHost: process.env.METRICS_HOST || '127.0.0.1',
+    metrics: metricsEndpoint(),
     apiHeapMb: intFromEnv('WEB_MAX_HEAP_MB', 384, { min: 0, max: 65_536 }),
   };
 };
@@ -221,25 +220,18 @@ export const runSupervisor = (config: SupervisorConfig, log: Log) => {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  if (config.metricsPort) {
-    serveClusterMetrics({
-      port: config.metricsPort,
-      host: config.metricsHost,
-      token: process.env.METRICS_TOKEN || undefined,
-      members: () =>
-        [...children.values()].filter(
-          (child) => child.ready && !child.killed && child.worker.isConnected()
-        ),
-      log,
-    }).then(
+  const { metrics } = config;
+  if (metrics.port) {
+    const ready = () =>
+      [...children.values()].filter(
+        (child) => child.ready && !child.killed && child.worker.isConnected()
+      );
+    serveClusterMetrics(metrics, ready, log).then(
       (server) => {
         server.unref();
-        log(
-          'info',
-          `Metrics of all processes on http://${config.metricsHost}:${config.metricsPort}/metrics`
-        );
+        log('info', `Metrics of all processes on http://${metrics.host}:${metrics.port}/metrics`);
       },
-      (error: Error) => log('error', `metrics port ${config.metricsPort}: ${error.message}`)
+      (error: Error) => log('error', `metrics port ${metrics.port}: ${error.message}`)
     );
   }
 

@@ -1,7 +1,7 @@
-import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { sanitize } from '@strapi/utils';
 import { afterCommit } from './knex';
+import { patchStrapiCore } from './strapi-internals';
 
 /**
  * Strapi's Document Service follows every write with an `entry.*` event (entry.create,
@@ -18,10 +18,7 @@ import { afterCommit } from './knex';
  */
 type Entry = { id: number | string } & Record<string, unknown>;
 type EventManager = { emitEvent(eventName: string, entry: Entry): void };
-type EventsModule = {
-  createEventManager: (strapi: Core.Strapi, uid: string) => EventManager;
-  __frontdeskLean?: true;
-};
+type CreateEventManager = (strapi: Core.Strapi, uid: string) => EventManager;
 type WebhookRunner = { webhooksMap?: Map<string, unknown[]> };
 
 /** Whether anybody receives the event's full document: a webhook that asks for it, or the audit log. */
@@ -37,42 +34,35 @@ const fullEntryWanted = (strapi: Core.Strapi, eventName: string) => {
   return (runner.webhooksMap.get(eventName)?.length ?? 0) > 0;
 };
 
-export const leanEntryEvents = (strapi: Core.Strapi) => {
-  let events: EventsModule;
-  try {
-    const core = path.dirname(require.resolve('@strapi/core'));
-    events = require(path.join(core, 'services', 'document-service', 'events.js')) as EventsModule;
-    if (typeof events.createEventManager !== 'function') throw new Error('no createEventManager');
-  } catch (error) {
-    strapi.log.warn(
-      `entry events keep Strapi's full read after every write: ${(error as Error).message}`
-    );
-    return;
-  }
-  if (events.__frontdeskLean) return;
-  events.__frontdeskLean = true;
-  const createFull = events.createEventManager;
-  events.createEventManager = (app, uid) => {
-    const full = createFull(app, uid);
-    const model = app.getModel(uid as never) as unknown as { modelName: string; uid: string };
-    const emitLean = async (eventName: string, entry: Entry) => {
-      const sanitized = await sanitize.sanitizers.defaultSanitizeOutput(
-        { schema: model as never, getModel: (target: string) => app.getModel(target as never) },
-        entry as never
-      );
-      await app.eventHub.emit(eventName, {
-        model: model.modelName,
-        uid: model.uid,
-        entry: sanitized,
-      });
-    };
-    return {
-      // Two named parameters: the repository curries this function by its length.
-      emitEvent(eventName: string, entry: Entry) {
-        if (fullEntryWanted(app, eventName)) return full.emitEvent(eventName, entry);
-        // As Strapi does it: after the write's transaction has committed.
-        afterCommit(app, () => emitLean(eventName, entry));
-      },
-    };
-  };
-};
+export const leanEntryEvents = (strapi: Core.Strapi) =>
+  patchStrapiCore<CreateEventManager>(
+    strapi,
+    {
+      file: 'services/document-service/events.js',
+      name: 'createEventManager',
+      unpatched: "entry events keep Strapi's full read after every write",
+    },
+    (createFull) => (app, uid) => {
+      const full = createFull(app, uid);
+      const model = app.getModel(uid as never) as unknown as { modelName: string; uid: string };
+      const emitLean = async (eventName: string, entry: Entry) => {
+        const sanitized = await sanitize.sanitizers.defaultSanitizeOutput(
+          { schema: model as never, getModel: (target: string) => app.getModel(target as never) },
+          entry as never
+        );
+        await app.eventHub.emit(eventName, {
+          model: model.modelName,
+          uid: model.uid,
+          entry: sanitized,
+        });
+      };
+      return {
+        // Two named parameters: the repository curries this function by its length.
+        emitEvent(eventName: string, entry: Entry) {
+          if (fullEntryWanted(app, eventName)) return full.emitEvent(eventName, entry);
+          // As Strapi does it: after the write's transaction has committed.
+          afterCommit(app, () => emitLean(eventName, entry));
+        },
+      };
+    }
+  );

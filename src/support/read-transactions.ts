@@ -1,5 +1,5 @@
-import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { patchStrapiCore } from './strapi-internals';
 
 /**
  * Document Service reads run without a transaction of their own.
@@ -22,23 +22,15 @@ import type { Core } from '@strapi/strapi';
  */
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 type Method = ((...args: unknown[]) => Promise<unknown>) & { name: string };
-type CommonModule = {
-  wrapInTransaction: (fn: Method) => Method;
-  __frontdeskReads?: true;
-};
+type Wrap = (fn: Method) => Method;
 
-export const readWithoutTransactions = (strapi: Core.Strapi) => {
-  let common: CommonModule;
-  try {
-    const core = path.dirname(require.resolve('@strapi/core'));
-    common = require(path.join(core, 'services', 'document-service', 'common.js')) as CommonModule;
-    if (typeof common.wrapInTransaction !== 'function') throw new Error('no wrapInTransaction');
-  } catch (error) {
-    strapi.log.warn(`Document Service reads keep their transaction: ${(error as Error).message}`);
-    return;
-  }
-  if (common.__frontdeskReads) return;
-  common.__frontdeskReads = true;
-  const wrap = common.wrapInTransaction;
-  common.wrapInTransaction = (fn) => (READS.has(fn.name) ? fn : wrap(fn));
-};
+export const readWithoutTransactions = (strapi: Core.Strapi) =>
+  patchStrapiCore<Wrap>(
+    strapi,
+    {
+      file: 'services/document-service/common.js',
+      name: 'wrapInTransaction',
+      unpatched: 'Document Service reads keep their transaction',
+    },
+    (wrap) => (fn) => (READS.has(fn.name) ? fn : wrap(fn))
+  );
