@@ -59,16 +59,14 @@ it('queues 300 concurrent requests on a pool of 10 and answers every one', async
       pendingPeak = Math.max(pendingPeak, pool!.numPendingAcquires());
       usedPeak = Math.max(usedPeak, pool!.numUsed());
     }, 2);
-    // Every connection busy for a moment as the burst arrives, so the burst must queue: a GET
-    // holds a connection for two short statements only, and on a fast machine 300 of them may
-    // otherwise never fill a pool of 10.
-    const { connection } = app.strapi.db;
-    const held = Promise.all(
-      Array.from({ length: 10 }, () => connection.raw('select pg_sleep(0.5)'))
+    // Every connection held until the burst queues for one, then let go: a GET holds a
+    // connection for two short statements only, and 300 of them may otherwise never fill a pool
+    // of 10 (on a fast machine), or reach it only after a fixed hold has ended (on a busy one).
+    const held = await Promise.all(
+      Array.from({ length: 10 }, () => app!.strapi.db.connection.transaction())
     );
-    await eventually(async () => pool!.numUsed() === 10);
     phase = 'requesting';
-    const statuses = await Promise.all(
+    const requests = Promise.all(
       Array.from({ length: 300 }, () =>
         fetch(`${app?.url}/api/appointments?populate=customer&pagination[pageSize]=25`, {
           headers: integrator.auth,
@@ -77,8 +75,11 @@ it('queues 300 concurrent requests on a pool of 10 and answers every one', async
           return response.status;
         })
       )
-    ).finally(() => clearInterval(sampler));
-    await held;
+    );
+    await eventually(async () => pool!.numPendingAcquires() > 0, { intervalMs: 5 }).finally(() =>
+      Promise.all(held.map((trx) => trx.commit()))
+    );
+    const statuses = await requests.finally(() => clearInterval(sampler));
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(usedPeak).toBeLessThanOrEqual(10);
     expect(pendingPeak).toBeGreaterThan(0); // they did queue for the pool
